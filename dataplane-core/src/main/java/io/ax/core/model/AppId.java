@@ -1,0 +1,29 @@
+package io.ax.core.model;
+
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/** An app's id: 8 lower-case hex digits, as AppSwitch shows them ({@code f00001bb}). */
+public record AppId(String value) implements Comparable<AppId> {
+  public AppId {
+    Objects.requireNonNull(value, "value");
+    if (value.length() != 8 || !value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw new InvalidFieldException("app_id", "'" + value + "' is not 8 lower-case hex digits");
+    }
+  }
+
+  public static AppId random(RandomGenerator random) {
+    return new AppId(HexFormat.of().toHexDigits(random.nextInt()));
+  }
+
+  @Override
+  public int compareTo(AppId o) {
+    return value.compareTo(o.value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,220 @@
+package io.ax.core.proto;
+
+import io.ax.admin.v1.Endpoint;
+import io.ax.admin.v1.Label;
+import io.ax.admin.v1.LbType;
+import io.ax.core.lb.LbPolicy;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.Backend;
+import io.ax.core.model.InvalidFieldException;
+import io.ax.core.model.Labels;
+import io.ax.core.model.NodeInfo;
+import io.ax.core.model.PortMapping;
+import io.ax.core.model.Protocol;
+import io.ax.core.model.ProxyInfo;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
+import io.ax.core.model.VService;
+import io.ax.core.net.HostPort;
+import io.ax.core.net.Ipv4;
+import io.ax.core.net.Ports;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Converts between the model and the admin API messages. Messages from the wire are checked as
+ * they are converted: errors name the proto field ({@code vservice.backends[2].ip}).
+ */
+public final class Protos {
+  private Protos() {}
+
+  // ---- model to proto ----
+
+  public static Endpoint endpoint(HostPort hp) {
+    return Endpoint.newBuilder().setIp(hp.ip().toString()).setPort(hp.port()).build();
+  }
+
+  public static List<Label> labels(Labels labels) {
+    List<Label> out = new ArrayList<>();
+    labels.entries().forEach((k, v) -> out.add(Label.newBuilder().setKey(k).setValue(v).build()));
+    return out;
+  }
+
+  public static io.ax.admin.v1.Protocol protocol(Protocol p) {
+    return switch (p) {
+      case TCP -> io.ax.admin.v1.Protocol.TCP;
+      case UDP -> io.ax.admin.v1.Protocol.UDP;
+    };
+  }
+
+  public static io.ax.admin.v1.App app(App a) {
+    return io.ax.admin.v1.App.newBuilder()
+        .setAppId(a.id().value())
+        .setName(a.name())
+        .setNodeId(a.nodeId())
+        .setCluster(a.cluster())
+        .setAppIp(a.appIp().toString())
+        .setDriver(a.driver())
+        .addAllLabels(labels(a.labels()))
+        .setPid(a.pid())
+        .build();
+  }
+
+  public static io.ax.admin.v1.Server server(ServerEntry e) {
+    return io.ax.admin.v1.Server.newBuilder()
+        .setId(e.id())
+        .setAppId(e.appId().value())
+        .setName(e.name())
+        .setProtocol(protocol(e.protocol()))
+        .setServiceAddr(endpoint(e.serviceAddr()))
+        .setHostAddr(endpoint(e.hostAddr()))
+        .addAllLabels(labels(e.labels()))
+        .setNodeId(e.nodeId())
+        .setCluster(e.cluster())
+        .build();
+  }
+
+  public static io.ax.admin.v1.Socket socket(SocketEntry s) {
+    return io.ax.admin.v1.Socket.newBuilder()
+        .setId(s.id())
+        .setNodeId(s.nodeId())
+        .setAppId(s.appId().value())
+        .setInode(s.inode())
+        .setProtocol(protocol(s.protocol()))
+        .setFlags(s.flags())
+        .setBind(endpoint(s.bind()))
+        .setBacklog(s.backlog())
+        .build();
+  }
+
+  public static LbType lbType(LbPolicy policy) {
+    return switch (policy) {
+      case LbPolicy.Random r -> LbType.RANDOM;
+      case LbPolicy.RoundRobin r -> LbType.ROUND_ROBIN;
+    };
+  }
+
+  public static io.ax.admin.v1.VService vservice(VService vs) {
+    io.ax.admin.v1.VService.Builder b = io.ax.admin.v1.VService.newBuilder()
+        .setName(vs.name())
+        .setIp(vs.ip().toString())
+        .setLbType(lbType(vs.policy()))
+        .setExternal(vs.exposure() == VService.Exposure.EXTERNAL);
+    for (PortMapping p : vs.ports()) {
+      b.addPorts(io.ax.admin.v1.PortMapping.newBuilder().setVport(p.vport()).setAppPort(p.appPort()));
+    }
+    for (Backend be : vs.backends()) {
+      b.addBackends(io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)));
+    }
+    vs.sourceIp().ifPresent(ip -> b.setSourceIp(ip.toString()));
+    return b.build();
+  }
+
+  public static io.ax.admin.v1.Node node(NodeInfo n) {
+    return io.ax.admin.v1.Node.newBuilder()
+        .setName(n.name())
+        .setCluster(n.cluster())
+        .setIp(n.ip())
+        .setExternalIp(n.externalIp())
+        .addAllRoles(n.roles())
+        .setAppCount(n.appCount())
+        .build();
+  }
+
+  public static io.ax.admin.v1.Proxy proxy(ProxyInfo p) {
+    io.ax.admin.v1.Proxy.Builder b = io.ax.admin.v1.Proxy.newBuilder()
+        .setId(p.id())
+        .setProtocol(protocol(p.protocol()))
+        .setListener(endpoint(p.listener()));
+    p.dialers().forEach(d -> b.addDialers(endpoint(d)));
+    return b.build();
+  }
+
+  // ---- proto to model, checked ----
+
+  /**
+   * A vservice from the wire. {@code defaultPolicy} stands in for LB_TYPE_UNSPECIFIED.
+   *
+   * @throws InvalidFieldException naming the field under {@code prefix}
+   */
+  public static VService vservice(String prefix, io.ax.admin.v1.VService m, LbPolicy defaultPolicy) {
+    String name = m.getName();
+    try {
+      VService.checkName(name);
+    } catch (InvalidFieldException e) {
+      throw e.renamed(prefix + "name");
+    }
+    Ipv4 ip = Ipv4.parse(prefix + "ip", m.getIp());
+    List<PortMapping> ports = new ArrayList<>();
+    for (int i = 0; i < m.getPortsCount(); i++) {
+      io.ax.admin.v1.PortMapping p = m.getPorts(i);
+      String f = prefix + "ports[" + i + "]";
+      ports.add(new PortMapping(Ports.check(f + ".vport", p.getVport()), Ports.check(f + ".app_port", p.getAppPort())));
+    }
+    List<Backend> backends = new ArrayList<>();
+    for (int i = 0; i < m.getBackendsCount(); i++) {
+      io.ax.admin.v1.Backend be = m.getBackends(i);
+      String f = prefix + "backends[" + i + "]";
+      OptionalInt port = be.getPort() == 0 ? OptionalInt.empty() : OptionalInt.of(Ports.check(f + ".port", be.getPort()));
+      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port));
+    }
+    LbPolicy policy = switch (m.getLbType()) {
+      case LB_TYPE_UNSPECIFIED -> defaultPolicy;
+      case RANDOM -> LbPolicy.RANDOM;
+      case ROUND_ROBIN -> LbPolicy.ROUND_ROBIN;
+      case UNRECOGNIZED -> throw new InvalidFieldException(prefix + "lb_type", "unknown load balancer type " + m.getLbTypeValue() + " (expected RANDOM or ROUND_ROBIN)");
+    };
+    Optional<Ipv4> source = m.getSourceIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "source_ip", m.getSourceIp()));
+    try {
+      return new VService(name, ip, ports, backends, policy, m.getExternal() ? VService.Exposure.EXTERNAL : VService.Exposure.INTERNAL, source);
+    } catch (InvalidFieldException e) {
+      throw e.renamed(prefix + e.field());
+    }
+  }
+
+  public static HostPort hostPort(String field, Endpoint e) {
+    return new HostPort(Ipv4.parse(field + ".ip", e.getIp()), e.getPort() == 0 ? 0 : Ports.check(field + ".port", e.getPort()));
+  }
+
+  public static Labels labels(String field, List<Label> labels) {
+    List<Map.Entry<String, String>> pairs = new ArrayList<>();
+    labels.forEach(l -> pairs.add(new AbstractMap.SimpleEntry<>(l.getKey(), l.getValue())));
+    return Labels.of(field, pairs);
+  }
+
+  public static Protocol protocol(String field, io.ax.admin.v1.Protocol p) {
+    return switch (p) {
+      case TCP -> Protocol.TCP;
+      case UDP -> Protocol.UDP;
+      case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> throw new InvalidFieldException(field, "protocol must be TCP or UDP");
+    };
+  }
+
+  public static App app(io.ax.admin.v1.App m) {
+    return new App(
+        new AppId(m.getAppId()), m.getName(), m.getNodeId(), m.getCluster(), Ipv4.parse("app_ip", m.getAppIp()), m.getDriver(), labels("labels", m.getLabelsList()), m.getPid());
+  }
+
+  public static ServerEntry server(io.ax.admin.v1.Server m) {
+    return new ServerEntry(
+        m.getId(),
+        new AppId(m.getAppId()),
+        m.getName(),
+        protocol("protocol", m.getProtocol()),
+        hostPort("service_addr", m.getServiceAddr()),
+        hostPort("host_addr", m.getHostAddr()),
+        labels("labels", m.getLabelsList()),
+        m.getNodeId(),
+        m.getCluster());
+  }
+
+  public static SocketEntry socket(io.ax.admin.v1.Socket m) {
+    return new SocketEntry(
+        m.getId(), m.getNodeId(), new AppId(m.getAppId()), m.getInode(), protocol("protocol", m.getProtocol()), m.getFlags(), hostPort("bind", m.getBind()), m.getBacklog());
+  }
+}

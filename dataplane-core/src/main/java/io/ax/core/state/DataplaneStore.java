@@ -1,0 +1,137 @@
+package io.ax.core.state;
+
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.PortMapping;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
+import io.ax.core.model.VService;
+import io.ax.core.net.HostPort;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * The daemon's state: an immutable {@link DataplaneState} swapped atomically. Readers call
+ * {@link #current()} and never lock. Writers are serialised by one lock; each change is first
+ * made durable ({@link StatePersistence}), then published, then told to the listeners, so a
+ * change that was acknowledged survives a restart and one that failed to persist never happened.
+ */
+public final class DataplaneStore {
+  private final AtomicReference<DataplaneState> current;
+  private final StatePersistence persistence;
+  private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  public DataplaneStore(DataplaneState initial, StatePersistence persistence) {
+    this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+    this.persistence = Objects.requireNonNull(persistence, "persistence");
+  }
+
+  /** The latest committed snapshot. Never blocks. */
+  public DataplaneState current() {
+    return current.get();
+  }
+
+  public void addListener(StateListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(StateListener listener) {
+    listeners.remove(listener);
+  }
+
+  /**
+   * Creates a vservice. Refused when the name is taken or when another vservice already serves
+   * one of its vIP:vport pairs (a connect must have one answer).
+   */
+  public VService createVService(VService vs) {
+    commit(s -> {
+      if (s.vservices().containsKey(vs.name())) {
+        throw new ResourceException(ResourceException.Kind.ALREADY_EXISTS, "vservice '" + vs.name() + "' already exists");
+      }
+      for (PortMapping p : vs.ports()) {
+        Optional<VService> other = s.vserviceAt(new HostPort(vs.ip(), p.vport()));
+        if (other.isPresent()) {
+          throw new ResourceException(
+              ResourceException.Kind.CONFLICT,
+              "vservice '" + other.get().name() + "' already serves " + vs.ip() + ":" + p.vport());
+        }
+      }
+      return s.withVService(vs);
+    });
+    return vs;
+  }
+
+  /** Deletes a vservice by name; NOT_FOUND when there is none. */
+  public VService deleteVService(String name) {
+    VService[] removed = new VService[1];
+    commit(s -> {
+      removed[0] = s.vservices().get(name);
+      if (removed[0] == null) {
+        throw new ResourceException(ResourceException.Kind.NOT_FOUND, "vservice '" + name + "' not found");
+      }
+      return s.withoutVService(name);
+    });
+    return removed[0];
+  }
+
+  /** Adds or replaces an app. */
+  public void putApp(App app) {
+    commit(s -> s.withApp(app));
+  }
+
+  /** Removes an app with its service table entries and sockets; absent apps are ignored. */
+  public void removeApp(AppId id) {
+    commit(s -> s.apps().containsKey(id) ? s.withoutApp(id) : s);
+  }
+
+  /** Adds or replaces a service table entry. */
+  public void putServer(ServerEntry entry) {
+    commit(s -> s.withServer(entry));
+  }
+
+  public void removeServer(String id) {
+    commit(s -> s.servers().containsKey(id) ? s.withoutServer(id) : s);
+  }
+
+  public void putSocket(SocketEntry socket) {
+    commit(s -> s.withSocket(socket));
+  }
+
+  public void removeSocket(String id) {
+    commit(s -> s.sockets().containsKey(id) ? s.withoutSocket(id) : s);
+  }
+
+  /**
+   * Applies one change: the function sees the latest state and returns the next (or the same,
+   * for no change). It may throw to refuse the change; nothing is then written or published.
+   */
+  public DataplaneState commit(UnaryOperator<DataplaneState> change) {
+    writeLock.lock();
+    try {
+      DataplaneState before = current.get();
+      DataplaneState after = change.apply(before);
+      if (after == before) {
+        return before;
+      }
+      try {
+        persistence.save(after);
+      } catch (IOException e) {
+        throw new StateWriteException("could not save the daemon state: " + e.getMessage(), e);
+      }
+      current.set(after);
+      for (StateListener l : listeners) {
+        l.onCommit(before, after);
+      }
+      return after;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}
