@@ -11,8 +11,10 @@ import io.ax.core.model.VService;
 import io.ax.core.net.HostPort;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The connect decision: a pure function of a snapshot, the client app and the destination (the
@@ -62,7 +64,9 @@ public final class ConnectDecider {
   private static Decision viaVService(DataplaneState state, App client, HostPort destination, VService vs, LbState lb) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
-    List<Target> candidates = new ArrayList<>();
+    // Two backends may name the same address (10.0.0.7 and 10.0.0.7:8080 under 80:8080);
+    // each target counts once, or it would be picked twice as often.
+    Set<Target> candidates = new LinkedHashSet<>();
     boolean deniedAny = false;
     for (Backend b : vs.backends()) {
       HostPort at = new HostPort(b.ip(), b.port().orElse(mapping.appPort()));
@@ -84,7 +88,7 @@ public final class ConnectDecider {
           ? deniedByLabels(client, "vservice " + vs.name())
           : new Decision.Deny(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no backends");
     }
-    return new Decision.Connect(vs.name(), vs.policy().order(candidates, new PickContext(vs.name(), lb)));
+    return new Decision.Connect(vs.name(), vs.policy().order(List.copyOf(candidates), new PickContext(vs.name(), lb)));
   }
 
   private static Decision deniedByLabels(App client, String what) {

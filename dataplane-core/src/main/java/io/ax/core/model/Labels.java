@@ -39,7 +39,7 @@ public record Labels(Map<String, String> entries) {
       if (eq <= 0) {
         throw new InvalidFieldException(field, "'" + pair + "' is not a label (expected key=value)");
       }
-      put(field, parsed, pair.substring(0, eq), pair.substring(eq + 1));
+      put(field, parsed, pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
     }
     return new Labels(parsed);
   }

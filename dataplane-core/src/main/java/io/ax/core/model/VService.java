@@ -27,7 +27,7 @@ public record VService(
   }
 
   // A DNS label (RFC 1123), so that every vservice name can become a DNS name.
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
   static final int MAX_NAME = 253;
   // One vservice may not flood the decision path or a REST answer.
   static final int MAX_PORTS = 1024;
@@ -62,10 +62,10 @@ public record VService(
     }
   }
 
-  /** Checks a vservice name: a DNS name of letters, digits, '-' and '.'. */
+  /** Checks a vservice name: a DNS name of lower-case letters, digits, '-' and '.'. */
   public static String checkName(String name) {
     if (name.isEmpty() || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
-      throw new InvalidFieldException("name", "'" + name + "' is not a valid name (expected letters, digits, '-' and '.', like a DNS name)");
+      throw new InvalidFieldException("name", "'" + name + "' is not a valid name (expected lower-case letters, digits, '-' and '.', like a DNS name)");
     }
     return name;
   }

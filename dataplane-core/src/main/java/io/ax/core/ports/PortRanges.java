@@ -54,7 +54,7 @@ public record PortRanges(List<PortRange> ranges) {
   }
 
   private static int port(String field, String text, String item) {
-    if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
+    if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new InvalidFieldException(field, "'" + item + "' is not a port or range (expected e.g. 4000 or 6000-8000)");
     }
     int p = Integer.parseInt(text);

@@ -9,21 +9,27 @@ import io.ax.core.model.VService;
 import io.ax.core.net.HostPort;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * One immutable snapshot of everything the daemon decides from: apps, the service table,
  * sockets and vservices, with the indexes the connect decision reads. Readers take a snapshot
- * and never lock; writers build a new one ({@code with...}) and swap it in {@link DataplaneStore}.
+ * and never lock; writers build the next one ({@code with...}) and swap it in
+ * {@link DataplaneStore}.
  *
  * <p>Maps are sorted by key so that listings, persisted files and round-robin orders are stable.
+ * A change copies only the map it touches and rebuilds only that map's index; the others are
+ * shared with the previous snapshot (which is also how watchers skip unchanged kinds cheaply).
  */
 public final class DataplaneState {
-  public static final DataplaneState EMPTY = new DataplaneState(0, Map.of(), Map.of(), Map.of(), Map.of());
+  public static final DataplaneState EMPTY = of(List.of(), List.of(), List.of(), List.of());
 
   private final long version;
   private final Map<AppId, App> apps;
@@ -35,32 +41,32 @@ public final class DataplaneState {
   private final Map<HostPort, VService> vserviceByFrontend;
 
   private DataplaneState(
-      long version, Map<AppId, App> apps, Map<String, ServerEntry> servers, Map<String, SocketEntry> sockets, Map<String, VService> vservices) {
+      long version,
+      Map<AppId, App> apps,
+      Map<String, ServerEntry> servers,
+      Map<String, SocketEntry> sockets,
+      Map<String, VService> vservices,
+      Map<HostPort, List<ServerEntry>> serversByServiceAddr,
+      Map<HostPort, VService> vserviceByFrontend) {
     this.version = version;
-    this.apps = sortedCopy(apps);
-    this.servers = sortedCopy(servers);
-    this.sockets = sortedCopy(sockets);
-    this.vservices = sortedCopy(vservices);
-    Map<HostPort, List<ServerEntry>> byAddr = new HashMap<>();
-    for (ServerEntry e : this.servers.values()) {
-      byAddr.computeIfAbsent(e.serviceAddr(), k -> new ArrayList<>()).add(e);
-    }
-    byAddr.replaceAll((k, v) -> List.copyOf(v));
-    this.serversByServiceAddr = Map.copyOf(byAddr);
-    Map<HostPort, VService> byFrontend = new HashMap<>();
-    for (VService vs : this.vservices.values()) {
-      for (PortMapping p : vs.ports()) {
-        byFrontend.put(new HostPort(vs.ip(), p.vport()), vs);
-      }
-    }
-    this.vserviceByFrontend = Map.copyOf(byFrontend);
+    this.apps = apps;
+    this.servers = servers;
+    this.sockets = sockets;
+    this.vservices = vservices;
+    this.serversByServiceAddr = serversByServiceAddr;
+    this.vserviceByFrontend = vserviceByFrontend;
   }
 
-  private static <K extends Comparable<K>, V> Map<K, V> sortedCopy(Map<K, V> m) {
-    return java.util.Collections.unmodifiableMap(new TreeMap<>(m));
+  /** A state holding exactly these resources, as read back from disk. */
+  public static DataplaneState of(
+      Collection<App> apps, Collection<ServerEntry> servers, Collection<SocketEntry> sockets, Collection<VService> vservices) {
+    Map<String, ServerEntry> serverMap = index(servers, ServerEntry::id);
+    Map<String, VService> vserviceMap = index(vservices, VService::name);
+    return new DataplaneState(
+        0, index(apps, App::id), serverMap, index(sockets, SocketEntry::id), vserviceMap, serverIndex(serverMap), frontendIndex(vserviceMap));
   }
 
-  /** Increases by one on every change; 0 is the empty state. */
+  /** Increases by one on every change. */
   public long version() {
     return version;
   }
@@ -94,75 +100,98 @@ public final class DataplaneState {
   // ---- builders: each returns the next snapshot ----
 
   public DataplaneState withVService(VService vs) {
-    Map<String, VService> next = new HashMap<>(vservices);
-    next.put(vs.name(), vs);
-    return new DataplaneState(version + 1, apps, servers, sockets, next);
+    return withVServices(put(vservices, vs.name(), vs));
   }
 
   public DataplaneState withoutVService(String name) {
-    Map<String, VService> next = new HashMap<>(vservices);
-    next.remove(name);
-    return new DataplaneState(version + 1, apps, servers, sockets, next);
+    return withVServices(remove(vservices, name));
   }
 
   public DataplaneState withApp(App app) {
-    Map<AppId, App> next = new HashMap<>(apps);
-    next.put(app.id(), app);
-    return new DataplaneState(version + 1, next, servers, sockets, vservices);
+    return new DataplaneState(version + 1, put(apps, app.id(), app), servers, sockets, vservices, serversByServiceAddr, vserviceByFrontend);
   }
 
   /** Removes an app with its service table entries and sockets. */
   public DataplaneState withoutApp(AppId id) {
-    Map<AppId, App> nextApps = new HashMap<>(apps);
-    nextApps.remove(id);
-    Map<String, ServerEntry> nextServers = new HashMap<>(servers);
+    SortedMap<String, ServerEntry> nextServers = new TreeMap<>(servers);
     nextServers.values().removeIf(e -> e.appId().equals(id));
-    Map<String, SocketEntry> nextSockets = new HashMap<>(sockets);
+    SortedMap<String, SocketEntry> nextSockets = new TreeMap<>(sockets);
     nextSockets.values().removeIf(s -> s.appId().equals(id));
-    return new DataplaneState(version + 1, nextApps, nextServers, nextSockets, vservices);
+    Map<String, ServerEntry> frozenServers = Collections.unmodifiableSortedMap(nextServers);
+    return new DataplaneState(
+        version + 1,
+        remove(apps, id),
+        frozenServers,
+        Collections.unmodifiableSortedMap(nextSockets),
+        vservices,
+        serverIndex(frozenServers),
+        vserviceByFrontend);
   }
 
   public DataplaneState withServer(ServerEntry entry) {
-    Map<String, ServerEntry> next = new HashMap<>(servers);
-    next.put(entry.id(), entry);
-    return new DataplaneState(version + 1, apps, next, sockets, vservices);
+    return withServers(put(servers, entry.id(), entry));
   }
 
   public DataplaneState withoutServer(String id) {
-    Map<String, ServerEntry> next = new HashMap<>(servers);
-    next.remove(id);
-    return new DataplaneState(version + 1, apps, next, sockets, vservices);
+    return withServers(remove(servers, id));
   }
 
   public DataplaneState withSocket(SocketEntry socket) {
-    Map<String, SocketEntry> next = new HashMap<>(sockets);
-    next.put(socket.id(), socket);
-    return new DataplaneState(version + 1, apps, servers, next, vservices);
+    return new DataplaneState(version + 1, apps, servers, put(sockets, socket.id(), socket), vservices, serversByServiceAddr, vserviceByFrontend);
   }
 
   public DataplaneState withoutSocket(String id) {
-    Map<String, SocketEntry> next = new HashMap<>(sockets);
-    next.remove(id);
-    return new DataplaneState(version + 1, apps, servers, next, vservices);
+    return new DataplaneState(version + 1, apps, servers, remove(sockets, id), vservices, serversByServiceAddr, vserviceByFrontend);
   }
 
-  /** A state holding exactly these resources, as read back from disk. */
-  public static DataplaneState of(Collection<App> apps, Collection<ServerEntry> servers, Collection<SocketEntry> sockets, Collection<VService> vservices) {
-    return new DataplaneState(
-        1,
-        index(apps, App::id),
-        index(servers, ServerEntry::id),
-        index(sockets, SocketEntry::id),
-        index(vservices, VService::name));
+  private DataplaneState withVServices(Map<String, VService> next) {
+    return new DataplaneState(version + 1, apps, servers, sockets, next, serversByServiceAddr, frontendIndex(next));
   }
 
-  private static <K, V> Map<K, V> index(Collection<V> values, java.util.function.Function<V, K> key) {
-    Map<K, V> m = new HashMap<>();
+  private DataplaneState withServers(Map<String, ServerEntry> next) {
+    return new DataplaneState(version + 1, apps, next, sockets, vservices, serverIndex(next), vserviceByFrontend);
+  }
+
+  // ---- helpers ----
+
+  private static <K extends Comparable<K>, V> Map<K, V> put(Map<K, V> m, K key, V value) {
+    SortedMap<K, V> next = new TreeMap<>(m);
+    next.put(key, value);
+    return Collections.unmodifiableSortedMap(next);
+  }
+
+  private static <K extends Comparable<K>, V> Map<K, V> remove(Map<K, V> m, K key) {
+    SortedMap<K, V> next = new TreeMap<>(m);
+    next.remove(key);
+    return Collections.unmodifiableSortedMap(next);
+  }
+
+  private static <K extends Comparable<K>, V> Map<K, V> index(Collection<V> values, Function<V, K> key) {
+    SortedMap<K, V> m = new TreeMap<>();
     for (V v : values) {
       if (m.put(key.apply(v), v) != null) {
         throw new IllegalArgumentException("duplicate id " + key.apply(v));
       }
     }
-    return m;
+    return Collections.unmodifiableSortedMap(m);
+  }
+
+  private static Map<HostPort, List<ServerEntry>> serverIndex(Map<String, ServerEntry> servers) {
+    Map<HostPort, List<ServerEntry>> byAddr = new HashMap<>();
+    for (ServerEntry e : servers.values()) {
+      byAddr.computeIfAbsent(e.serviceAddr(), k -> new ArrayList<>()).add(e);
+    }
+    byAddr.replaceAll((k, v) -> List.copyOf(v));
+    return Map.copyOf(byAddr);
+  }
+
+  private static Map<HostPort, VService> frontendIndex(Map<String, VService> vservices) {
+    Map<HostPort, VService> byFrontend = new HashMap<>();
+    for (VService vs : vservices.values()) {
+      for (PortMapping p : vs.ports()) {
+        byFrontend.put(new HostPort(vs.ip(), p.vport()), vs);
+      }
+    }
+    return Map.copyOf(byFrontend);
   }
 }

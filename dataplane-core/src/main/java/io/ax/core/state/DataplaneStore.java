@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
  * change that was acknowledged survives a restart and one that failed to persist never happened.
  */
 public final class DataplaneStore {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DataplaneStore.class);
   private final AtomicReference<DataplaneState> current;
   private final StatePersistence persistence;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -40,6 +41,20 @@ public final class DataplaneStore {
 
   public void addListener(StateListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Adds a listener and hands it the current state in one step, under the write lock, so that it
+   * sees every later change exactly once and none twice.
+   */
+  public void addListener(StateListener listener, java.util.function.Consumer<DataplaneState> initial) {
+    writeLock.lock();
+    try {
+      initial.accept(current.get());
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   public void removeListener(StateListener listener) {
@@ -126,8 +141,14 @@ public final class DataplaneStore {
         throw new StateWriteException("could not save the daemon state: " + e.getMessage(), e);
       }
       current.set(after);
+      // The change is durable and visible: a failing listener must not undo it for the caller
+      // or keep the others from hearing of it.
       for (StateListener l : listeners) {
-        l.onCommit(before, after);
+        try {
+          l.onCommit(before, after);
+        } catch (RuntimeException e) {
+          log.error("[store] listener {} failed on version {}", l, after.version(), e);
+        }
       }
       return after;
     } finally {

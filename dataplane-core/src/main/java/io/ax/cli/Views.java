@@ -1,0 +1,137 @@
+package io.ax.cli;
+
+import io.ax.admin.v1.App;
+import io.ax.admin.v1.Backend;
+import io.ax.admin.v1.Endpoint;
+import io.ax.admin.v1.Label;
+import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.Node;
+import io.ax.admin.v1.PortMapping;
+import io.ax.admin.v1.Protocol;
+import io.ax.admin.v1.Proxy;
+import io.ax.admin.v1.Server;
+import io.ax.admin.v1.Socket;
+import io.ax.admin.v1.VService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The tables of {@code ax get}: AppSwitch's columns (see the README), plus extra columns for
+ * {@code -o wide}. Cells are formatted as AppSwitch showed them ({@code [{8000 10000}]},
+ * {@code [zone==default]}).
+ */
+final class Views {
+  private Views() {}
+
+  static Table apps(List<App> apps, boolean wide) {
+    List<String> header = new ArrayList<>(List.of("NAME", "APPID", "NODEID", "CLUSTER", "APPIP", "DRIVER", "LABELS", "ZONES"));
+    if (wide) {
+      header.add("PID");
+    }
+    Table t = new Table(header);
+    for (App a : apps) {
+      List<String> row = new ArrayList<>(List.of(
+          a.getName(), a.getAppId(), a.getNodeId(), a.getCluster(), a.getAppIp(), a.getDriver(), labels(a.getLabelsList()), zones(a.getLabelsList())));
+      if (wide) {
+        row.add(Long.toString(a.getPid()));
+      }
+      t.row(row);
+    }
+    return t;
+  }
+
+  static Table servers(List<Server> servers, boolean wide) {
+    List<String> header = new ArrayList<>(List.of("NODEID", "CLUSTER", "APPID", "PROTO", "SERVICEADDR", "IPV4ADDR"));
+    if (wide) {
+      header.addAll(List.of("NAME", "LABELS"));
+    }
+    Table t = new Table(header);
+    for (Server s : servers) {
+      List<String> row = new ArrayList<>(List.of(
+          s.getNodeId(), s.getCluster(), s.getAppId(), proto(s.getProtocol()), endpoint(s.getServiceAddr()), endpoint(s.getHostAddr())));
+      if (wide) {
+        row.addAll(List.of(s.getName(), labels(s.getLabelsList())));
+      }
+      t.row(row);
+    }
+    return t;
+  }
+
+  static Table sockets(List<Socket> sockets) {
+    Table t = new Table(List.of("ID", "NODEID", "APPID", "INODE", "PROTO", "FLAGS", "BINDIP", "BACKLOG"));
+    for (Socket s : sockets) {
+      t.row(List.of(
+          s.getId(), s.getNodeId(), s.getAppId(), Long.toUnsignedString(s.getInode()), proto(s.getProtocol()),
+          Integer.toUnsignedString(s.getFlags()), endpoint(s.getBind()), Integer.toUnsignedString(s.getBacklog())));
+    }
+    return t;
+  }
+
+  static Table proxies(List<Proxy> proxies) {
+    Table t = new Table(List.of("ID", "PROTO", "LISTENER", "DIALERS"));
+    for (Proxy p : proxies) {
+      t.row(List.of(p.getId(), proto(p.getProtocol()), endpoint(p.getListener()),
+          p.getDialersList().stream().map(Views::endpoint).collect(Collectors.joining(" ", "[", "]"))));
+    }
+    return t;
+  }
+
+  static Table vservices(List<VService> vservices, boolean wide) {
+    List<String> header = new ArrayList<>(List.of("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS"));
+    if (wide) {
+      header.addAll(List.of("EXTERNAL", "SOURCEIP"));
+    }
+    Table t = new Table(header);
+    for (VService v : vservices) {
+      List<String> row = new ArrayList<>(List.of(v.getName(), lbType(v.getLbType()), v.getIp(), ports(v.getPortsList()), backends(v.getBackendsList())));
+      if (wide) {
+        row.addAll(List.of(Boolean.toString(v.getExternal()), v.getSourceIp()));
+      }
+      t.row(row);
+    }
+    return t;
+  }
+
+  static Table nodes(List<Node> nodes) {
+    Table t = new Table(List.of("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT"));
+    for (Node n : nodes) {
+      t.row(List.of(n.getName(), n.getCluster(), n.getIp(), n.getExternalIp(), "[" + String.join(" ", n.getRolesList()) + "]", Integer.toUnsignedString(n.getAppCount())));
+    }
+    return t;
+  }
+
+  /** The name users type: {@code Random}, {@code RoundRobin}. */
+  static String lbType(LbType t) {
+    return switch (t) {
+      case RANDOM -> "Random";
+      case ROUND_ROBIN -> "RoundRobin";
+      case LB_TYPE_UNSPECIFIED, UNRECOGNIZED -> t.name();
+    };
+  }
+
+  private static String ports(List<PortMapping> ports) {
+    return ports.stream().map(p -> "{" + p.getVport() + " " + p.getAppPort() + "}").collect(Collectors.joining(" ", "[", "]"));
+  }
+
+  private static String backends(List<Backend> backends) {
+    return backends.stream().map(b -> b.getPort() == 0 ? b.getIp() : b.getIp() + ":" + b.getPort()).collect(Collectors.joining(" ", "[", "]"));
+  }
+
+  private static String labels(List<Label> labels) {
+    return labels.stream().map(l -> l.getKey() + "=" + l.getValue()).collect(Collectors.joining(","));
+  }
+
+  private static String zones(List<Label> labels) {
+    return labels.stream().map(l -> l.getKey() + "==" + l.getValue()).collect(Collectors.joining(" ", "[", "]"));
+  }
+
+  private static String endpoint(Endpoint e) {
+    return e.getIp() + ":" + e.getPort();
+  }
+
+  private static String proto(Protocol p) {
+    return p == Protocol.PROTOCOL_UNSPECIFIED ? "-" : p.name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,167 @@
+package io.ax.core.daemon;
+
+import io.ax.core.admin.AdminServer;
+import io.ax.core.admin.AdminServices;
+import io.ax.core.model.NodeInfo;
+import io.ax.core.model.ProxyInfo;
+import io.ax.core.rest.RestApi;
+import io.ax.core.rest.RestServer;
+import io.ax.core.state.DataplaneState;
+import io.ax.core.state.DataplaneStore;
+import io.ax.core.state.StateFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running ax daemon: the state (restored or cleaned), the admin API, the REST API and the
+ * profilers, started in that order and stopped in reverse. A second daemon on the same run
+ * directory is refused (a lock file), since two would fight over the state and the sockets.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  private final DaemonConfig config;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private DataplaneStore store;
+  private RestServer rest;
+
+  private Daemon(DaemonConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts a daemon; on failure everything already started is stopped again.
+   *
+   * @throws DaemonStartException with one line saying what is wrong
+   */
+  public static Daemon start(DaemonConfig config) {
+    Daemon d = new Daemon(Objects.requireNonNull(config, "config"));
+    try {
+      d.startAll();
+      return d;
+    } catch (DaemonStartException e) {
+      d.close();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      d.close();
+      throw new DaemonStartException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+  }
+
+  private void startAll() throws IOException {
+    Files.createDirectories(config.runDir());
+    lockRunDir();
+    started.push(Profiling.start(config.cpuProfile(), config.memProfile()));
+
+    StateFile stateFile = new StateFile(config.stateFile());
+    DataplaneState initial;
+    if (config.clean()) {
+      stateFile.delete();
+      log.info("[daemon] --clean: removed the saved state in {}", config.runDir());
+      initial = DataplaneState.EMPTY;
+    } else {
+      try {
+        initial = stateFile.load().orElse(DataplaneState.EMPTY);
+      } catch (StateFile.StateFileException e) {
+        throw new DaemonStartException(e.getMessage() + "; move it away, or start with --clean to discard it", e);
+      }
+    }
+    store = new DataplaneStore(initial, stateFile);
+
+    AdminServices services = new AdminServices(store, this::nodes, this::proxies);
+    started.push(AdminServer.start(config.admin(), services.all()));
+    try {
+      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies));
+    } catch (RuntimeException e) {
+      throw new DaemonStartException("cannot serve REST on " + config.rest().getHostString() + ":" + config.rest().getPort() + ": " + rootMessage(e), e);
+    }
+    started.push(rest);
+    log.info(
+        "[daemon] node {} ({}) in cluster {} is up: {} vservices, ports {}",
+        config.nodeName(), config.nodeIp(), config.cluster(), store.current().vservices().size(), config.ports());
+  }
+
+  private void lockRunDir() throws IOException {
+    Path lockPath = config.lockFile();
+    FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new DaemonStartException("another ax daemon is running on " + config.runDir() + " (it holds " + lockPath + ")", null);
+    }
+    started.push(() -> {
+      lock.release();
+      channel.close();
+    });
+  }
+
+  /** The nodes as one snapshot sees them: this node only, until clustering arrives. */
+  private Map<String, NodeInfo> nodes(DataplaneState s) {
+    int apps = (int) s.apps().values().stream().filter(a -> a.nodeId().equals(config.nodeName())).count();
+    return Map.of(config.nodeName(), new NodeInfo(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"), apps));
+  }
+
+  /** No proxies run yet: federation gateways and external vservices' listeners come later. */
+  private Map<String, ProxyInfo> proxies() {
+    return Map.of();
+  }
+
+  public DataplaneStore store() {
+    return store;
+  }
+
+  public int restPort() {
+    return rest.port();
+  }
+
+  /** Blocks until {@link #close()} has run. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        log.warn("[daemon] error while stopping: {}", e.toString());
+      }
+    }
+    stopped.countDown();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+
+  /** The daemon could not start; the message is one line for the user. */
+  public static final class DaemonStartException extends RuntimeException {
+    public DaemonStartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.ax.core.rest;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of {@link RestApi} on Netty. Bodies over {@link #MAX_BODY} get 413 before they
+ * are read; a connection idle for {@link #IDLE_SECONDS} is closed; requests are handled on
+ * virtual threads because a create writes the state file.
+ */
+public final class RestServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+  /** A vservice with hundreds of backends fits in a few KiB; 64 KiB leaves room, and bounds memory. */
+  static final int MAX_BODY = 64 * 1024;
+  /** Long enough for any client on loopback, short enough that idle sockets do not pile up. */
+  static final int IDLE_SECONDS = 30;
+
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+  private Channel channel;
+
+  private RestServer(InetSocketAddress address, RestApi api) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline()
+                .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
+                .addLast(new HttpServerCodec())
+                .addLast(new BoundedAggregator())
+                .addLast(new Handler(api, handlers));
+          }
+        });
+    // bind() fails with checked exceptions (BindException) that Netty throws undeclared.
+    io.netty.channel.ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      close();
+      Throwable cause = bound.cause();
+      throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+    }
+    this.channel = bound.channel();
+  }
+
+  /** Binds the address and starts serving. */
+  public static RestServer start(InetSocketAddress address, RestApi api) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(api, "api");
+    RestServer s = new RestServer(address, api);
+    log.info("[rest] serving the REST API on http://{}:{}{}", address.getHostString(), s.port(), RestApi.PREFIX);
+    return s;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().awaitUninterruptibly();
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    handlers.shutdown();
+  }
+
+  /** Refuses oversized bodies with the API's JSON error shape instead of an empty 413. */
+  private static final class BoundedAggregator extends HttpObjectAggregator {
+    BoundedAggregator() {
+      super(MAX_BODY);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+      String json = "{\"name\":null,\"result\":false,\"details\":\"body: larger than " + MAX_BODY + " bytes\",\"field\":\"body\"}";
+      Handler.send(ctx, new RestResponse(413, json), false);
+    }
+  }
+
+  private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final RestApi api;
+    private final ExecutorService handlers;
+
+    Handler(RestApi api, ExecutorService handlers) {
+      this.api = api;
+      this.handlers = handlers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      if (!request.decoderResult().isSuccess()) {
+        send(ctx, new RestResponse(400, "{\"result\":false,\"details\":\"malformed HTTP request\"}"), false);
+        return;
+      }
+      String method = request.method().name();
+      String uri = request.uri();
+      byte[] body = ByteBufUtil.getBytes(request.content());
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      handlers.execute(() -> send(ctx, api.handle(method, uri, body), keepAlive));
+    }
+
+    private static void send(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive) {
+      FullHttpResponse response = new DefaultFullHttpResponse(
+          HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.copiedBuffer(r.json() + "\n", StandardCharsets.UTF_8));
+      response.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+      if (keepAlive) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.writeAndFlush(response);
+      } else {
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that reset or timed out: nothing to answer.
+      log.debug("[rest] connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    }
+  }
+}

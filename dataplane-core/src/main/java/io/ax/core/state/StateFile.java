@@ -1,0 +1,128 @@
+package io.ax.core.state;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.ax.admin.v1.DaemonState;
+import io.ax.core.model.App;
+import io.ax.core.model.InvalidFieldException;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
+import io.ax.core.model.VService;
+import io.ax.core.lb.LbPolicy;
+import io.ax.core.proto.Protos;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon state on disk: {@code state.json} under the run directory, the admin API's
+ * {@code DaemonState} message as JSON (readable, and evolvable the protobuf way). Writes go to a
+ * temporary file that is synced and then renamed over the old one, so a crash leaves either the
+ * old state or the new one, never a torn file.
+ */
+public final class StateFile implements StatePersistence {
+  private static final Logger log = LoggerFactory.getLogger(StateFile.class);
+  static final int FORMAT_VERSION = 1;
+  // A state file is written by us; anything larger than this is not ours.
+  static final long MAX_BYTES = 256L * 1024 * 1024;
+
+  private final Path file;
+  private final Path temp;
+
+  public StateFile(Path file) {
+    this.file = Objects.requireNonNull(file, "file");
+    this.temp = file.resolveSibling(file.getFileName() + ".tmp");
+  }
+
+  public Path path() {
+    return file;
+  }
+
+  @Override
+  public void save(DataplaneState state) throws IOException {
+    DaemonState.Builder b = DaemonState.newBuilder().setFormatVersion(FORMAT_VERSION);
+    state.apps().values().forEach(a -> b.addApps(Protos.app(a)));
+    state.servers().values().forEach(s -> b.addServers(Protos.server(s)));
+    state.sockets().values().forEach(s -> b.addSockets(Protos.socket(s)));
+    state.vservices().values().forEach(v -> b.addVservices(Protos.vservice(v)));
+    byte[] json = JsonFormat.printer().preservingProtoFieldNames().print(b).getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buf = ByteBuffer.wrap(json);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Reads the saved state; empty when there is none.
+   *
+   * @throws StateFileException when the file exists but cannot be used: it is left in place
+   */
+  public Optional<DataplaneState> load() {
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new StateFileException(file + " is larger than " + MAX_BYTES + " bytes");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StateFileException("cannot read " + file + ": " + e.getMessage());
+    }
+    DaemonState.Builder b = DaemonState.newBuilder();
+    try {
+      JsonFormat.parser().ignoringUnknownFields().merge(new String(bytes, StandardCharsets.UTF_8), b);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StateFileException(file + " is not a valid state file: " + e.getMessage());
+    }
+    if (b.getFormatVersion() != FORMAT_VERSION) {
+      throw new StateFileException(file + " has format version " + b.getFormatVersion() + ", this daemon reads " + FORMAT_VERSION);
+    }
+    try {
+      List<App> apps = new ArrayList<>();
+      b.getAppsList().forEach(a -> apps.add(Protos.app(a)));
+      List<ServerEntry> servers = new ArrayList<>();
+      b.getServersList().forEach(s -> servers.add(Protos.server(s)));
+      List<SocketEntry> sockets = new ArrayList<>();
+      b.getSocketsList().forEach(s -> sockets.add(Protos.socket(s)));
+      List<VService> vservices = new ArrayList<>();
+      for (int i = 0; i < b.getVservicesCount(); i++) {
+        vservices.add(Protos.vservice("vservices[" + i + "].", b.getVservices(i), LbPolicy.RANDOM));
+      }
+      DataplaneState state = DataplaneState.of(apps, servers, sockets, vservices);
+      log.info("[state] restored {} vservices, {} apps, {} servers from {}", vservices.size(), apps.size(), servers.size(), file);
+      return Optional.of(state);
+    } catch (InvalidFieldException | IllegalArgumentException e) {
+      throw new StateFileException(file + " holds an invalid entry: " + e.getMessage());
+    }
+  }
+
+  /** Removes the saved state ({@code --clean}). */
+  public void delete() throws IOException {
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(temp);
+  }
+
+  /** A state file that exists but cannot be used; the daemon refuses to start over it. */
+  public static final class StateFileException extends RuntimeException {
+    public StateFileException(String message) {
+      super(message);
+    }
+  }
+}

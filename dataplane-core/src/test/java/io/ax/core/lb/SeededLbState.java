@@ -1,0 +1,52 @@
+package io.ax.core.lb;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A reproducible {@link LbState} for tests: round-robin tickets from a plain map and randomness
+ * from a {@link SplittableRandom} with a known seed. Not thread-safe (tests pick on one thread).
+ *
+ * <p>{@link #fromLoggedSeed} takes the seed from the system property {@code ax.test.seed} when it
+ * is set (to replay a failure), otherwise from the clock, and logs it either way.
+ */
+public final class SeededLbState implements LbState {
+  private static final Logger log = LoggerFactory.getLogger(SeededLbState.class);
+
+  private final long seed;
+  private final SplittableRandom random;
+  private final Map<String, Long> tickets = new HashMap<>();
+
+  public SeededLbState(long seed) {
+    this.seed = seed;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /** A state whose seed is logged under {@code what}, so a failing run can be replayed. */
+  public static SeededLbState fromLoggedSeed(String what) {
+    String fixed = System.getProperty("ax.test.seed");
+    long seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
+    log.info("[lb-test {}] random seed {} (replay with -Dax.test.seed={})", what, seed, seed);
+    return new SeededLbState(seed);
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public long nextTicket(String key) {
+    long next = tickets.getOrDefault(key, 0L);
+    tickets.put(key, next + 1);
+    return next;
+  }
+
+  @Override
+  public RandomGenerator random() {
+    return random;
+  }
+}

@@ -1,0 +1,70 @@
+package io.ax.core.state;
+
+import io.ax.core.lb.LbPolicy;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.Backend;
+import io.ax.core.model.Labels;
+import io.ax.core.model.PortMapping;
+import io.ax.core.model.Protocol;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
+import io.ax.core.model.VService;
+import io.ax.core.net.HostPort;
+import io.ax.core.net.Ipv4;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Builders of model values for tests, with the dull fields filled in. Public for the decision tests. */
+public final class StateFixtures {
+  public static final String NODE = "node-1";
+  public static final String CLUSTER = "local";
+
+  private StateFixtures() {}
+
+  public static Ipv4 ip(String text) {
+    return Ipv4.parse("ip", text);
+  }
+
+  public static App app(String id, String appIp, String labels) {
+    return new App(new AppId(id), "app-" + id, NODE, CLUSTER, ip(appIp), "user", Labels.parse("labels", labels), 1000);
+  }
+
+  /** A service table entry: the app listens on {@code serviceAddr}, really bound at {@code hostAddr}. */
+  public static ServerEntry server(String id, String appId, String serviceAddr, String hostAddr, String labels) {
+    return new ServerEntry(
+        id,
+        new AppId(appId),
+        "srv-" + id,
+        Protocol.TCP,
+        HostPort.parse("service", serviceAddr),
+        HostPort.parse("host", hostAddr),
+        Labels.parse("labels", labels),
+        NODE,
+        CLUSTER);
+  }
+
+  public static SocketEntry socket(String id, String appId, long inode) {
+    return new SocketEntry(id, NODE, new AppId(appId), inode, Protocol.TCP, 0, HostPort.of("0.0.0.0", 0), 0);
+  }
+
+  /**
+   * A vservice. {@code ports} are {@code vport:appport} items, {@code backends} {@code ip} or
+   * {@code ip:port} items.
+   */
+  public static VService vservice(String name, String vip, LbPolicy policy, List<String> ports, String... backends) {
+    return new VService(
+        name,
+        ip(vip),
+        ports.stream().map(p -> PortMapping.parse("ports", p)).toList(),
+        Arrays.stream(backends).map(b -> Backend.parse("backends", b)).toList(),
+        policy,
+        VService.Exposure.INTERNAL,
+        Optional.empty());
+  }
+
+  public static VService vservice(String name, String vip, String port, String... backends) {
+    return vservice(name, vip, LbPolicy.RANDOM, List.of(port), backends);
+  }
+}
