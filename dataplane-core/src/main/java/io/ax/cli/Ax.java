@@ -1,7 +1,6 @@
 package io.ax.cli;
 
 import java.io.PrintWriter;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -25,7 +24,7 @@ import picocli.CommandLine.ParseResult;
       GetCommand.class,
       CreateCommand.class,
       DeleteCommand.class,
-      AutoComplete.GenerateCompletion.class
+      CompletionCommand.class
     },
     footer = {"", "Run 'ax COMMAND --help' for a command's flags."})
 public final class Ax {
@@ -42,9 +41,6 @@ public final class Ax {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new OneLineErrors());
     cli.setParameterExceptionHandler(new OneLineUsageErrors());
-    // `ax completion` prints the bash/zsh completion script.
-    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
-    cli.getSubcommands().get("generate-completion").getCommandSpec().name("completion");
     return cli.execute(args);
   }
 

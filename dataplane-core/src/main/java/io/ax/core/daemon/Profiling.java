@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,11 @@ final class Profiling implements AutoCloseable {
     return p;
   }
 
-  private void begin(Recording r, Path file) {
+  private void begin(Recording r, Path file) throws IOException {
     r.setToDisk(true);
+    // With a destination the recording is written when it stops: by close() on a clean stop, or
+    // by the JVM's own JFR shutdown hook, which may run before ours.
+    r.setDestination(file.toAbsolutePath());
     r.start();
     active.add(new Active(r, file.toAbsolutePath()));
     log.info("[profile] recording {} to {} (written at shutdown)", r.getName(), file.toAbsolutePath());
@@ -62,10 +66,11 @@ final class Profiling implements AutoCloseable {
   public void close() {
     for (Active a : active) {
       try {
-        a.recording().stop();
-        a.recording().dump(a.file());
+        if (a.recording().getState() == RecordingState.RUNNING) {
+          a.recording().stop();
+        }
         log.info("[profile] wrote {}", a.file());
-      } catch (IOException | IllegalStateException e) {
+      } catch (IllegalStateException e) {
         log.error("[profile] could not write {}: {}", a.file(), e.getMessage());
       } finally {
         a.recording().close();

@@ -1,0 +1,169 @@
+package io.ax.core.state;
+
+import static io.ax.core.state.StateFixtures.app;
+import static io.ax.core.state.StateFixtures.ip;
+import static io.ax.core.state.StateFixtures.server;
+import static io.ax.core.state.StateFixtures.socket;
+import static io.ax.core.state.StateFixtures.vservice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ax.core.lb.LbPolicy;
+import io.ax.core.model.Backend;
+import io.ax.core.model.PortMapping;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.VService;
+import io.ax.core.net.HostPort;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StateFileTest {
+  @TempDir Path dir;
+
+  private Path file() {
+    return dir.resolve("state.json");
+  }
+
+  /** A vservice with every field away from its default. */
+  private static VService everyField() {
+    return new VService(
+        "api.prod",
+        ip("10.96.0.7"),
+        List.of(new PortMapping(80, 8080), new PortMapping(443, 8443)),
+        List.of(Backend.of(ip("10.0.0.5")), new Backend(ip("10.0.0.6"), OptionalInt.of(9090))),
+        LbPolicy.ROUND_ROBIN,
+        VService.Exposure.EXTERNAL,
+        Optional.of(ip("192.168.1.2")));
+  }
+
+  private static DataplaneState sample() {
+    return DataplaneState.EMPTY
+        .withApp(app("f00001bb", "10.0.2.15", "zone=default,tier=web"))
+        .withApp(app("0000abcd", "10.0.2.16", ""))
+        .withServer(server("s1", "f00001bb", "10.0.2.15:9080", "10.0.2.15:40000", "zone=default"))
+        .withServer(server("s2", "0000abcd", "10.0.2.16:80", "10.0.2.16:40001", ""))
+        .withSocket(socket("k1", "f00001bb", 4242))
+        .withVService(everyField())
+        .withVService(vservice("web", "10.96.0.1", "80:8080", "10.0.0.5"));
+  }
+
+  @Test
+  void load_afterSave_roundTripsEveryResourceAndField() throws IOException {
+    DataplaneState saved = sample();
+    StateFile stateFile = new StateFile(file());
+
+    stateFile.save(saved);
+    DataplaneState loaded = new StateFile(file()).load().orElseThrow();
+
+    assertThat(loaded.vservices()).isEqualTo(saved.vservices());
+    assertThat(loaded.vservices().get("api.prod")).isEqualTo(everyField());
+    assertThat(loaded.vservices().get("web").exposure()).isEqualTo(VService.Exposure.INTERNAL);
+    assertThat(loaded.vservices().get("web").sourceIp()).isEmpty();
+    assertThat(loaded.apps()).isEqualTo(saved.apps());
+    assertThat(loaded.servers()).isEqualTo(saved.servers());
+    assertThat(loaded.sockets()).isEqualTo(saved.sockets());
+    // The indexes are rebuilt from what was read.
+    assertThat(loaded.vserviceAt(HostPort.of("10.96.0.7", 443))).contains(everyField());
+    assertThat(loaded.serversAt(HostPort.of("10.0.2.15", 9080))).extracting(ServerEntry::id).containsExactly("s1");
+  }
+
+  @Test
+  void save_twice_secondReplacesFirstAndNoTempFileLeft() throws IOException {
+    StateFile stateFile = new StateFile(file());
+
+    stateFile.save(sample());
+    stateFile.save(DataplaneState.EMPTY.withVService(vservice("only", "10.96.0.9", "53")));
+
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("state.json");
+    }
+    assertThat(stateFile.load().orElseThrow().vservices()).containsOnlyKeys("only");
+  }
+
+  @Test
+  void save_emptyState_loadsAsEmpty() throws IOException {
+    StateFile stateFile = new StateFile(file());
+
+    stateFile.save(DataplaneState.EMPTY);
+    DataplaneState loaded = stateFile.load().orElseThrow();
+
+    assertThat(loaded.apps()).isEmpty();
+    assertThat(loaded.servers()).isEmpty();
+    assertThat(loaded.sockets()).isEmpty();
+    assertThat(loaded.vservices()).isEmpty();
+  }
+
+  @Test
+  void save_writesTheAdminApiMessageWithSnakeCaseNames() throws IOException {
+    new StateFile(file()).save(sample());
+
+    String text = Files.readString(file());
+    assertThat(text).contains("\"format_version\": 1", "\"lb_type\": \"ROUND_ROBIN\"", "\"source_ip\": \"192.168.1.2\"", "\"app_port\": 8443");
+  }
+
+  @Test
+  void load_missingFile_empty() {
+    assertThat(new StateFile(file()).load()).isEmpty();
+  }
+
+  @Test
+  void delete_savedState_loadIsEmptyAgain() throws IOException {
+    StateFile stateFile = new StateFile(file());
+    stateFile.save(sample());
+
+    stateFile.delete();
+
+    assertThat(stateFile.load()).isEmpty();
+    stateFile.delete(); // harmless when there is nothing
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      corrupt JSON             | {"format_version": 1, "vservices": [           | is not a valid state file
+      not JSON at all          | state: ok                                      | is not a valid state file
+      wrong field type         | {"format_version": "one"}                      | is not a valid state file
+      a newer format version   | {"format_version": 2}                          | has format version 2
+      no format version        | {"vservices": []}                              | has format version 0
+      a vservice with a bad ip | {"format_version": 1, "vservices": [{"name": "web", "ip": "1.1.1", "ports": [{"vport": 80, "app_port": 80}]}]} | vservices[0].ip
+      a vservice without ports | {"format_version": 1, "vservices": [{"name": "web", "ip": "1.1.1.1"}]} | invalid entry
+      two vservices, one name  | {"format_version": 1, "vservices": [{"name": "a", "ip": "1.1.1.1", "ports": [{"vport": 80, "app_port": 80}]}, {"name": "a", "ip": "1.1.1.2", "ports": [{"vport": 80, "app_port": 80}]}]} | duplicate
+      an app with a bad id     | {"format_version": 1, "apps": [{"app_id": "xyz", "app_ip": "10.0.0.1"}]} | app_id
+      """)
+  void load_unusableFile_throwsNamingTheFileAndLeavesItInPlace(String label, String content, String reason) throws IOException {
+    Files.writeString(file(), content, StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> new StateFile(file()).load())
+        .isInstanceOf(StateFile.StateFileException.class)
+        .hasMessageContaining(file().toString())
+        .hasMessageContaining(reason);
+    assertThat(file()).exists().hasContent(content);
+  }
+
+  @Test
+  void load_fileIsADirectory_throwsNamingIt() throws IOException {
+    Files.createDirectory(file());
+
+    assertThatThrownBy(() -> new StateFile(file()).load())
+        .isInstanceOf(StateFile.StateFileException.class)
+        .hasMessageContaining(file().toString());
+    assertThat(file()).isDirectory();
+  }
+
+  @Test
+  void save_intoMissingDirectory_throwsAndLeavesNothing() {
+    Path missing = dir.resolve("gone").resolve("state.json");
+
+    assertThatThrownBy(() -> new StateFile(missing).save(sample())).isInstanceOf(IOException.class);
+    assertThat(missing.getParent()).doesNotExist();
+  }
+}
