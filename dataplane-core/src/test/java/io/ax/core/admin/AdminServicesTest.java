@@ -53,7 +53,7 @@ class AdminServicesTest {
   private final VServicesGrpc.VServicesBlockingStub vservices = VServicesGrpc.newBlockingStub(server.channel);
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() {
     server.close();
   }
 
@@ -171,7 +171,7 @@ class AdminServicesTest {
   }
 
   @Test
-  void create_persistenceFails_unavailableAndNothingStored() throws InterruptedException {
+  void create_persistenceFails_unavailableAndNothingStored() {
     DataplaneStore failing = new DataplaneStore(DataplaneState.EMPTY, state -> {
       throw new IOException("disk full");
     });
@@ -223,7 +223,7 @@ class AdminServicesTest {
   }
 
   @Test
-  void list_sourceThrows_internalWithoutTheCause() throws InterruptedException {
+  void list_sourceThrows_internalWithoutTheCause() {
     try (LocalAdminServer broken = new LocalAdminServer(store, s -> {
       throw new IllegalStateException("secret detail");
     }, Map::of)) {

@@ -28,6 +28,13 @@ import java.util.function.Supplier;
  * have.)
  */
 final class LocalAdminServer implements AutoCloseable {
+  static {
+    // gRPC asks every child channel for SO_KEEPALIVE, which local channels do not have: harmless
+    // (the daemon's logback.xml quiets the same warning for unix sockets).
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.netty.bootstrap.ServerBootstrap"))
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
+  }
+
   private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
   private final Server server;
   final ManagedChannel channel;
@@ -65,11 +72,15 @@ final class LocalAdminServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     channel.shutdownNow();
     server.shutdownNow();
-    channel.awaitTermination(5, TimeUnit.SECONDS);
-    server.awaitTermination(5, TimeUnit.SECONDS);
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+      server.awaitTermination(5, TimeUnit.SECONDS);
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
