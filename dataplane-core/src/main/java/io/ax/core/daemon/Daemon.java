@@ -4,6 +4,8 @@ import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
 import io.ax.core.state.DataplaneState;
@@ -37,6 +39,7 @@ public final class Daemon implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private DataplaneStore store;
   private RestServer rest;
+  private PortPool portPool;
 
   private Daemon(DaemonConfig config) {
     this.config = config;
@@ -80,6 +83,8 @@ public final class Daemon implements AutoCloseable {
       }
     }
     store = new DataplaneStore(initial, stateFile);
+    portPool = new PortPool(config.ports());
+    reserveRestoredPorts(initial);
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
     started.push(AdminServer.start(config.admin(), services.all()));
@@ -114,6 +119,18 @@ public final class Daemon implements AutoCloseable {
     });
   }
 
+  /**
+   * Restored service table entries of this node keep their host ports: the pool must not hand
+   * them out again. An entry outside the (possibly changed) --ports space is kept and reported.
+   */
+  private void reserveRestoredPorts(DataplaneState initial) {
+    for (ServerEntry e : initial.servers().values()) {
+      if (e.nodeId().equals(config.nodeName()) && !portPool.reserve(e.hostAddr().port())) {
+        log.warn("[daemon] restored server {} holds port {} outside --ports {} or twice", e.id(), e.hostAddr().port(), config.ports());
+      }
+    }
+  }
+
   /** The nodes as one snapshot sees them: this node only, until clustering arrives. */
   private Map<String, NodeInfo> nodes(DataplaneState s) {
     int apps = (int) s.apps().values().stream().filter(a -> a.nodeId().equals(config.nodeName())).count();
@@ -127,6 +144,11 @@ public final class Daemon implements AutoCloseable {
 
   public DataplaneStore store() {
     return store;
+  }
+
+  /** Host ports for apps' listening sockets. */
+  public PortPool portPool() {
+    return portPool;
   }
 
   public int restPort() {

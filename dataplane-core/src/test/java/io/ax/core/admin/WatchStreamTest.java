@@ -12,9 +12,13 @@ import ch.qos.logback.core.read.ListAppender;
 import io.ax.admin.v1.AppEvent;
 import io.ax.admin.v1.AppsGrpc;
 import io.ax.admin.v1.EventType;
+import io.ax.admin.v1.NodeEvent;
+import io.ax.admin.v1.NodesGrpc;
 import io.ax.admin.v1.VServiceEvent;
 import io.ax.admin.v1.VServicesGrpc;
 import io.ax.admin.v1.WatchRequest;
+import io.ax.core.model.AppId;
+import io.ax.core.model.NodeInfo;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StatePersistence;
@@ -172,8 +176,25 @@ class WatchStreamTest {
     AppEvent modified = r.next();
     assertThat(modified.getType()).isEqualTo(EventType.MODIFIED);
     assertThat(modified.getApp().getLabels(0).getValue()).isEqualTo("eu");
-    store.removeApp(new io.ax.core.model.AppId("f00001bb"));
+    store.removeApp(new AppId("f00001bb"));
     assertThat(r.next().getType()).isEqualTo(EventType.DELETED);
+  }
+
+  @Test
+  void watch_nodes_appCountChangeIsModified() throws InterruptedException {
+    server.close();
+    server = new LocalAdminServer(
+        store, s -> Map.of("node-1", new NodeInfo("node-1", "appswitch", "10.0.2.15", "", List.of(), s.apps().size())), Map::of);
+    Recorder<NodeEvent> r = new Recorder<>(false);
+    NodesGrpc.newStub(server.channel).watch(WatchRequest.getDefaultInstance(), r);
+    assertThat(r.next().getNode().getAppCount()).isZero();
+    assertThat(r.next().getType()).isEqualTo(EventType.SYNCED);
+
+    store.putApp(app("f00001bb", "10.0.2.15", "zone=default"));
+
+    NodeEvent modified = r.next();
+    assertThat(modified.getType()).isEqualTo(EventType.MODIFIED);
+    assertThat(modified.getNode().getAppCount()).isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,186 @@
+package io.ax.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ax.admin.v1.App;
+import io.ax.admin.v1.Backend;
+import io.ax.admin.v1.Endpoint;
+import io.ax.admin.v1.Label;
+import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.Node;
+import io.ax.admin.v1.PortMapping;
+import io.ax.admin.v1.Protocol;
+import io.ax.admin.v1.Proxy;
+import io.ax.admin.v1.Server;
+import io.ax.admin.v1.Socket;
+import io.ax.admin.v1.VService;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The tables of {@code ax get}, column by column, as AppSwitch printed them. */
+class ViewsTest {
+  private static final VService MYVSVC = VService.newBuilder()
+      .setName("myvsvc")
+      .setIp("1.1.1.1")
+      .setLbType(LbType.RANDOM)
+      .addPorts(PortMapping.newBuilder().setVport(8000).setAppPort(10000))
+      .addBackends(Backend.newBuilder().setIp("10.0.2.15"))
+      .build();
+
+  private static final App APP = App.newBuilder()
+      .setName("<uuid>")
+      .setAppId("f00001bb")
+      .setNodeId("node1")
+      .setCluster("appswitch")
+      .setAppIp("10.0.2.15")
+      .setDriver("user")
+      .addLabels(Label.newBuilder().setKey("zone").setValue("default"))
+      .setPid(4242)
+      .build();
+
+  /** The cells of each line, split where AppSwitch's columns are (two or more spaces). */
+  private static List<List<String>> cells(Table t) {
+    return t.render().lines().filter(l -> !l.startsWith("-")).map(l -> Arrays.asList(l.split(" {2,}"))).toList();
+  }
+
+  @Test
+  void vservices_appSwitchColumnsAndCells() {
+    List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), false));
+
+    assertThat(rows).containsExactly(
+        List.of("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS"),
+        List.of("myvsvc", "Random", "1.1.1.1", "[{8000 10000}]", "[10.0.2.15]"));
+  }
+
+  @Test
+  void vservices_severalPortsAndBackendsWithPorts_spaceSeparatedInBrackets() {
+    VService vs = MYVSVC.toBuilder()
+        .setLbType(LbType.ROUND_ROBIN)
+        .addPorts(PortMapping.newBuilder().setVport(443).setAppPort(8443))
+        .addBackends(Backend.newBuilder().setIp("10.0.2.16").setPort(9090))
+        .build();
+
+    List<String> row = cells(Views.vservices(List.of(vs), false)).get(1);
+
+    assertThat(row).containsExactly("myvsvc", "RoundRobin", "1.1.1.1", "[{8000 10000} {443 8443}]", "[10.0.2.15 10.0.2.16:9090]");
+  }
+
+  @Test
+  void vservices_wide_addsExternalAndSourceIp() {
+    VService vs = MYVSVC.toBuilder().setExternal(true).setSourceIp("192.168.1.2").build();
+
+    List<List<String>> rows = cells(Views.vservices(List.of(vs), true));
+
+    assertThat(rows.get(0)).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS", "EXTERNAL", "SOURCEIP");
+    assertThat(rows.get(1)).endsWith("true", "192.168.1.2");
+  }
+
+  @Test
+  void vservices_noBackends_emptyBrackets() {
+    List<String> row = cells(Views.vservices(List.of(MYVSVC.toBuilder().clearBackends().build()), false)).get(1);
+
+    assertThat(row.get(4)).isEqualTo("[]");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"RANDOM, Random", "ROUND_ROBIN, RoundRobin", "LB_TYPE_UNSPECIFIED, LB_TYPE_UNSPECIFIED"})
+  void lbType_eachType_nameUsersType(LbType type, String shown) {
+    assertThat(Views.lbType(type)).isEqualTo(shown);
+  }
+
+  @Test
+  void apps_appSwitchColumnsWithZones() {
+    List<List<String>> rows = cells(Views.apps(List.of(APP), false));
+
+    assertThat(rows).containsExactly(
+        List.of("NAME", "APPID", "NODEID", "CLUSTER", "APPIP", "DRIVER", "LABELS", "ZONES"),
+        List.of("<uuid>", "f00001bb", "node1", "appswitch", "10.0.2.15", "user", "zone=default", "[zone==default]"));
+  }
+
+  @Test
+  void apps_twoLabelsWide_labelsCommaZonesSpaceAndPid() {
+    App app = APP.toBuilder().addLabels(Label.newBuilder().setKey("tier").setValue("web")).build();
+
+    List<List<String>> rows = cells(Views.apps(List.of(app), true));
+
+    assertThat(rows.get(0)).last().isEqualTo("PID");
+    // The zones cell has one space inside; split on two or more it stays whole.
+    assertThat(rows.get(1)).endsWith("zone=default,tier=web", "[zone==default tier==web]", "4242");
+  }
+
+  @Test
+  void servers_appSwitchColumns() {
+    Server s = Server.newBuilder()
+        .setNodeId("node1")
+        .setCluster("appswitch")
+        .setAppId("f00001bb")
+        .setProtocol(Protocol.TCP)
+        .setServiceAddr(Endpoint.newBuilder().setIp("10.0.2.15").setPort(9080))
+        .setHostAddr(Endpoint.newBuilder().setIp("10.0.2.15").setPort(40000))
+        .setName("srv")
+        .build();
+
+    List<List<String>> rows = cells(Views.servers(List.of(s), false));
+    List<List<String>> wide = cells(Views.servers(List.of(s.toBuilder().setProtocol(Protocol.UDP).build()), true));
+
+    assertThat(rows).containsExactly(
+        List.of("NODEID", "CLUSTER", "APPID", "PROTO", "SERVICEADDR", "IPV4ADDR"),
+        List.of("node1", "appswitch", "f00001bb", "tcp", "10.0.2.15:9080", "10.0.2.15:40000"));
+    assertThat(wide.get(0)).endsWith("NAME", "LABELS");
+    assertThat(wide.get(1)).contains("udp").contains("srv");
+  }
+
+  @Test
+  void nodes_appSwitchColumns() {
+    Node n = Node.newBuilder()
+        .setName("node1")
+        .setCluster("appswitch")
+        .setIp("10.0.2.15")
+        .setExternalIp("203.0.113.1")
+        .addRoles("compute")
+        .setAppCount(3)
+        .build();
+
+    assertThat(cells(Views.nodes(List.of(n)))).containsExactly(
+        List.of("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT"),
+        List.of("node1", "appswitch", "10.0.2.15", "203.0.113.1", "[compute]", "3"));
+  }
+
+  @Test
+  void sockets_unsignedNumbersAndUnspecifiedProtocolAsDash() {
+    Socket s = Socket.newBuilder()
+        .setId("k1")
+        .setNodeId("node1")
+        .setAppId("f00001bb")
+        .setInode(-1L)
+        .setFlags(-1)
+        .setBind(Endpoint.newBuilder().setIp("0.0.0.0").setPort(80))
+        .setBacklog(128)
+        .build();
+
+    assertThat(cells(Views.sockets(List.of(s)))).containsExactly(
+        List.of("ID", "NODEID", "APPID", "INODE", "PROTO", "FLAGS", "BINDIP", "BACKLOG"),
+        List.of("k1", "node1", "f00001bb", "18446744073709551615", "-", "4294967295", "0.0.0.0:80", "128"));
+  }
+
+  @Test
+  void proxies_dialersInBrackets() {
+    Proxy p = Proxy.newBuilder()
+        .setId("p1")
+        .setProtocol(Protocol.TCP)
+        .setListener(Endpoint.newBuilder().setIp("10.0.2.15").setPort(31111))
+        .addDialers(Endpoint.newBuilder().setIp("10.0.0.5").setPort(9080))
+        .addDialers(Endpoint.newBuilder().setIp("10.0.0.6").setPort(9080))
+        .build();
+
+    assertThat(cells(Views.proxies(List.of(p))).get(1)).containsExactly("p1", "tcp", "10.0.2.15:31111", "[10.0.0.5:9080 10.0.0.6:9080]");
+  }
+
+  @Test
+  void vservices_none_emptyTable() {
+    assertThat(Views.vservices(List.of(), false).isEmpty()).isTrue();
+  }
+}
