@@ -8,11 +8,13 @@ import io.ax.admin.v1.VService;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.InvalidFieldException;
 import io.ax.core.proto.Protos;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,10 +51,14 @@ final class CreateCommand {
     @Option(names = "--backends", paramLabel = "IP[:PORT],...", split = ",", description = "Comma separated list of backend IPv4 addresses.")
     List<String> backends = List.of();
 
-    // AppSwitch's own example spells this --expose; accept it so the documented command works.
-    @Option(names = {"--ports", "--expose"}, paramLabel = "VPORT:APPPORT,...", split = ",", required = true,
-        description = "Comma separated list of <virtual port:application port>.")
-    List<String> ports;
+    @Option(names = "--ports", paramLabel = "VPORT:APPPORT,...", split = ",",
+        description = "Comma separated list of <virtual port:application port> (required).")
+    List<String> ports = new ArrayList<>();
+
+    // AppSwitch's own example spells --ports as --expose; accept it so the documented command
+    // works, without showing a second name for one thing in --help and in errors.
+    @Option(names = "--expose", hidden = true, split = ",")
+    List<String> expose = new ArrayList<>();
 
     @Option(names = "--external", description = "Make this vservice external: also expose each vport on every node.")
     boolean external;
@@ -62,6 +68,9 @@ final class CreateCommand {
 
     @Override
     public Integer call() {
+      if (ports.isEmpty() && expose.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "Missing required option: '--ports=VPORT:APPPORT,...'");
+      }
       VService request = build();
       try (AdminClient client = admin.connect()) {
         VService created = client.call(() -> client.vservices().create(CreateVServiceRequest.newBuilder().setVservice(request).build()));
@@ -75,7 +84,7 @@ final class CreateCommand {
       VService.Builder b = VService.newBuilder().setName(name).setIp(ip).setExternal(external);
       try {
         b.setLbType(Protos.lbType(LbPolicy.parse("--lbtype", lbType)));
-        for (String p : ports) {
+        for (String p : concat(ports, expose)) {
           io.ax.core.model.PortMapping m = io.ax.core.model.PortMapping.parse("--ports", p);
           b.addPorts(PortMapping.newBuilder().setVport(m.vport()).setAppPort(m.appPort()));
         }
@@ -95,6 +104,12 @@ final class CreateCommand {
         b.setLbType(LbType.RANDOM);
       }
       return b.build();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+      List<String> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
     }
 
     private static String cliField(String field) {

@@ -18,8 +18,8 @@ enum Output {
   YAML;
 
   private static final JsonFormat.Printer JSON_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
-  private static final ObjectMapper YAML_MAPPER = new ObjectMapper(
-      new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+  // Strings stay quoted: an app id like 12345678 or a name like 1e5 must read back as a string.
+  private static final ObjectMapper YAML_MAPPER = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
   /** Parses {@code -o}: wide, json or yaml. */
   static Output parse(String text) {

@@ -59,7 +59,7 @@ class CliIT {
     assertThat(web).isNotNull();
     assertThat(web.get("lb_type").asText()).isEqualTo("ROUND_ROBIN");
     assertThat(web.get("backends").get(1).get("port").asInt()).isEqualTo(81);
-    assertThat(daemon.ax("get", "vservices", "-o", "yaml").out()).contains("name: web").contains("lb_type: ROUND_ROBIN");
+    assertThat(daemon.ax("get", "vservices", "-o", "yaml").out()).contains("name: \"web\"").contains("lb_type: \"ROUND_ROBIN\"");
   }
 
   @Test

@@ -60,7 +60,10 @@ public final class RestApi {
     this.store = Objects.requireNonNull(store, "store");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.proxies = Objects.requireNonNull(proxies, "proxies");
-    this.mapper = new ObjectMapper();
+    // Strict reading: trailing data or a repeated key would make the request ambiguous.
+    this.mapper = new ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     // Bodies are capped by the server; cap the shapes inside them too.
     mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxStringLength(4096).build());
   }

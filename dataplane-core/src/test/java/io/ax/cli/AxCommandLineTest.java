@@ -1,0 +1,138 @@
+package io.ax.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code ax} command lines that fail before any daemon is needed: usage errors exit 2, refused
+ * actions exit 1, each with one line on stderr and nothing on stdout. No case reaches a daemon:
+ * where a bug could let one through, {@code --admin} points at a socket that does not exist.
+ * The timeout guards against a regression that would start {@code ax daemon} for real.
+ */
+@Timeout(30)
+class AxCommandLineTest {
+  private static final String NO_SOCKET = "/nonexistent/admin.sock";
+
+  record Result(int exit, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Ax.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @ParameterizedTest(name = "ax {0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      --bogus                                                     | 2 | ax: Unknown option: '--bogus'
+      get apps --bogus --admin /nonexistent/admin.sock            | 2 | ax get: Unknown option: '--bogus'
+      get                                                         | 2 | RESOURCE
+      create vservice --ip 1.2.3.4 --ports 80                     | 2 | NAME
+      daemon --rest-port eighty                                   | 2 | --rest-port
+      daemon --neighbors 1.2.3.4                                  | 1 | --neighbors is not supported yet
+      daemon --tls                                                | 1 | --tls is not supported yet
+      daemon --dns-servers 8.8.8.8                                | 1 | --dns-servers is not supported yet
+      daemon --driver kernel                                      | 1 | --driver: 'kernel' is not supported
+      get apps --admin /nonexistent/admin.sock                    | 1 | no admin socket at /nonexistent/admin.sock
+      delete vservice web --admin /nonexistent/admin.sock         | 1 | no admin socket at /nonexistent/admin.sock
+      get apps --admin localhost:http                             | 1 | --admin: 'http' is not a port
+      get apps --admin nohostnoport                               | 1 | --admin: 'nohostnoport' is neither a socket path nor HOST:PORT
+      get bogus --admin /nonexistent/admin.sock                   | 1 | unknown resource 'bogus'
+      get apps -o xml --admin /nonexistent/admin.sock             | 1 | -o: unknown output format 'xml'
+      create vservice x --ip 1.2.3 --ports 80 --admin /nonexistent/admin.sock             | 1 | ax create vservice: --ip: '1.2.3'
+      create vservice Web --ip 1.2.3.4 --ports 80 --admin /nonexistent/admin.sock         | 1 | NAME: 'Web' is not a valid name
+      create vservice x --ip 0.0.0.0 --ports 80 --admin /nonexistent/admin.sock           | 1 | --ip: 0.0.0.0
+      create vservice x --ip 1.2.3.4 --ports 0 --admin /nonexistent/admin.sock            | 1 | --ports: port 0
+      create vservice x --ip 1.2.3.4 --ports 80:x --admin /nonexistent/admin.sock         | 1 | --ports: 'x' is not a port
+      create vservice x --ip 1.2.3.4 --ports 80,80 --admin /nonexistent/admin.sock        | 1 | --ports: vport 80 is mapped twice
+      create vservice x --ip 1.2.3.4 --ports 80 --lbtype Weighted --admin /nonexistent/admin.sock | 1 | --lbtype: unknown load balancer type 'Weighted'
+      create vservice x --ip 1.2.3.4 --ports 80 --backends 10.0.0.5,10.0.0 --admin /nonexistent/admin.sock | 1 | --backends: '10.0.0'
+      create vservice x --ip 1.2.3.4 --ports 80 --source-ip 1.2 --admin /nonexistent/admin.sock | 1 | --source-ip: '1.2'
+      create vservice x --ip 1.2.3.4 --ports 80 --admin /nonexistent/admin.sock           | 1 | no admin socket at /nonexistent/admin.sock
+      run -- ls                                                   | 1 | native launcher
+      """)
+  void run_commandFailsBeforeAnyDaemon_oneLineOnStderrAndExitCode(String line, int exit, String said) {
+    Result r = run(line.split(" "));
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(exit);
+    assertThat(r.err().lines()).as(r.err()).singleElement().satisfies(l -> assertThat(l).startsWith("ax").contains(said));
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.out()).isEmpty();
+  }
+
+  /**
+   * {@code --ports} is the flag AppSwitch documents and {@code --help} lists first; {@code --expose}
+   * is only an alias. picocli names an option by its longest name, so the error must not say
+   * {@code --expose} to a user who has never typed it.
+   */
+  @Test
+  void run_createWithoutPorts_usageErrorNamesPorts() {
+    Result r = run("create", "vservice", "x", "--ip", "1.2.3.4", "--admin", NO_SOCKET);
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required option: '--ports").doesNotContain("--expose");
+  }
+
+  @Test
+  void run_usageError_pointsAtTheCommandsHelp() {
+    Result r = run("get", "apps", "--bogus");
+
+    assertThat(r.err()).contains("(see 'ax get --help')");
+  }
+
+  @Test
+  void run_daemonWithUnbuiltFlag_saysWhichFeatureIsMissing() {
+    Result r = run("daemon", "--neighbors", "1.2.3.4");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("ax daemon: --neighbors is not supported yet: multi-node clusters are not built in this release (see the README)\n");
+  }
+
+  @Test
+  void run_help_usageOnStdoutListingTheCommands() {
+    Result r = run("--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).startsWith("Usage: ax").contains("daemon", "get", "create", "delete", "completion", "Run 'ax COMMAND --help'");
+  }
+
+  @Test
+  void run_daemonHelp_showsUnbuiltFlagsToo() {
+    Result r = run("daemon", "--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("--neighbors", "--rest-port", "(default: 6664)", "--run-dir");
+  }
+
+  @Test
+  void run_createVServiceHelp_showsTheExample() {
+    Result r = run("create", "vservice", "--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("ax create vservice --ip 1.1.1.1 --backends 10.0.2.15 --ports 8000:10000 myvsvc");
+  }
+
+  @Test
+  void run_version_namesAxAndJava() {
+    Result r = run("--version");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("ax ").contains("Java " + Runtime.version().feature());
+  }
+
+  @Test
+  void run_completion_printsAScriptForAx() {
+    Result r = run("completion");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("complete").contains("vservices");
+    assertThat(r.err()).isEmpty();
+  }
+}
