@@ -2,6 +2,10 @@ package io.ax.core.daemon;
 
 import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
+import io.ax.bridge.server.BridgeServer;
+import io.ax.core.mesh.MeshSocketPolicy;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.ServerEntry;
@@ -17,6 +21,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Set;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -33,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  /** Supervisors retry every second at most; 30 s covers a slow start of the new daemon. */
+  static final Duration REREGISTER_GRACE = Duration.ofSeconds(30);
 
   private final DaemonConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -86,6 +95,12 @@ public final class Daemon implements AutoCloseable {
     portPool = new PortPool(config.ports());
     reserveRestoredPorts(initial);
 
+    MeshSocketPolicy policy = new MeshSocketPolicy(
+        store, portPool, new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp()), new SecureRandom());
+    forgetDeadApps();
+    started.push(BridgeServer.start(config.runDir().resolve("bridge.sock"), policy));
+    scheduleForgetUnreturned(policy, Set.copyOf(store.current().apps().keySet()));
+
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
     started.push(AdminServer.start(config.admin(), services.all()));
     try {
@@ -127,6 +142,55 @@ public final class Daemon implements AutoCloseable {
     for (ServerEntry e : initial.servers().values()) {
       if (e.nodeId().equals(config.nodeName()) && !portPool.reserve(e.hostAddr().port())) {
         log.warn("[daemon] restored server {} holds port {} outside --ports {} or twice", e.id(), e.hostAddr().port(), config.ports());
+      }
+    }
+  }
+
+  /**
+   * Apps restored from the state file whose supervisor has exited will never register again:
+   * drop them with their entries now, so clients are not sent to closed sockets.
+   */
+  private void forgetDeadApps() {
+    for (App app : store.current().apps().values()) {
+      boolean alive = ProcessHandle.of(app.pid()).map(ProcessHandle::isAlive).orElse(false);
+      if (!alive) {
+        releasePorts(app.id());
+        store.removeApp(app.id());
+        log.info("[daemon] app {} exited while the daemon was down; its entries are gone", app.id());
+      }
+    }
+  }
+
+  /**
+   * Supervisors of living apps register again within a few seconds of a restart; an app that has
+   * not by {@link #REREGISTER_GRACE} is not coming back (its pid belongs to someone else now).
+   */
+  private void scheduleForgetUnreturned(MeshSocketPolicy policy, Set<AppId> restored) {
+    if (restored.isEmpty()) {
+      return;
+    }
+    Thread t = Thread.ofVirtual().name("forget-unreturned").unstarted(() -> {
+      try {
+        Thread.sleep(REREGISTER_GRACE);
+      } catch (InterruptedException e) {
+        return;
+      }
+      for (AppId id : restored) {
+        if (!policy.registeredSinceStart(id)) {
+          releasePorts(id);
+          store.removeApp(id);
+          log.info("[daemon] app {} did not register again after the restart; its entries are gone", id);
+        }
+      }
+    });
+    t.start();
+    started.push(t::interrupt);
+  }
+
+  private void releasePorts(AppId id) {
+    for (ServerEntry e : store.current().servers().values()) {
+      if (e.appId().equals(id) && e.nodeId().equals(config.nodeName())) {
+        portPool.release(e.hostAddr().port());
       }
     }
   }

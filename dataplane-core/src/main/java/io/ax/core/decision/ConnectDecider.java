@@ -6,6 +6,7 @@ import io.ax.core.lb.PickContext;
 import io.ax.core.model.App;
 import io.ax.core.model.Backend;
 import io.ax.core.model.PortMapping;
+import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.VService;
 import io.ax.core.net.HostPort;
@@ -27,8 +28,13 @@ import java.util.Set;
  *   <li>The destination is the service address of service table entries (apps started with
  *       {@code --ip X} form the implicit vservice of X): those the client shares a label with,
  *       in round-robin order.
+ *   <li>The destination is the real host address of service table entries (an app that found
+ *       a backend's pool port): the label ACL still applies, so the real address is no way
+ *       around it.
  *   <li>Anything else is outside the mesh: {@link Decision#DIRECT}.
  * </ol>
+ *
+ * Only entries of the connecting socket's protocol count: a UDP entry does not answer TCP.
  *
  * A destination in the mesh whose every backend is closed to the client by the label ACL, or
  * that has no backend, is refused with ECONNREFUSED, as a host with no listener would.
@@ -39,29 +45,46 @@ public final class ConnectDecider {
 
   private ConnectDecider() {}
 
+  /** A TCP connect: see {@link #decide(DataplaneState, App, Protocol, HostPort, LbState)}. */
   public static Decision decide(DataplaneState state, App client, HostPort destination, LbState lb) {
+    return decide(state, client, Protocol.TCP, destination, lb);
+  }
+
+  public static Decision decide(DataplaneState state, App client, Protocol protocol, HostPort destination, LbState lb) {
     Optional<VService> vservice = state.vserviceAt(destination);
     if (vservice.isPresent()) {
-      return viaVService(state, client, destination, vservice.get(), lb);
+      return viaVService(state, client, protocol, destination, vservice.get(), lb);
     }
     List<ServerEntry> entries = state.serversAt(destination);
     if (!entries.isEmpty()) {
       List<Target> allowed = new ArrayList<>(entries.size());
+      boolean any = false;
       for (ServerEntry e : entries) {
+        if (e.protocol() != protocol) {
+          continue;
+        }
+        any = true;
         if (client.labels().sharesAnyWith(e.labels())) {
           allowed.add(Target.server(e.hostAddr(), e.id()));
         }
       }
-      if (allowed.isEmpty()) {
-        return deniedByLabels(client, destination.toString());
+      if (any) {
+        if (allowed.isEmpty()) {
+          return deniedByLabels(client, destination.toString());
+        }
+        String key = destination.toString();
+        return new Decision.Connect(key, IMPLICIT_POLICY.order(allowed, new PickContext(key, lb)));
       }
-      String key = destination.toString();
-      return new Decision.Connect(key, IMPLICIT_POLICY.order(allowed, new PickContext(key, lb)));
+    }
+    for (ServerEntry e : state.serversAtHost(destination)) {
+      if (e.protocol() == protocol && !client.labels().sharesAnyWith(e.labels())) {
+        return deniedByLabels(client, "the real address of " + e.serviceAddr());
+      }
     }
     return Decision.DIRECT;
   }
 
-  private static Decision viaVService(DataplaneState state, App client, HostPort destination, VService vs, LbState lb) {
+  private static Decision viaVService(DataplaneState state, App client, Protocol protocol, HostPort destination, VService vs, LbState lb) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
     // Two backends may name the same address (10.0.0.7 and 10.0.0.7:8080 under 80:8080);
@@ -70,7 +93,7 @@ public final class ConnectDecider {
     boolean deniedAny = false;
     for (Backend b : vs.backends()) {
       HostPort at = new HostPort(b.ip(), b.port().orElse(mapping.appPort()));
-      List<ServerEntry> entries = state.serversAt(at);
+      List<ServerEntry> entries = state.serversAt(at).stream().filter(e -> e.protocol() == protocol).toList();
       if (entries.isEmpty()) {
         candidates.add(Target.external(at));
         continue;

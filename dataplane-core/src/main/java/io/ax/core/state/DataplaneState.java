@@ -39,6 +39,7 @@ public final class DataplaneState {
   // Derived indexes for the connect decision.
   private final Map<HostPort, List<ServerEntry>> serversByServiceAddr;
   private final Map<HostPort, VService> vserviceByFrontend;
+  private final Map<HostPort, List<ServerEntry>> serversByHostAddr;
 
   private DataplaneState(
       long version,
@@ -47,7 +48,8 @@ public final class DataplaneState {
       Map<String, SocketEntry> sockets,
       Map<String, VService> vservices,
       Map<HostPort, List<ServerEntry>> serversByServiceAddr,
-      Map<HostPort, VService> vserviceByFrontend) {
+      Map<HostPort, VService> vserviceByFrontend,
+      Map<HostPort, List<ServerEntry>> serversByHostAddr) {
     this.version = version;
     this.apps = apps;
     this.servers = servers;
@@ -55,6 +57,7 @@ public final class DataplaneState {
     this.vservices = vservices;
     this.serversByServiceAddr = serversByServiceAddr;
     this.vserviceByFrontend = vserviceByFrontend;
+    this.serversByHostAddr = serversByHostAddr;
   }
 
   /** A state holding exactly these resources, as read back from disk. */
@@ -63,7 +66,14 @@ public final class DataplaneState {
     Map<String, ServerEntry> serverMap = index(servers, ServerEntry::id);
     Map<String, VService> vserviceMap = index(vservices, VService::name);
     return new DataplaneState(
-        0, index(apps, App::id), serverMap, index(sockets, SocketEntry::id), vserviceMap, serverIndex(serverMap), frontendIndex(vserviceMap));
+        0,
+        index(apps, App::id),
+        serverMap,
+        index(sockets, SocketEntry::id),
+        vserviceMap,
+        serverIndex(serverMap, ServerEntry::serviceAddr),
+        frontendIndex(vserviceMap),
+        serverIndex(serverMap, ServerEntry::hostAddr));
   }
 
   /** Increases by one on every change. */
@@ -92,6 +102,11 @@ public final class DataplaneState {
     return serversByServiceAddr.getOrDefault(addr, List.of());
   }
 
+  /** Service table entries whose real (host) address is {@code addr}. */
+  public List<ServerEntry> serversAtHost(HostPort addr) {
+    return serversByHostAddr.getOrDefault(addr, List.of());
+  }
+
   /** The vservice whose vIP:vport is {@code addr}. */
   public Optional<VService> vserviceAt(HostPort addr) {
     return Optional.ofNullable(vserviceByFrontend.get(addr));
@@ -108,7 +123,7 @@ public final class DataplaneState {
   }
 
   public DataplaneState withApp(App app) {
-    return new DataplaneState(version + 1, put(apps, app.id(), app), servers, sockets, vservices, serversByServiceAddr, vserviceByFrontend);
+    return new DataplaneState(version + 1, put(apps, app.id(), app), servers, sockets, vservices, serversByServiceAddr, vserviceByFrontend, serversByHostAddr);
   }
 
   /** Removes an app with its service table entries and sockets. */
@@ -124,8 +139,9 @@ public final class DataplaneState {
         frozenServers,
         Collections.unmodifiableSortedMap(nextSockets),
         vservices,
-        serverIndex(frozenServers),
-        vserviceByFrontend);
+        serverIndex(frozenServers, ServerEntry::serviceAddr),
+        vserviceByFrontend,
+        serverIndex(frozenServers, ServerEntry::hostAddr));
   }
 
   public DataplaneState withServer(ServerEntry entry) {
@@ -137,19 +153,20 @@ public final class DataplaneState {
   }
 
   public DataplaneState withSocket(SocketEntry socket) {
-    return new DataplaneState(version + 1, apps, servers, put(sockets, socket.id(), socket), vservices, serversByServiceAddr, vserviceByFrontend);
+    return new DataplaneState(version + 1, apps, servers, put(sockets, socket.id(), socket), vservices, serversByServiceAddr, vserviceByFrontend, serversByHostAddr);
   }
 
   public DataplaneState withoutSocket(String id) {
-    return new DataplaneState(version + 1, apps, servers, remove(sockets, id), vservices, serversByServiceAddr, vserviceByFrontend);
+    return new DataplaneState(version + 1, apps, servers, remove(sockets, id), vservices, serversByServiceAddr, vserviceByFrontend, serversByHostAddr);
   }
 
   private DataplaneState withVServices(Map<String, VService> next) {
-    return new DataplaneState(version + 1, apps, servers, sockets, next, serversByServiceAddr, frontendIndex(next));
+    return new DataplaneState(version + 1, apps, servers, sockets, next, serversByServiceAddr, frontendIndex(next), serversByHostAddr);
   }
 
   private DataplaneState withServers(Map<String, ServerEntry> next) {
-    return new DataplaneState(version + 1, apps, next, sockets, vservices, serverIndex(next), vserviceByFrontend);
+    return new DataplaneState(
+        version + 1, apps, next, sockets, vservices, serverIndex(next, ServerEntry::serviceAddr), vserviceByFrontend, serverIndex(next, ServerEntry::hostAddr));
   }
 
   // ---- helpers ----
@@ -176,10 +193,10 @@ public final class DataplaneState {
     return Collections.unmodifiableSortedMap(m);
   }
 
-  private static Map<HostPort, List<ServerEntry>> serverIndex(Map<String, ServerEntry> servers) {
+  private static Map<HostPort, List<ServerEntry>> serverIndex(Map<String, ServerEntry> servers, Function<ServerEntry, HostPort> address) {
     Map<HostPort, List<ServerEntry>> byAddr = new HashMap<>();
     for (ServerEntry e : servers.values()) {
-      byAddr.computeIfAbsent(e.serviceAddr(), k -> new ArrayList<>()).add(e);
+      byAddr.computeIfAbsent(address.apply(e), k -> new ArrayList<>()).add(e);
     }
     byAddr.replaceAll((k, v) -> List.copyOf(v));
     return Map.copyOf(byAddr);

@@ -115,6 +115,19 @@ public final class DataplaneStore {
     commit(s -> s.servers().containsKey(id) ? s.withoutServer(id) : s);
   }
 
+  /** A socket starts serving: its service table entry and socket entry, in one change. */
+  public void publish(ServerEntry entry, SocketEntry socket) {
+    commit(s -> s.withServer(entry).withSocket(socket));
+  }
+
+  /** A serving socket closed: both entries go, in one change; unknown ids are ignored. */
+  public void withdraw(String serverId, String socketId) {
+    commit(s -> {
+      DataplaneState next = s.servers().containsKey(serverId) ? s.withoutServer(serverId) : s;
+      return next.sockets().containsKey(socketId) ? next.withoutSocket(socketId) : next;
+    });
+  }
+
   public void putSocket(SocketEntry socket) {
     commit(s -> s.withSocket(socket));
   }

@@ -1,0 +1,224 @@
+package io.ax.core.mesh;
+
+import io.ax.bridge.SocketPolicy;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.decision.ConnectDecider;
+import io.ax.core.decision.Decision;
+import io.ax.core.decision.Target;
+import io.ax.core.lb.SharedLbState;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.InvalidFieldException;
+import io.ax.core.model.Labels;
+import io.ax.core.model.Protocol;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
+import io.ax.core.net.HostPort;
+import io.ax.core.net.Ipv4;
+import io.ax.core.ports.PortPool;
+import io.ax.core.state.DataplaneState;
+import io.ax.core.state.DataplaneStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mesh's answers to the syscall bridge: apps become {@link App}s, binds get ports from the
+ * pool (or the {@code --expose} port), listening sockets become service table entries, and every
+ * connect is the {@link ConnectDecider}'s decision on the current snapshot. Thread-safe: reads
+ * take a snapshot, writes go through the {@link DataplaneStore}.
+ */
+public final class MeshSocketPolicy implements SocketPolicy {
+  private static final Logger log = LoggerFactory.getLogger(MeshSocketPolicy.class);
+  private static final int FIRST_UNPRIVILEGED_PORT = 1024;
+
+  /** This node, as the policy needs it. */
+  public record Node(String name, String cluster, Ipv4 ip) {
+    public Node {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(cluster, "cluster");
+      Objects.requireNonNull(ip, "ip");
+    }
+  }
+
+  private final DataplaneStore store;
+  private final PortPool pool;
+  private final Node node;
+  private final SharedLbState lb = new SharedLbState();
+  private final RandomGenerator random;
+  private final Map<String, List<Exposure>> exposures = new ConcurrentHashMap<>();
+  private final java.util.Set<AppId> registered = ConcurrentHashMap.newKeySet();
+
+  public MeshSocketPolicy(DataplaneStore store, PortPool pool, Node node, RandomGenerator random) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.node = Objects.requireNonNull(node, "node");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  @Override
+  public AppGrant register(Registration r) throws RegistrationRefusedException {
+    try {
+      Ipv4 ip = r.ip().isEmpty() ? node.ip() : Ipv4.parse("--ip", r.ip());
+      Labels labels = Labels.parse("--labels", r.labels());
+      List<Exposure> exposed = new ArrayList<>();
+      for (String e : r.expose()) {
+        for (String item : e.split(",")) {
+          Exposure x = Exposure.parse(item, node.ip());
+          if (x.hostPort() < FIRST_UNPRIVILEGED_PORT && r.uid() != 0) {
+            throw new InvalidFieldException("--expose", "host port " + x.hostPort() + " is privileged (below 1024); only root may expose it");
+          }
+          exposed.add(x);
+        }
+      }
+      String name = r.name().isEmpty() ? "<" + java.util.UUID.randomUUID() + ">" : checkName(r.name());
+      AppId id = chooseId(r.appId());
+      App app = new App(id, name, node.name(), node.cluster(), ip, "user", labels, r.supervisorPid());
+      store.putApp(app);
+      exposures.put(id.value(), List.copyOf(exposed));
+      registered.add(id);
+      log.info("[mesh] app {} '{}' at {} labels '{}' (pid {})", id, name, ip, labels, r.appPid());
+      return new AppGrant(id.value(), ip.bits());
+    } catch (InvalidFieldException e) {
+      throw new RegistrationRefusedException(e.getMessage());
+    }
+  }
+
+  private static String checkName(String name) {
+    if (name.length() > 253 || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_')) {
+      throw new InvalidFieldException("--name", "'" + name + "' is not a valid name (expected letters, digits, '-', '_' and '.')");
+    }
+    return name;
+  }
+
+  /** Whether the app registered with this daemon (not only restored from its state file). */
+  public boolean registeredSinceStart(AppId id) {
+    return registered.contains(id);
+  }
+
+  /** The id an app asked to keep (it registers again after a daemon restart), or a new one. */
+  private AppId chooseId(String requested) {
+    if (!requested.isEmpty()) {
+      return new AppId(requested);
+    }
+    Map<AppId, App> apps = store.current().apps();
+    AppId id;
+    do {
+      id = AppId.random(random);
+    } while (apps.containsKey(id));
+    return id;
+  }
+
+  @Override
+  public void unregister(String appId) {
+    AppId id = new AppId(appId);
+    DataplaneState s = store.current();
+    for (ServerEntry e : s.servers().values()) {
+      if (e.appId().equals(id)) {
+        pool.release(e.hostAddr().port());
+      }
+    }
+    store.removeApp(id);
+    exposures.remove(appId);
+  }
+
+  @Override
+  public BindDecision bind(String appId, Transport transport, Inet4Endpoint requested) {
+    App app = store.current().apps().get(new AppId(appId));
+    if (app == null) {
+      return new BindDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
+    }
+    int virtualIp = requested.isAnyAddress() ? app.appIp().bits() : requested.ip();
+    Inet4Endpoint virtual = new Inet4Endpoint(virtualIp, requested.port());
+    for (Exposure x : exposures.getOrDefault(appId, List.of())) {
+      if (x.appPort() == requested.port()) {
+        return new BindDecision.Real(new Inet4Endpoint(x.nodeIp().map(Ipv4::bits).orElse(0), x.hostPort()), virtual);
+      }
+    }
+    OptionalInt port = pool.allocate();
+    if (port.isEmpty()) {
+      log.warn("[mesh] app {}: every port of --ports {} is in use", appId, pool.ranges());
+      return new BindDecision.Refuse(98); // EADDRINUSE
+    }
+    return new BindDecision.Real(new Inet4Endpoint(0, port.getAsInt()), virtual);
+  }
+
+  @Override
+  public void bindFailed(String appId, Transport transport, Inet4Endpoint real) {
+    pool.release(real.port());
+  }
+
+  @Override
+  public void published(String appId, long inode, Transport transport, Inet4Endpoint virtual, Inet4Endpoint real, int backlog) {
+    App app = store.current().apps().get(new AppId(appId));
+    if (app == null) {
+      return;
+    }
+    Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;
+    Ipv4 hostIp = real.isAnyAddress() ? node.ip() : new Ipv4(real.ip());
+    String id = id(inode);
+    ServerEntry entry = new ServerEntry(
+        id, app.id(), app.name(), protocol, hostPort(virtual), new HostPort(hostIp, real.port()), app.labels(), node.name(), node.cluster());
+    SocketEntry socket = new SocketEntry(id, node.name(), app.id(), inode, protocol, 0, hostPort(virtual), Math.max(backlog, 0));
+    store.publish(entry, socket);
+    log.info("[mesh] app {} serves {} {} at {}", appId, protocol.display(), entry.serviceAddr(), entry.hostAddr());
+  }
+
+  @Override
+  public void withdrawn(String appId, long inode) {
+    String id = id(inode);
+    ServerEntry entry = store.current().servers().get(id);
+    if (entry != null) {
+      pool.release(entry.hostAddr().port());
+    }
+    store.withdraw(id, id);
+  }
+
+  /** Entries and sockets are named by node and inode: unique on a node, stable across restarts. */
+  private String id(long inode) {
+    return node.name() + "/" + inode;
+  }
+
+  @Override
+  public ConnectDecision connect(String appId, Transport transport, Inet4Endpoint destination) {
+    DataplaneState s = store.current();
+    App client = s.apps().get(new AppId(appId));
+    if (client == null) {
+      return new ConnectDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
+    }
+    HostPort dst = hostPort(destination);
+    if (destination.isLoopback()) {
+      // Our pool ports listen on every address, loopback too: judge them as the node's address.
+      HostPort asNode = new HostPort(node.ip(), destination.port());
+      if (!s.serversAtHost(asNode).isEmpty()) {
+        dst = asNode;
+      }
+    }
+    Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;
+    Decision d = ConnectDecider.decide(s, client, protocol, dst, lb);
+    return switch (d) {
+      case Decision.Direct direct -> new ConnectDecision.Direct();
+      case Decision.Deny deny -> {
+        log.debug("[mesh] refused {} -> {}: {}", appId, destination, deny.reason());
+        yield new ConnectDecision.Refuse(deny.errno().value());
+      }
+      case Decision.Connect c -> {
+        List<Inet4Endpoint> targets = new ArrayList<>(c.targets().size());
+        for (Target t : c.targets()) {
+          targets.add(new Inet4Endpoint(t.address().ip().bits(), t.address().port()));
+        }
+        yield new ConnectDecision.Targets(targets);
+      }
+    };
+  }
+
+  private static HostPort hostPort(Inet4Endpoint e) {
+    return new HostPort(new Ipv4(e.ip()), e.port());
+  }
+}

@@ -1,0 +1,88 @@
+package io.ax.bridge;
+
+import io.ax.bridge.net.Inet4Endpoint;
+import java.util.List;
+
+/**
+ * What the bridge asks the dataplane: who an app is, where a bind really goes, where a connect
+ * may go, and which listening sockets exist. The bridge knows sockets and system calls; this is
+ * where the mesh's rules live (the dependency points from the core to the bridge, never back).
+ *
+ * <p>Implementations are thread-safe and quick: they are called on the notification loop while
+ * a trapped thread waits. Only {@link #published} and {@link #withdrawn} may write state.
+ */
+public interface SocketPolicy {
+
+  /**
+   * Admits an app that {@code ax run} registers.
+   *
+   * @throws RegistrationRefusedException with one line for the user, naming the bad value
+   */
+  AppGrant register(Registration registration) throws RegistrationRefusedException;
+
+  /** The app is gone (its supervisor hung up): forget it and everything it published. */
+  void unregister(String appId);
+
+  /** Where a bind to the (virtual) {@code requested} address really goes. */
+  BindDecision bind(String appId, Transport transport, Inet4Endpoint requested);
+
+  /** A bind that the kernel refused after {@link #bind}: give its real port back. */
+  void bindFailed(String appId, Transport transport, Inet4Endpoint real);
+
+  /** A socket now serves (TCP listen, UDP bind): the service table gains an entry. */
+  void published(String appId, long inode, Transport transport, Inet4Endpoint virtual, Inet4Endpoint real, int backlog);
+
+  /** A published socket was closed: its entry goes. Harmless for unknown inodes. */
+  void withdrawn(String appId, long inode);
+
+  /** Where a connect (or a datagram) to {@code destination} may go. */
+  ConnectDecision connect(String appId, Transport transport, Inet4Endpoint destination);
+
+  enum Transport {
+    TCP,
+    UDP
+  }
+
+  /** What {@code ax run} told about the app; {@code appId} is empty for a new app. */
+  record Registration(String appId, int appPid, int supervisorPid, int uid, String ip, String name, String labels, List<String> expose, String user, boolean newNetns) {
+    public Registration {
+      expose = List.copyOf(expose);
+    }
+  }
+
+  /** An admitted app: its id and the IP it is known by. */
+  record AppGrant(String appId, int appIp) {}
+
+  sealed interface BindDecision {
+    /** Bind the socket to {@code real}; the app sees {@code virtual}. */
+    record Real(Inet4Endpoint real, Inet4Endpoint virtual) implements BindDecision {}
+
+    /** Fail the bind with {@code errno}. */
+    record Refuse(int errno) implements BindDecision {}
+  }
+
+  sealed interface ConnectDecision {
+    /** Outside the mesh: connect as asked. */
+    record Direct() implements ConnectDecision {}
+
+    /** Try these in order until one accepts. */
+    record Targets(List<Inet4Endpoint> targets) implements ConnectDecision {
+      public Targets {
+        targets = List.copyOf(targets);
+        if (targets.isEmpty()) {
+          throw new IllegalArgumentException("Targets needs at least one target");
+        }
+      }
+    }
+
+    /** Fail with {@code errno}. */
+    record Refuse(int errno) implements ConnectDecision {}
+  }
+
+  /** A registration the dataplane refused; the message is one line for the user. */
+  final class RegistrationRefusedException extends Exception {
+    public RegistrationRefusedException(String message) {
+      super(message);
+    }
+  }
+}

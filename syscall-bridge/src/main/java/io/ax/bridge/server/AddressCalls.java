@@ -1,0 +1,145 @@
+package io.ax.bridge.server;
+
+import io.ax.bridge.SocketPolicy;
+import io.ax.bridge.SocketPolicy.BindDecision;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.net.SockAddr;
+import io.ax.bridge.net.SockAddrCodec;
+import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.SysCallException;
+import io.ax.bridge.sys.Target;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bind}, {@code listen}, {@code getsockname}, {@code getpeername}: a bind to a virtual
+ * ip:port becomes a real bind to a port the policy picks, {@code listen} (TCP) or the bind
+ * (UDP) publishes a service table entry, and the names the app asks for are the virtual ones.
+ */
+final class AddressCalls {
+  private static final Logger log = LoggerFactory.getLogger(AddressCalls.class);
+  /** A pool port may be taken by a program outside ax: try a few others before giving up. */
+  static final int BIND_ATTEMPTS = 8;
+
+  private final SocketPolicy policy;
+  private final SocketTable sockets;
+
+  AddressCalls(SocketPolicy policy, SocketTable sockets) {
+    this.policy = policy;
+    this.sockets = sockets;
+  }
+
+  void bind(TrappedCall call) {
+    SockAddr addr;
+    try {
+      addr = call.readAddress(call.n.arg(1), call.n.intArg(2));
+    } catch (SockAddrCodec.BadAddressException e) {
+      call.fail(e.errno());
+      return;
+    }
+    if (!call.stillWaiting()) {
+      return;
+    }
+    Optional<Inet4Endpoint> requested = switch (addr) {
+      case SockAddr.V4 v4 -> Optional.of(v4.endpoint());
+      case SockAddr.V6 v6 -> v6.asInet4();
+      case SockAddr.Unspec u -> Optional.empty();
+    };
+    if (requested.isEmpty()) {
+      // A native IPv6 address: the mesh is IPv4; nothing on this host answers for it.
+      call.fail(addr instanceof SockAddr.Unspec ? Errno.EAFNOSUPPORT : Errno.EADDRNOTAVAIL);
+      return;
+    }
+    Inet4Endpoint want = requested.get();
+    if (want.port() == 0) {
+      // A client choosing its source before connecting: a real ephemeral bind, nothing to publish.
+      call.answerResult(bindReal(call, new Inet4Endpoint(0, 0)));
+      return;
+    }
+    SocketState state = sockets.getOrCreate(call.app.appId(), call.inode(), call.family(), call.transport());
+    if (want.equals(state.virtualLocal())) {
+      call.answer(0); // a restarted bind that we already made
+      return;
+    }
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      BindDecision decision = policy.bind(call.app.appId(), call.transport(), want);
+      if (decision instanceof BindDecision.Refuse refuse) {
+        call.fail(refuse.errno());
+        return;
+      }
+      BindDecision.Real real = (BindDecision.Real) decision;
+      long r = bindReal(call, real.real());
+      if (r == 0) {
+        state.bound(real.virtual(), real.real());
+        if (call.transport() == Transport.UDP && state.publish()) {
+          policy.published(call.app.appId(), call.inode(), Transport.UDP, real.virtual(), real.real(), 0);
+        }
+        call.answer(0);
+        return;
+      }
+      policy.bindFailed(call.app.appId(), call.transport(), real.real());
+      if (r != -Errno.EADDRINUSE) {
+        call.fail((int) -r);
+        return;
+      }
+      log.debug("[bridge] {}: real port {} is taken outside ax; trying another", call.app, real.real());
+    }
+    call.fail(Errno.EADDRINUSE);
+  }
+
+  private static long bindReal(TrappedCall call, Inet4Endpoint real) {
+    byte[] encoded = SockAddrCodec.encodeBind(real, call.family());
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment a = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, encoded);
+      return Libc.bind(call.fd(), a, encoded.length);
+    }
+  }
+
+  void listen(TrappedCall call) {
+    int backlog = call.n.intArg(1);
+    int r = Libc.listen(call.fd(), backlog);
+    if (r < 0) {
+      call.fail(-r);
+      return;
+    }
+    SocketState state = sockets.get(call.inode());
+    if (state != null && state.virtualLocal() != null && state.publish()) {
+      policy.published(call.app.appId(), call.inode(), Transport.TCP, state.virtualLocal(), state.realLocal(), backlog);
+    }
+    call.answer(0);
+  }
+
+  /** getsockname ({@code peer} false) or getpeername ({@code peer} true). */
+  void name(TrappedCall call, boolean peer) {
+    SocketState state = sockets.get(call.inode());
+    Inet4Endpoint virtual = state == null ? null : peer ? state.virtualPeer() : state.virtualLocal();
+    if (virtual == null) {
+      call.proceed(); // the real name is the right answer
+      return;
+    }
+    long addrPtr = call.n.arg(1);
+    long lenPtr = call.n.arg(2);
+    try {
+      int len = Target.readInt(call.n.pid(), lenPtr);
+      if (len < 0) {
+        call.fail(Errno.EINVAL);
+        return;
+      }
+      byte[] encoded = SockAddrCodec.encode(virtual, call.family());
+      byte[] out = len >= encoded.length ? encoded : java.util.Arrays.copyOf(encoded, len);
+      if (!call.stillWaiting()) {
+        return;
+      }
+      Target.write(call.n.pid(), addrPtr, out);
+      Target.writeInt(call.n.pid(), lenPtr, encoded.length);
+      call.answer(0);
+    } catch (SysCallException e) {
+      call.fail(Errno.EFAULT);
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.ax.bridge.server;
+
+import io.ax.bridge.SocketPolicy;
+import io.ax.bridge.SocketPolicy.AppGrant;
+import io.ax.bridge.SocketPolicy.Registration;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.seccomp.Notification;
+import io.ax.bridge.seccomp.SeccompListener;
+import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.SysCallException;
+import io.ax.bridge.sys.UnixSockets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's side of {@code ax run}: accepts launchers on {@code bridge.sock}, admits their
+ * apps through the {@link SocketPolicy}, takes their seccomp listeners and answers every trapped
+ * call on one event loop. The socket is open to every local user (mode 0666) because
+ * {@code ax run --new-netns=false} runs unprivileged; SO_PEERCRED tells who registers, and an
+ * app can only hand over a listener of its own processes.
+ */
+public final class BridgeServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BridgeServer.class);
+  /** A launcher that connects and says nothing is dropped after this long. */
+  static final int HANDSHAKE_TIMEOUT_SECONDS = 5;
+  private static final int EPOLLRDHUP = 0x2000;
+
+  private final Path path;
+  private final SocketPolicy policy;
+  private final int listenFd;
+  private final EventLoop loop;
+  private final SocketTable sockets = new SocketTable(System::nanoTime);
+  private final Dispatcher dispatcher;
+  private final ExecutorService slow = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("bridge-reaper").daemon(true).unstarted(r));
+  private final Map<String, AppSession> sessions = new ConcurrentHashMap<>();
+  private final Thread acceptor;
+  private volatile boolean running = true;
+
+  private BridgeServer(Path path, SocketPolicy policy) throws SysCallException, IOException {
+    this.path = path;
+    this.policy = policy;
+    Files.deleteIfExists(path);
+    this.listenFd = UnixSockets.listen(path.toString(), 128);
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+    this.loop = new EventLoop("bridge-loop");
+    this.dispatcher = new Dispatcher(policy, sockets, loop, slow);
+    this.acceptor = Thread.ofPlatform().name("bridge-accept").daemon(true).unstarted(this::acceptLoop);
+  }
+
+  /** Listens on {@code path} and starts answering. */
+  public static BridgeServer start(Path path, SocketPolicy policy) throws IOException {
+    try {
+      BridgeServer s = new BridgeServer(path, policy);
+      s.loop.start();
+      s.acceptor.start();
+      s.reaper.scheduleWithFixedDelay(new SocketReaper(s.sockets, policy, System::nanoTime), 1, 1, TimeUnit.SECONDS);
+      log.info("[bridge] waiting for ax run on {}", path);
+      return s;
+    } catch (SysCallException e) {
+      throw new IOException("cannot serve the bridge on " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void acceptLoop() {
+    while (running) {
+      int conn;
+      try {
+        conn = UnixSockets.accept(listenFd);
+      } catch (SysCallException e) {
+        if (!running) {
+          return;
+        }
+        if (e.errno() == Errno.EINTR || e.errno() == Errno.EAGAIN) {
+          continue;
+        }
+        log.error("[bridge] accept failed: {}; no more apps can register", e.getMessage());
+        return;
+      }
+      // A platform thread: the handshake blocks in recvmsg, which would pin a virtual thread's carrier.
+      Thread.ofPlatform().name("bridge-handshake").daemon(true).start(() -> handshake(conn));
+    }
+  }
+
+  private void handshake(int conn) {
+    String appId = null;
+    try {
+      UnixSockets.PeerCredentials peer = UnixSockets.peerCredentials(conn);
+      UnixSockets.setReceiveTimeout(conn, HANDSHAKE_TIMEOUT_SECONDS);
+      Registration reg = Registrations.parse(readHeader(conn), peer);
+      AppGrant grant;
+      try {
+        grant = policy.register(reg);
+      } catch (SocketPolicy.RegistrationRefusedException e) {
+        reply(conn, "error " + oneLine(e.getMessage()));
+        Libc.close(conn);
+        return;
+      }
+      appId = grant.appId();
+      String ip = new Inet4Endpoint(grant.appIp(), 0).toString();
+      reply(conn, "ok appid=" + appId + " ip=" + ip.substring(0, ip.lastIndexOf(':')));
+      UnixSockets.Received msg = UnixSockets.receive(conn, 64);
+      String text = new String(msg.data(), StandardCharsets.UTF_8);
+      if (!text.equals("listener\n") || msg.fds().size() != 1) {
+        msg.fds().forEach(Libc::close);
+        throw new Registrations.BadHeaderException("expected 'listener' with one fd, got '" + oneLine(text) + "' with " + msg.fds().size());
+      }
+      SeccompListener listener = new SeccompListener(msg.fds().getFirst());
+      try {
+        listener.enableSyncWakeUp();
+      } catch (SysCallException e) {
+        log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
+      }
+      AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid() == 0);
+      AppSession previous = sessions.put(appId, session);
+      if (previous != null) {
+        previous.close();
+      }
+      long[] tokens = new long[2];
+      tokens[0] = loop.add(listener.fd(), Sys.EPOLLIN, ev -> onListener(session, ev, tokens));
+      tokens[1] = loop.add(conn, Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, tokens));
+      reply(conn, "ok");
+      log.info("[bridge] app {} ({}) registered by pid {} uid {}", appId, reg.name().isEmpty() ? "no name" : reg.name(), peer.pid(), peer.uid());
+    } catch (Registrations.BadHeaderException e) {
+      refuse(conn, appId, e.getMessage());
+    } catch (SysCallException e) {
+      refuse(conn, appId, e.errno() == Errno.EAGAIN ? "registration timed out" : "registration failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("[bridge] registration failed", e);
+      refuse(conn, appId, "internal error; the daemon log has the details");
+    }
+  }
+
+  private void refuse(int conn, String appId, String message) {
+    log.warn("[bridge] refused a registration: {}", message);
+    try {
+      reply(conn, "error " + oneLine(message));
+    } catch (SysCallException ignored) {
+      // the launcher has gone already
+    }
+    Libc.close(conn);
+    if (appId != null) {
+      policy.unregister(appId);
+    }
+  }
+
+  private static String readHeader(int conn) throws SysCallException, Registrations.BadHeaderException {
+    StringBuilder header = new StringBuilder();
+    while (!header.toString().endsWith("\n\n")) {
+      UnixSockets.Received r = UnixSockets.receive(conn, 4096);
+      r.fds().forEach(Libc::close);
+      if (r.data().length == 0) {
+        throw new Registrations.BadHeaderException("the launcher hung up during registration");
+      }
+      header.append(new String(r.data(), StandardCharsets.UTF_8));
+      if (header.length() > Registrations.MAX_HEADER) {
+        throw new Registrations.BadHeaderException("registration header larger than " + Registrations.MAX_HEADER + " bytes");
+      }
+    }
+    return header.toString();
+  }
+
+  private static void reply(int conn, String line) throws SysCallException {
+    UnixSockets.writeAll(conn, (line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private void onListener(AppSession session, int events, long[] tokens) {
+    if ((events & Sys.EPOLLIN) != 0) {
+      Notification n;
+      try {
+        n = session.listener().receive();
+      } catch (SysCallException e) {
+        if (e.errno() != Errno.ENOENT) {
+          log.debug("[bridge] {}: receive failed: {}", session, e.getMessage());
+        }
+        return;
+      }
+      dispatcher.dispatch(session, n);
+    } else if ((events & (Sys.EPOLLHUP | Sys.EPOLLERR)) != 0) {
+      // Every process of the app has exited; the supervisor's hang-up ends the session.
+      loop.remove(session.listener().fd(), tokens[0]);
+    }
+  }
+
+  private void onConnection(AppSession session, long[] tokens) {
+    UnixSockets.Received r;
+    try {
+      r = UnixSockets.receive(session.connectionFd(), 256);
+      r.fds().forEach(Libc::close);
+      if (r.data().length > 0) {
+        return; // the protocol has nothing more to say; ignore chatter
+      }
+    } catch (SysCallException e) {
+      if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
+        return;
+      }
+    }
+    loop.remove(session.listener().fd(), tokens[0]);
+    loop.remove(session.connectionFd(), tokens[1]);
+    end(session);
+  }
+
+  private void end(AppSession session) {
+    if (!sessions.remove(session.appId(), session)) {
+      session.close();
+      return;
+    }
+    session.close();
+    sockets.removeApp(session.appId());
+    slow.execute(() -> policy.unregister(session.appId()));
+    log.info("[bridge] app {} exited", session.appId());
+  }
+
+  /** Apps registered now. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /**
+   * Stops answering. Apps keep running: their supervisors hold the listeners, their calls wait,
+   * and they register again with the next daemon.
+   */
+  @Override
+  public void close() {
+    running = false;
+    Libc.close(listenFd);
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.warn("[bridge] could not remove {}: {}", path, e.getMessage());
+    }
+    loop.close();
+    reaper.shutdownNow();
+    slow.shutdown();
+    sessions.values().forEach(AppSession::close);
+    sessions.clear();
+  }
+}

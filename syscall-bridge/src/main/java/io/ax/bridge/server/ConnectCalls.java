@@ -1,0 +1,236 @@
+package io.ax.bridge.server;
+
+import io.ax.bridge.SocketPolicy;
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.net.SockAddr;
+import io.ax.bridge.net.SockAddrCodec;
+import io.ax.bridge.seccomp.Notification;
+import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.SysCallException;
+import io.ax.bridge.sys.Target;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code connect}: the policy decides where a virtual destination goes, and the daemon connects
+ * the app's socket itself (on its fd copy), so the app's memory is read once and never trusted
+ * again. A target that refuses is followed by the next before the app hears anything.
+ *
+ * <p>A non-blocking socket gets EINPROGRESS as the kernel would answer. A blocking one is made
+ * non-blocking for the attempt and watched on the event loop, so one slow connect never holds
+ * up another app; the app's thread waits in the kernel until we answer. A restarted connect
+ * (the app took a signal) joins the attempt in progress. Loop thread only.
+ */
+final class ConnectCalls {
+  private static final Logger log = LoggerFactory.getLogger(ConnectCalls.class);
+
+  private final SocketPolicy policy;
+  private final SocketTable sockets;
+  private final EventLoop loop;
+  private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+
+  /** A blocking connect in progress on our fd copy. */
+  private final class Pending {
+    final AppSession app;
+    final long inode;
+    final int fd;
+    final int family;
+    final int savedFlags;
+    final Deque<Inet4Endpoint> remaining;
+    final Inet4Endpoint destination;
+    Notification waiting;
+    long token;
+
+    Pending(AppSession app, long inode, int fd, int family, int savedFlags, List<Inet4Endpoint> rest, Inet4Endpoint destination, Notification waiting) {
+      this.app = app;
+      this.inode = inode;
+      this.fd = fd;
+      this.family = family;
+      this.savedFlags = savedFlags;
+      this.remaining = new ArrayDeque<>(rest);
+      this.destination = destination;
+      this.waiting = waiting;
+    }
+  }
+
+  ConnectCalls(SocketPolicy policy, SocketTable sockets, EventLoop loop) {
+    this.policy = policy;
+    this.sockets = sockets;
+    this.loop = loop;
+  }
+
+  void connect(TrappedCall call) {
+    SockAddr addr;
+    try {
+      addr = call.readAddress(call.n.arg(1), call.n.intArg(2));
+    } catch (SockAddrCodec.BadAddressException e) {
+      call.fail(e.errno());
+      return;
+    }
+    if (!call.stillWaiting()) {
+      return;
+    }
+    Pending inProgress = pending.get(call.inode());
+    if (inProgress != null) {
+      // The app's connect was interrupted and restarted: answer this call when the attempt ends.
+      inProgress.waiting = call.n;
+      call.answeredElsewhere();
+      return;
+    }
+    Optional<Inet4Endpoint> destination = switch (addr) {
+      case SockAddr.V4 v4 -> Optional.of(v4.endpoint());
+      case SockAddr.V6 v6 -> v6.asInet4();
+      case SockAddr.Unspec u -> Optional.empty();
+    };
+    if (addr instanceof SockAddr.Unspec) {
+      call.answerResult(connectTo(call.fd(), SockAddrCodec.encode(addr)));
+      return;
+    }
+    if (destination.isEmpty()) {
+      call.fail(Errno.ENETUNREACH); // native IPv6: the mesh and its hosts are IPv4
+      return;
+    }
+    Inet4Endpoint dst = destination.get();
+    ConnectDecision decision = policy.connect(call.app.appId(), call.transport(), dst);
+    if (decision instanceof ConnectDecision.Refuse refuse) {
+      call.fail(refuse.errno());
+      return;
+    }
+    List<Inet4Endpoint> targets = decision instanceof ConnectDecision.Targets t ? t.targets() : List.of(dst);
+    SocketState state = sockets.getOrCreate(call.app.appId(), call.inode(), call.family(), call.transport());
+    if (call.transport() == Transport.UDP) {
+      long r = connectTo(call.fd(), SockAddrCodec.encode(targets.getFirst(), call.family()));
+      if (r == 0) {
+        state.connectedTo(dst);
+      }
+      call.answerResult(r);
+      return;
+    }
+    int flags = Libc.fcntl(call.fd(), Sys.F_GETFL, 0);
+    if (flags < 0) {
+      call.fail(-flags);
+      return;
+    }
+    boolean blocking = (flags & Sys.O_NONBLOCK) == 0;
+    if (blocking) {
+      Libc.fcntl(call.fd(), Sys.F_SETFL, flags | Sys.O_NONBLOCK);
+    }
+    Deque<Inet4Endpoint> rest = new ArrayDeque<>(targets);
+    long last = -Errno.ECONNREFUSED;
+    while (!rest.isEmpty()) {
+      Inet4Endpoint target = rest.pollFirst();
+      last = connectTo(call.fd(), SockAddrCodec.encode(target, call.family()));
+      if (last == 0) {
+        state.connectedTo(dst);
+        restore(call.fd(), blocking, flags);
+        call.answer(0);
+        return;
+      }
+      if (last == -Errno.EINPROGRESS) {
+        state.connectedTo(dst);
+        if (!blocking) {
+          call.fail(Errno.EINPROGRESS);
+          return;
+        }
+        Pending p = new Pending(call.app, call.inode(), call.detachFd(), call.family(), flags, List.copyOf(rest), dst, call.n);
+        watch(p);
+        call.answeredElsewhere();
+        return;
+      }
+      if (last == -Errno.EISCONN && dst.equals(state.virtualPeer())) {
+        // A restarted connect that had already succeeded.
+        restore(call.fd(), blocking, flags);
+        call.answer(0);
+        return;
+      }
+      if (!retryable((int) -last)) {
+        break;
+      }
+      log.debug("[bridge] {}: {} refused ({}), trying the next target", call.app, target, Errno.describe((int) -last));
+    }
+    restore(call.fd(), blocking, flags);
+    call.fail((int) -last);
+  }
+
+  private void watch(Pending p) {
+    pending.put(p.inode, p);
+    try {
+      p.token = loop.add(p.fd, Sys.EPOLLOUT | Sys.EPOLLONESHOT, events -> progress(p));
+    } catch (SysCallException e) {
+      pending.remove(p.inode);
+      finish(p, -e.errno());
+    }
+  }
+
+  /** The socket became writable: connected, or failed (then the next target). */
+  private void progress(Pending p) {
+    loop.remove(p.fd, p.token);
+    int err = Target.intOpt(p.fd, Sys.SO_ERROR);
+    if (err == 0) {
+      finish(p, 0);
+      return;
+    }
+    int errno = err < 0 ? -err : err;
+    while (retryable(errno) && !p.remaining.isEmpty()) {
+      Inet4Endpoint next = p.remaining.pollFirst();
+      log.debug("[bridge] {}: a target refused ({}), trying {}", p.app, Errno.describe(errno), next);
+      long r = connectTo(p.fd, SockAddrCodec.encode(next, p.family));
+      if (r == 0) {
+        finish(p, 0);
+        return;
+      }
+      if (r == -Errno.EINPROGRESS) {
+        watch(p);
+        return;
+      }
+      errno = (int) -r;
+    }
+    finish(p, -errno);
+  }
+
+  private void finish(Pending p, long result) {
+    pending.remove(p.inode);
+    Libc.fcntl(p.fd, Sys.F_SETFL, p.savedFlags);
+    Libc.close(p.fd);
+    Notification n = p.waiting;
+    if (result == 0) {
+      p.app.listener().answer(n.id(), 0);
+    } else {
+      p.app.listener().fail(n.id(), (int) -result);
+    }
+  }
+
+  /** Errors after which another backend may well work. */
+  private static boolean retryable(int errno) {
+    return errno == Errno.ECONNREFUSED || errno == Errno.ETIMEDOUT || errno == Errno.EHOSTUNREACH || errno == Errno.ENETUNREACH || errno == Errno.ECONNRESET;
+  }
+
+  private static void restore(int fd, boolean blocking, int flags) {
+    if (blocking) {
+      Libc.fcntl(fd, Sys.F_SETFL, flags);
+    }
+  }
+
+  private static long connectTo(int fd, byte[] encoded) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_BYTE, encoded);
+      return Libc.connect(fd, a, encoded.length);
+    }
+  }
+
+  int pendingCount() {
+    return pending.size();
+  }
+}

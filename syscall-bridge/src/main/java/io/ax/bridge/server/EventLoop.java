@@ -1,0 +1,131 @@
+package io.ax.bridge.server;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.SysCallException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One platform thread around an epoll fd: it waits on every app's seccomp listener, every
+ * supervisor connection and every connect in progress, and runs the handler of whatever is
+ * ready. Handlers must not block; what may block (state writes) goes to virtual threads.
+ * Registration is thread-safe (epoll_ctl is); handlers run on the loop thread only.
+ */
+final class EventLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+  /** struct epoll_event is packed on x86_64: u32 events, u64 data. */
+  private static final int EVENT_SIZE = 12;
+  private static final int MAX_EVENTS = 128;
+
+  /** What to do when an fd is ready; {@code events} are the EPOLL* bits. */
+  @FunctionalInterface
+  interface Handler {
+    void ready(int events);
+  }
+
+  private final int epfd;
+  private final int wakeFd;
+  private final ConcurrentHashMap<Long, Handler> handlers = new ConcurrentHashMap<>();
+  private final AtomicLong tokens = new AtomicLong(1);
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  EventLoop(String name) throws SysCallException {
+    epfd = (int) Libc.check("epoll_create1", Libc.epollCreate1(Sys.EPOLL_CLOEXEC));
+    wakeFd = (int) Libc.check("eventfd", Libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK));
+    add(wakeFd, Sys.EPOLLIN, events -> drainWake());
+    thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Watches {@code fd}; returns the token that {@link #remove} takes. */
+  long add(int fd, int events, Handler handler) throws SysCallException {
+    long token = tokens.getAndIncrement();
+    handlers.put(token, handler);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment ev = arena.allocate(EVENT_SIZE);
+      ev.set(JAVA_INT_UNALIGNED, 0, events);
+      ev.set(JAVA_LONG_UNALIGNED, 4, token);
+      int r = Libc.epollCtl(epfd, Sys.EPOLL_CTL_ADD, fd, ev);
+      if (r < 0) {
+        handlers.remove(token);
+        throw new SysCallException("epoll_ctl(ADD)", -r);
+      }
+    }
+    return token;
+  }
+
+  /** Stops watching {@code fd} (before it is closed). Harmless when already removed. */
+  void remove(int fd, long token) {
+    handlers.remove(token);
+    Libc.epollCtl(epfd, Sys.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+  }
+
+  boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  private void run() {
+    MemorySegment events = Arena.ofAuto().allocate((long) EVENT_SIZE * MAX_EVENTS);
+    while (running) {
+      int n = Libc.epollWait(epfd, events, MAX_EVENTS, 1000);
+      if (n < 0) {
+        if (n == -Errno.EINTR) {
+          continue;
+        }
+        log.error("[bridge] epoll_wait failed: {}; the bridge stops", Errno.describe(-n));
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        int ev = events.get(JAVA_INT_UNALIGNED, (long) i * EVENT_SIZE);
+        long token = events.get(JAVA_LONG_UNALIGNED, (long) i * EVENT_SIZE + 4);
+        Handler h = handlers.get(token);
+        if (h == null) {
+          continue;
+        }
+        try {
+          h.ready(ev);
+        } catch (RuntimeException e) {
+          // One bad notification must not stop the bridge for every other app.
+          log.error("[bridge] handler failed", e);
+        }
+      }
+    }
+  }
+
+  private void drainWake() {
+    try (Arena arena = Arena.ofConfined()) {
+      Libc.read(wakeFd, arena.allocate(JAVA_LONG), 8);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment one = arena.allocate(JAVA_LONG);
+      one.set(JAVA_LONG, 0, 1L);
+      Libc.write(wakeFd, one, 8);
+    }
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Libc.close(wakeFd);
+    Libc.close(epfd);
+  }
+}

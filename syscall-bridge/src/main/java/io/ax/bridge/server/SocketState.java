@@ -1,0 +1,63 @@
+package io.ax.bridge.server;
+
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+
+/**
+ * What the bridge remembers of one app socket, keyed by its inode: the virtual addresses the app
+ * sees (getsockname/getpeername) and the real one it is bound to. Fields are guarded by the
+ * object's monitor: a socket's calls may come from several threads of the app at once.
+ */
+final class SocketState {
+  final String appId;
+  final long inode;
+  final int family;
+  final Transport transport;
+  final long createdNanos;
+  private Inet4Endpoint virtualLocal;
+  private Inet4Endpoint realLocal;
+  private Inet4Endpoint virtualPeer;
+  private boolean published;
+
+  SocketState(String appId, long inode, int family, Transport transport, long createdNanos) {
+    this.appId = appId;
+    this.inode = inode;
+    this.family = family;
+    this.transport = transport;
+    this.createdNanos = createdNanos;
+  }
+
+  synchronized void bound(Inet4Endpoint virtual, Inet4Endpoint real) {
+    this.virtualLocal = virtual;
+    this.realLocal = real;
+  }
+
+  synchronized Inet4Endpoint virtualLocal() {
+    return virtualLocal;
+  }
+
+  synchronized Inet4Endpoint realLocal() {
+    return realLocal;
+  }
+
+  synchronized void connectedTo(Inet4Endpoint virtual) {
+    this.virtualPeer = virtual;
+  }
+
+  synchronized Inet4Endpoint virtualPeer() {
+    return virtualPeer;
+  }
+
+  /** Marks the socket published; true only the first time. */
+  synchronized boolean publish() {
+    if (published) {
+      return false;
+    }
+    published = true;
+    return true;
+  }
+
+  synchronized boolean published() {
+    return published;
+  }
+}

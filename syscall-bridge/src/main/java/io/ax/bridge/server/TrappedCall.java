@@ -1,0 +1,153 @@
+package io.ax.bridge.server;
+
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.SockAddr;
+import io.ax.bridge.net.SockAddrCodec;
+import io.ax.bridge.seccomp.Notification;
+import io.ax.bridge.seccomp.SeccompListener;
+import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.SysCallException;
+import io.ax.bridge.sys.Target;
+
+/**
+ * One trapped call being handled: the notification, its app, and our copy of the socket fd it
+ * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed})
+ * and {@link #close} releases our fd copy. Not thread-safe: one handler owns it at a time.
+ */
+final class TrappedCall implements AutoCloseable {
+  final AppSession app;
+  final Notification n;
+  private int fd = -1;
+  private Target.SocketInfo info;
+  private boolean answered;
+
+  TrappedCall(AppSession app, Notification n) {
+    this.app = app;
+    this.n = n;
+  }
+
+  SeccompListener listener() {
+    return app.listener();
+  }
+
+  /**
+   * Takes our copy of the target's fd in argument 0 and describes it.
+   *
+   * @return false when the call was answered already (bad fd, target gone, not an inet socket:
+   *     then the kernel runs the call itself, which only it may do for AF_UNIX and friends)
+   */
+  boolean takeSocket() {
+    int copy = Target.copyFd(n.pid(), n.intArg(0));
+    if (copy < 0) {
+      if (copy == -Errno.EBADF) {
+        fail(Errno.EBADF);
+      } else {
+        // The thread is gone (ESRCH) or we may not look: let the kernel answer for itself.
+        proceed();
+      }
+      return false;
+    }
+    fd = copy;
+    info = Target.socketInfo(fd);
+    if (info.family() != Sys.AF_INET && info.family() != Sys.AF_INET6) {
+      // Not ours to decide: AF_UNIX, netlink, or not a socket (the kernel says ENOTSOCK).
+      proceed();
+      return false;
+    }
+    return true;
+  }
+
+  int fd() {
+    return fd;
+  }
+
+  int family() {
+    return info.family();
+  }
+
+  long inode() {
+    return info.inode();
+  }
+
+  int socketType() {
+    return info.type();
+  }
+
+  Transport transport() {
+    return info.type() == Sys.SOCK_DGRAM ? Transport.UDP : Transport.TCP;
+  }
+
+  /**
+   * Reads the sockaddr at {@code ptr} of {@code len} bytes from the target and decodes it.
+   *
+   * @throws SockAddrCodec.BadAddressException with the errno the kernel would give (EFAULT for
+   *     memory we cannot read)
+   */
+  SockAddr readAddress(long ptr, int len) throws SockAddrCodec.BadAddressException {
+    if (len < 0 || len > SockAddrCodec.MAX_SIZE) {
+      throw new SockAddrCodec.BadAddressException(Errno.EINVAL, "address length " + len);
+    }
+    byte[] bytes;
+    try {
+      bytes = Target.read(n.pid(), ptr, len);
+    } catch (SysCallException e) {
+      throw new SockAddrCodec.BadAddressException(Errno.EFAULT, "cannot read the address: " + e.getMessage());
+    }
+    return SockAddrCodec.decode(bytes, len, family());
+  }
+
+  /** True while the target still waits; check it after reading its memory, before acting. */
+  boolean stillWaiting() {
+    return listener().isValid(n.id());
+  }
+
+  void answer(long value) {
+    answered = true;
+    listener().answer(n.id(), value);
+  }
+
+  /** Answers with the kernel convention: a negative value is {@code -errno}. */
+  void answerResult(long result) {
+    if (result < 0) {
+      fail((int) -result);
+    } else {
+      answer(result);
+    }
+  }
+
+  void fail(int errno) {
+    answered = true;
+    listener().fail(n.id(), errno);
+  }
+
+  void proceed() {
+    answered = true;
+    listener().proceed(n.id());
+  }
+
+  /** Someone else (a connect in progress) will answer this call. */
+  void answeredElsewhere() {
+    answered = true;
+  }
+
+  boolean answered() {
+    return answered;
+  }
+
+  /** Hands our fd copy to someone else (a connect in progress); close() then leaves it. */
+  int detachFd() {
+    int f = fd;
+    fd = -1;
+    return f;
+  }
+
+  @Override
+  public void close() {
+    if (fd >= 0) {
+      Libc.close(fd);
+      fd = -1;
+    }
+  }
+}

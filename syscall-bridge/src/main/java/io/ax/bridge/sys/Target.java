@@ -1,0 +1,127 @@
+package io.ax.bridge.sys;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Access to a trapped thread: its memory (process_vm_readv/writev, never /proc/PID/mem, which
+ * would follow a pid that was reused) and its file descriptors (pidfd_getfd: our copy shares the
+ * target's open file description, so what we do on it is what the target would have done).
+ */
+public final class Target {
+  private Target() {}
+
+  /** Reads {@code len} bytes at {@code address} in thread {@code tid}; {@code -errno} as EFAULT-like failures. */
+  public static byte[] read(int tid, long address, int len) throws SysCallException {
+    if (len == 0) {
+      return new byte[0];
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(len);
+      MemorySegment local = arena.allocate(16);
+      local.set(JAVA_LONG, 0, buf.address());
+      local.set(JAVA_LONG, 8, len);
+      MemorySegment remote = arena.allocate(16);
+      remote.set(JAVA_LONG, 0, address);
+      remote.set(JAVA_LONG, 8, len);
+      long n = Libc.processVmReadv(tid, local, 1, remote, 1);
+      if (n < 0) {
+        throw new SysCallException("process_vm_readv", (int) -n);
+      }
+      if (n != len) {
+        // A partial read: the range crosses into unmapped memory.
+        throw new SysCallException("process_vm_readv", Errno.EFAULT);
+      }
+      return buf.toArray(JAVA_BYTE);
+    }
+  }
+
+  /** Writes {@code data} at {@code address} in thread {@code tid}. */
+  public static void write(int tid, long address, byte[] data) throws SysCallException {
+    if (data.length == 0) {
+      return;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(data.length);
+      MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
+      MemorySegment local = arena.allocate(16);
+      local.set(JAVA_LONG, 0, buf.address());
+      local.set(JAVA_LONG, 8, data.length);
+      MemorySegment remote = arena.allocate(16);
+      remote.set(JAVA_LONG, 0, address);
+      remote.set(JAVA_LONG, 8, data.length);
+      long n = Libc.processVmWritev(tid, local, 1, remote, 1);
+      if (n != data.length) {
+        throw new SysCallException("process_vm_writev", n < 0 ? (int) -n : Errno.EFAULT);
+      }
+    }
+  }
+
+  /** Reads a 32-bit int (e.g. a {@code socklen_t}). */
+  public static int readInt(int tid, long address) throws SysCallException {
+    byte[] b = read(tid, address, 4);
+    return (b[0] & 0xff) | ((b[1] & 0xff) << 8) | ((b[2] & 0xff) << 16) | ((b[3] & 0xff) << 24);
+  }
+
+  public static void writeInt(int tid, long address, int value) throws SysCallException {
+    write(tid, address, new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});
+  }
+
+  /**
+   * Our own copy of the target thread's fd (close it when done).
+   *
+   * @return the fd, or {@code -errno}: EBADF for a bad fd number, ESRCH when the thread is gone
+   */
+  public static int copyFd(int tid, int targetFd) {
+    int pidfd = Libc.pidfdOpen(tid, Sys.PIDFD_THREAD);
+    if (pidfd < 0) {
+      return pidfd;
+    }
+    try {
+      return Libc.pidfdGetfd(pidfd, targetFd);
+    } finally {
+      Libc.close(pidfd);
+    }
+  }
+
+  /** What a socket fd is: family, type and the inode that names it (fd numbers are reused). */
+  public record SocketInfo(int family, int type, long inode) {}
+
+  private static final ThreadLocal<MemorySegment> STAT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(144));
+  private static final ThreadLocal<MemorySegment> OPT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8));
+  private static final ThreadLocal<MemorySegment> OPTLEN = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(4));
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+
+  /**
+   * Describes our fd, or returns {@code -errno} as {@code family}: ENOTSOCK for a non-socket.
+   * (struct stat on x86_64: st_ino at 8, st_mode at 24.)
+   */
+  public static SocketInfo socketInfo(int fd) {
+    MemorySegment st = STAT.get();
+    int r = Libc.fstat(fd, st);
+    if (r < 0) {
+      return new SocketInfo(r, 0, 0);
+    }
+    if ((st.get(JAVA_INT, 24) & S_IFMT) != S_IFSOCK) {
+      return new SocketInfo(-Errno.ENOTSOCK, 0, 0);
+    }
+    long inode = st.get(JAVA_LONG, 8);
+    int family = intOpt(fd, Sys.SO_DOMAIN);
+    int type = intOpt(fd, Sys.SO_TYPE);
+    return new SocketInfo(family, type, inode);
+  }
+
+  /** An int socket option of SOL_SOCKET, or {@code -errno}. */
+  public static int intOpt(int fd, int name) {
+    MemorySegment v = OPT.get();
+    MemorySegment len = OPTLEN.get();
+    len.set(JAVA_INT, 0, 4);
+    int r = Libc.getsockopt(fd, Sys.SOL_SOCKET, name, v, len);
+    return r < 0 ? r : v.get(JAVA_INT, 0);
+  }
+}
