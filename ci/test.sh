@@ -4,6 +4,7 @@
 # Linux 6.18): kernel-facing tests need it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ci/install-deps.sh
 JAVA=$(ci/find-java.sh)
 export JAVA_HOME=$(dirname "$(dirname "$JAVA")")
 echo "==> tests with $JAVA_HOME"

@@ -77,8 +77,10 @@ public final class MeshSocketPolicy implements SocketPolicy {
           exposed.add(x);
         }
       }
-      String name = r.name().isEmpty() ? "<" + java.util.UUID.randomUUID() + ">" : checkName(r.name());
       AppId id = chooseId(r.appId());
+      App known = store.current().apps().get(id);
+      // An app without --name is shown as <uuid>, as AppSwitch did; it keeps it across restarts.
+      String name = !r.name().isEmpty() ? checkName(r.name()) : known != null ? known.name() : "<" + java.util.UUID.randomUUID() + ">";
       App app = new App(id, name, node.name(), node.cluster(), ip, "user", labels, r.supervisorPid());
       store.putApp(app);
       exposures.put(id.value(), List.copyOf(exposed));

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the real programs the end-to-end tests run under `ax run`, from Debian's packages:
+# Python's http.server, curl, nginx, a statically linked busybox, iperf3 and iproute2.
+# Idempotent and quiet when everything is there already. Needs root.
+set -euo pipefail
+packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ci/install-deps.sh: missing ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "==> installing ${missing[*]} from Debian"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# nginx-light starts a system nginx on port 80; the tests start their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop nginx >/dev/null 2>&1 || true; fi
+pkill -x nginx 2>/dev/null || true
+echo "==> installed"
