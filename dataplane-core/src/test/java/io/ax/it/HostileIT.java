@@ -1,0 +1,61 @@
+package io.ax.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A hostile program (src/test/c/hostile.c) under ax run: bad pointers, short lengths, odd
+ * families, and a thread rewriting the sockaddr during connect. It must get errnos, never reach
+ * the server its labels deny, and the daemon must keep serving everyone else.
+ */
+class HostileIT {
+  @TempDir Path tmp;
+
+  @Test
+  void hostileProgram_getsErrnosNeverReachesDeniedServer_daemonKeepsServing() throws Exception {
+    Path hostile = tmp.resolve("hostile");
+    Path source = Path.of(System.getProperty("ax.test.c", "src/test/c"), "hostile.c");
+    AxProcess.Result cc = AxRun.run(new ProcessBuilder("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", hostile.toString(), source.toString()), Duration.ofSeconds(60));
+    assertThat(cc.exit()).as(cc.err()).isZero();
+
+    try (AxProcess.Daemon daemon = new AxProcess.Daemon(tmp.resolve("run")).start()) {
+      AxRun ax = new AxRun(daemon);
+      Process secret = ax.start(tmp.resolve("secret.log"), "--ip", "3.3.3.3", "--labels", "role=secret", "--",
+          RunIT.PYTHON, "-m", "http.server", "8000", "--directory", RunIT.site(tmp, "secret").toString());
+      Process allowed = ax.start(tmp.resolve("allowed.log"), "--ip", "3.3.3.4", "--labels", "role=hostile", "--",
+          RunIT.PYTHON, "-m", "http.server", "8000", "--directory", RunIT.site(tmp, "allowed").toString());
+      try {
+        ax.awaitServers("3.3.3.3:8000", 1, secret);
+        ax.awaitServers("3.3.3.4:8000", 1, allowed);
+        JsonNode secretHost = null;
+        for (JsonNode s : ax.servers()) {
+          if (s.get("service_addr").get("ip").asText().equals("3.3.3.3")) {
+            secretHost = s.get("host_addr");
+          }
+        }
+        assertThat(secretHost).isNotNull();
+
+        AxProcess.Result r = ax.run(Duration.ofSeconds(120), "--labels", "role=hostile", "--", hostile.toString(),
+            "3.3.3.3", "8000", secretHost.get("ip").asText(), secretHost.get("port").asText(), "3.3.3.4", "8000");
+
+        assertThat(r.out()).as(r.err()).contains("all checks passed").doesNotContain("FAIL");
+        assertThat(r.out()).containsPattern("race: [1-9]\\d* reached the allowed server, \\d+ refused, \\d+ other, 0 reached the secret");
+        assertThat(r.exit()).isZero();
+        // The daemon serves others as before.
+        AxProcess.Result friend = ax.run(Duration.ofSeconds(30), "--labels", "role=secret", "--", "curl", "-s", "--max-time", "10", "3.3.3.3:8000/id.txt");
+        assertThat(friend.out()).isEqualTo("secret\n");
+        assertThat(daemon.isAlive()).isTrue();
+      } finally {
+        for (Process p : List.of(secret, allowed)) {
+          AxRun.stop(p);
+        }
+      }
+    }
+  }
+}
