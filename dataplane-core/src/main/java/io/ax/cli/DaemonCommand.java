@@ -1,5 +1,6 @@
 package io.ax.cli;
 
+import io.ax.bridge.server.BridgeServer;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
@@ -164,6 +165,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-address", paramLabel = "IP", defaultValue = "127.0.0.1", description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  // For benchmarks: compare the kernel's wake-up modes (ci/bench/bridge.sh).
+  @Option(names = "--seccomp-sync-wakeup", hidden = true, arity = "0..1", defaultValue = "true", fallbackValue = "true")
+  boolean syncWakeUp;
+
   @Override
   public Integer call() throws InterruptedException {
     DaemonConfig config = config(spec.commandLine().getParseResult());
@@ -209,7 +214,8 @@ final class DaemonCommand implements Callable<Integer> {
               adminPort == 0 ? Optional.empty() : Optional.of(socketAddress("--admin-address", adminAddress, "--admin-port", adminPort))),
           clean,
           Optional.ofNullable(cpuProfile),
-          Optional.ofNullable(memProfile));
+          Optional.ofNullable(memProfile),
+          syncWakeUp ? BridgeServer.WakeUp.SYNC : BridgeServer.WakeUp.DEFAULT);
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }

@@ -16,6 +16,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CliException("'ax run' is served by the native launcher, which is not built in this release yet (see the README)");
+    throw new CliException("'ax run' is served by the native launcher ax-run, which the installed 'ax' command calls; run ci/install.sh");
   }
 }

@@ -98,7 +98,7 @@ public final class Daemon implements AutoCloseable {
     MeshSocketPolicy policy = new MeshSocketPolicy(
         store, portPool, new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp()), new SecureRandom());
     forgetDeadApps();
-    started.push(BridgeServer.start(config.runDir().resolve("bridge.sock"), policy));
+    started.push(BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp()));
     scheduleForgetUnreturned(policy, Set.copyOf(store.current().apps().keySet()));
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);

@@ -1,5 +1,6 @@
 package io.ax.core.daemon;
 
+import io.ax.bridge.server.BridgeServer;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param nodeName the node id that owns this daemon's service table entries
  * @param nodeIp the node's IP: where apps' sockets are really bound and what peers dial
  * @param clean drop the saved state instead of restoring it
+ * @param wakeUp how apps are woken when a trapped call is answered (SYNC, except to measure)
  */
 public record DaemonConfig(
     Path runDir,
@@ -27,7 +29,8 @@ public record DaemonConfig(
     AdminServer.Config admin,
     boolean clean,
     Optional<Path> cpuProfile,
-    Optional<Path> memProfile) {
+    Optional<Path> memProfile,
+    BridgeServer.WakeUp wakeUp) {
   public DaemonConfig {
     Objects.requireNonNull(runDir, "runDir");
     Objects.requireNonNull(nodeName, "nodeName");
@@ -38,6 +41,7 @@ public record DaemonConfig(
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(cpuProfile, "cpuProfile");
     Objects.requireNonNull(memProfile, "memProfile");
+    Objects.requireNonNull(wakeUp, "wakeUp");
   }
 
   public Path stateFile() {

@@ -38,8 +38,17 @@ public final class BridgeServer implements AutoCloseable {
   static final int HANDSHAKE_TIMEOUT_SECONDS = 5;
   private static final int EPOLLRDHUP = 0x2000;
 
+  /** How the kernel wakes an app whose call we answered. */
+  public enum WakeUp {
+    /** SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: on the answering CPU, a much shorter round trip. */
+    SYNC,
+    /** The scheduler's usual wake-up; for comparison in benchmarks. */
+    DEFAULT
+  }
+
   private final Path path;
   private final SocketPolicy policy;
+  private final WakeUp wakeUp;
   private final int listenFd;
   private final EventLoop loop;
   private final SocketTable sockets = new SocketTable(System::nanoTime);
@@ -50,9 +59,10 @@ public final class BridgeServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean running = true;
 
-  private BridgeServer(Path path, SocketPolicy policy) throws SysCallException, IOException {
+  private BridgeServer(Path path, SocketPolicy policy, WakeUp wakeUp) throws SysCallException, IOException {
     this.path = path;
     this.policy = policy;
+    this.wakeUp = wakeUp;
     Files.deleteIfExists(path);
     this.listenFd = UnixSockets.listen(path.toString(), 128);
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -62,9 +72,9 @@ public final class BridgeServer implements AutoCloseable {
   }
 
   /** Listens on {@code path} and starts answering. */
-  public static BridgeServer start(Path path, SocketPolicy policy) throws IOException {
+  public static BridgeServer start(Path path, SocketPolicy policy, WakeUp wakeUp) throws IOException {
     try {
-      BridgeServer s = new BridgeServer(path, policy);
+      BridgeServer s = new BridgeServer(path, policy, wakeUp);
       s.loop.start();
       s.acceptor.start();
       s.reaper.scheduleWithFixedDelay(new SocketReaper(s.sockets, policy, System::nanoTime), 1, 1, TimeUnit.SECONDS);
@@ -119,10 +129,12 @@ public final class BridgeServer implements AutoCloseable {
         throw new Registrations.BadHeaderException("expected 'listener' with one fd, got '" + oneLine(text) + "' with " + msg.fds().size());
       }
       SeccompListener listener = new SeccompListener(msg.fds().getFirst());
-      try {
-        listener.enableSyncWakeUp();
-      } catch (SysCallException e) {
-        log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
+      if (wakeUp == WakeUp.SYNC) {
+        try {
+          listener.enableSyncWakeUp();
+        } catch (SysCallException e) {
+          log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
+        }
       }
       AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid() == 0);
       AppSession previous = sessions.put(appId, session);
