@@ -43,6 +43,13 @@ _Noreturn static void fail(const char *message)
 	die("%s", message);
 }
 
+_Noreturn static void fail_sys(const char *what)
+{
+	char message[256];
+	snprintf(message, sizeof message, "%s: %s", what, strerror(errno));
+	fail(message);
+}
+
 /* The child hung up: it has printed why and exited, or it was killed. */
 _Noreturn static void child_failed(void)
 {
@@ -163,7 +170,7 @@ int main(int argc, char **argv)
 		child_main(&setup_of_child);
 	}
 	if (close(to_child[0]) != 0 || close(from_child[1]) != 0)
-		fail("cannot close pipes");
+		fail_sys("cannot close pipes");
 
 	char line[MSG_BYTES];
 	char err[BRIDGE_ERR_BYTES];
@@ -185,16 +192,20 @@ int main(int argc, char **argv)
 		fail(err);
 
 	/* From "go" on, signals for the app arrive through the signalfd. Before it, they act by
-	 * default: the launcher dies, and the parent-death signal takes the child. */
-	sigset_t all = setup;
-	supervisor_forwarded(&all);
-	if (sigprocmask(SIG_BLOCK, &all, NULL) != 0)
-		fail("cannot block signals");
-	s.signals = signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
+	 * default: the launcher dies, and the parent-death signal takes the child. SIGPIPE stays
+	 * blocked but out of the set: a kernel SIGPIPE (stderr closed under us) looks like
+	 * SI_USER and must not be forwarded. */
+	sigset_t handled;
+	if (sigemptyset(&handled) != 0 || sigaddset(&handled, SIGCHLD) != 0)
+		fail_sys("cannot build the signal set");
+	supervisor_forwarded(&handled);
+	if (sigprocmask(SIG_BLOCK, &handled, NULL) != 0)
+		fail_sys("cannot block signals");
+	s.signals = signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s.signals < 0)
-		fail("cannot create a signalfd");
+		fail_sys("cannot create a signalfd");
 	send_child(to_child[1], MSG_GO, "");
 	if (close(to_child[1]) != 0 || close(from_child[0]) != 0)
-		fail("cannot close pipes");
+		fail_sys("cannot close pipes");
 	supervise(&s);
 }
