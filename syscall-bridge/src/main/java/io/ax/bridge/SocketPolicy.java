@@ -26,8 +26,11 @@ public interface SocketPolicy {
   /** Where a bind to the (virtual) {@code requested} address really goes. */
   BindDecision bind(String appId, Transport transport, Inet4Endpoint requested);
 
-  /** A bind that the kernel refused after {@link #bind}: give its real port back. */
-  void bindFailed(String appId, Transport transport, Inet4Endpoint real);
+  /**
+   * A real address from {@link #bind} is no longer used (the kernel refused the bind, or the
+   * socket closed without ever serving): give its port back.
+   */
+  void released(String appId, Transport transport, Inet4Endpoint real);
 
   /** A socket now serves (TCP listen, UDP bind): the service table gains an entry. */
   void published(String appId, long inode, Transport transport, Inet4Endpoint virtual, Inet4Endpoint real, int backlog);

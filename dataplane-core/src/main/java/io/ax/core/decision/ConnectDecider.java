@@ -93,11 +93,13 @@ public final class ConnectDecider {
     boolean deniedAny = false;
     for (Backend b : vs.backends()) {
       HostPort at = new HostPort(b.ip(), b.port().orElse(mapping.appPort()));
-      List<ServerEntry> entries = state.serversAt(at).stream().filter(e -> e.protocol() == protocol).toList();
-      if (entries.isEmpty()) {
+      List<ServerEntry> all = state.serversAt(at);
+      if (all.isEmpty()) {
         candidates.add(Target.external(at));
         continue;
       }
+      // Entries there, but of the other protocol: this backend has nothing for this socket.
+      List<ServerEntry> entries = all.stream().filter(e -> e.protocol() == protocol).toList();
       for (ServerEntry e : entries) {
         if (client.labels().sharesAnyWith(e.labels())) {
           candidates.add(Target.server(e.hostAddr(), e.id()));

@@ -54,6 +54,9 @@ public final class MeshSocketPolicy implements SocketPolicy {
   private final RandomGenerator random;
   private final Map<String, List<Exposure>> exposures = new ConcurrentHashMap<>();
   private final java.util.Set<AppId> registered = ConcurrentHashMap.newKeySet();
+  // Pool ports each app holds, published or not: all go back when the app does. Ports of
+  // --expose are not the pool's and never go back to it.
+  private final Map<String, java.util.Set<Integer>> poolPorts = new ConcurrentHashMap<>();
 
   public MeshSocketPolicy(DataplaneStore store, PortPool pool, Node node, RandomGenerator random) {
     this.store = Objects.requireNonNull(store, "store");
@@ -119,15 +122,26 @@ public final class MeshSocketPolicy implements SocketPolicy {
 
   @Override
   public void unregister(String appId) {
-    AppId id = new AppId(appId);
-    DataplaneState s = store.current();
-    for (ServerEntry e : s.servers().values()) {
-      if (e.appId().equals(id)) {
-        pool.release(e.hostAddr().port());
+    java.util.Set<Integer> held = poolPorts.remove(appId);
+    if (held != null) {
+      synchronized (held) {
+        held.forEach(pool::release);
       }
     }
-    store.removeApp(id);
+    store.removeApp(new AppId(appId));
     exposures.remove(appId);
+    registered.remove(new AppId(appId));
+  }
+
+  private void releasePoolPort(String appId, int port) {
+    java.util.Set<Integer> held = poolPorts.get(appId);
+    if (held != null) {
+      synchronized (held) {
+        if (held.remove(port)) {
+          pool.release(port);
+        }
+      }
+    }
   }
 
   @Override
@@ -148,12 +162,18 @@ public final class MeshSocketPolicy implements SocketPolicy {
       log.warn("[mesh] app {}: every port of --ports {} is in use", appId, pool.ranges());
       return new BindDecision.Refuse(98); // EADDRINUSE
     }
-    return new BindDecision.Real(new Inet4Endpoint(0, port.getAsInt()), virtual);
+    java.util.Set<Integer> held = poolPorts.computeIfAbsent(appId, k -> new java.util.HashSet<>());
+    synchronized (held) {
+      held.add(port.getAsInt());
+    }
+    // Bound to the node's address only, not 0.0.0.0: loopback, 0.0.0.0 and the node's other
+    // addresses must not reach a pool port around the label ACL (rule 3 judges NODE-IP:PORT).
+    return new BindDecision.Real(new Inet4Endpoint(node.ip().bits(), port.getAsInt()), virtual);
   }
 
   @Override
-  public void bindFailed(String appId, Transport transport, Inet4Endpoint real) {
-    pool.release(real.port());
+  public void released(String appId, Transport transport, Inet4Endpoint real) {
+    releasePoolPort(appId, real.port());
   }
 
   @Override
@@ -177,7 +197,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
     String id = id(inode);
     ServerEntry entry = store.current().servers().get(id);
     if (entry != null) {
-      pool.release(entry.hostAddr().port());
+      releasePoolPort(appId, entry.hostAddr().port());
     }
     store.withdraw(id, id);
   }
@@ -195,13 +215,6 @@ public final class MeshSocketPolicy implements SocketPolicy {
       return new ConnectDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
     }
     HostPort dst = hostPort(destination);
-    if (destination.isLoopback()) {
-      // Our pool ports listen on every address, loopback too: judge them as the node's address.
-      HostPort asNode = new HostPort(node.ip(), destination.port());
-      if (!s.serversAtHost(asNode).isEmpty()) {
-        dst = asNode;
-      }
-    }
     Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;
     Decision d = ConnectDecider.decide(s, client, protocol, dst, lb);
     return switch (d) {

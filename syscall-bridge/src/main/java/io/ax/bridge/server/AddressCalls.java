@@ -82,7 +82,7 @@ final class AddressCalls {
         call.answer(0);
         return;
       }
-      policy.bindFailed(call.app.appId(), call.transport(), real.real());
+      policy.released(call.app.appId(), call.transport(), real.real());
       if (r != -Errno.EADDRINUSE) {
         call.fail((int) -r);
         return;

@@ -17,6 +17,7 @@ public final class AppSession {
   private final int supervisorPid;
   private final boolean root;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Runnable onClose = () -> {};
 
   AppSession(String appId, SeccompListener listener, int connectionFd, int supervisorPid, boolean root) {
     this.appId = Objects.requireNonNull(appId, "appId");
@@ -46,12 +47,17 @@ public final class AppSession {
     return root;
   }
 
-  /** Closes the listener and the connection, once. */
+  /** What closes the listener: its receiver thread, which must be the one to do it. */
+  void onClose(Runnable action) {
+    this.onClose = action;
+  }
+
+  /** Ends the session once: the receiver stops (and closes the listener), the connection closes. */
   boolean close() {
     if (!closed.compareAndSet(false, true)) {
       return false;
     }
-    listener.close();
+    onClose.run();
     Libc.close(connectionFd);
     return true;
   }

@@ -4,7 +4,6 @@ import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.SocketPolicy.AppGrant;
 import io.ax.bridge.SocketPolicy.Registration;
 import io.ax.bridge.net.Inet4Endpoint;
-import io.ax.bridge.seccomp.Notification;
 import io.ax.bridge.seccomp.SeccompListener;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's side of {@code ax run}: accepts launchers on {@code bridge.sock}, admits their
  * apps through the {@link SocketPolicy}, takes their seccomp listeners and answers every trapped
- * call on one event loop. The socket is open to every local user (mode 0666) because
+ * call, on one receiver thread per app ({@link AppReceiver}); supervisor connections and
+ * connects in progress wait on one event loop. The socket is open to every local user (mode 0666) because
  * {@code ax run --new-netns=false} runs unprivileged; SO_PEERCRED tells who registers, and an
  * app can only hand over a listener of its own processes.
  */
@@ -137,13 +137,15 @@ public final class BridgeServer implements AutoCloseable {
         }
       }
       AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid() == 0);
+      AppReceiver receiver = new AppReceiver(session, dispatcher);
+      session.onClose(receiver::stop);
       AppSession previous = sessions.put(appId, session);
       if (previous != null) {
         previous.close();
       }
-      long[] tokens = new long[2];
-      tokens[0] = loop.add(listener.fd(), Sys.EPOLLIN, ev -> onListener(session, ev, tokens));
-      tokens[1] = loop.add(conn, Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, tokens));
+      long[] token = new long[1];
+      token[0] = loop.add(conn, Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, token));
+      receiver.start();
       reply(conn, "ok");
       log.info("[bridge] app {} ({}) registered by pid {} uid {}", appId, reg.name().isEmpty() ? "no name" : reg.name(), peer.pid(), peer.uid());
     } catch (Registrations.BadHeaderException e) {
@@ -193,25 +195,7 @@ public final class BridgeServer implements AutoCloseable {
     return s.replace('\n', ' ').replace('\r', ' ');
   }
 
-  private void onListener(AppSession session, int events, long[] tokens) {
-    if ((events & Sys.EPOLLIN) != 0) {
-      Notification n;
-      try {
-        n = session.listener().receive();
-      } catch (SysCallException e) {
-        if (e.errno() != Errno.ENOENT) {
-          log.debug("[bridge] {}: receive failed: {}", session, e.getMessage());
-        }
-        return;
-      }
-      dispatcher.dispatch(session, n);
-    } else if ((events & (Sys.EPOLLHUP | Sys.EPOLLERR)) != 0) {
-      // Every process of the app has exited; the supervisor's hang-up ends the session.
-      loop.remove(session.listener().fd(), tokens[0]);
-    }
-  }
-
-  private void onConnection(AppSession session, long[] tokens) {
+  private void onConnection(AppSession session, long[] token) {
     UnixSockets.Received r;
     try {
       r = UnixSockets.receive(session.connectionFd(), 256);
@@ -224,8 +208,7 @@ public final class BridgeServer implements AutoCloseable {
         return;
       }
     }
-    loop.remove(session.listener().fd(), tokens[0]);
-    loop.remove(session.connectionFd(), tokens[1]);
+    loop.remove(session.connectionFd(), token[0]);
     end(session);
   }
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>A non-blocking socket gets EINPROGRESS as the kernel would answer. A blocking one is made
  * non-blocking for the attempt and watched on the event loop, so one slow connect never holds
  * up another app; the app's thread waits in the kernel until we answer. A restarted connect
- * (the app took a signal) joins the attempt in progress. Loop thread only.
+ * (the app took a signal) joins the attempt in progress. Called on apps' receiver threads;
+ * attempts in progress complete on the event loop.
  */
 final class ConnectCalls {
   private static final Logger log = LoggerFactory.getLogger(ConnectCalls.class);
@@ -50,7 +51,10 @@ final class ConnectCalls {
     final int savedFlags;
     final Deque<Inet4Endpoint> remaining;
     final Inet4Endpoint destination;
+    // Guarded by this: a restarted call (on the app's thread) may replace it while the event
+    // loop finishes the attempt.
     Notification waiting;
+    boolean finished;
     long token;
 
     Pending(AppSession app, long inode, int fd, int family, int savedFlags, List<Inet4Endpoint> rest, Inet4Endpoint destination, Notification waiting) {
@@ -84,10 +88,14 @@ final class ConnectCalls {
     }
     Pending inProgress = pending.get(call.inode());
     if (inProgress != null) {
-      // The app's connect was interrupted and restarted: answer this call when the attempt ends.
-      inProgress.waiting = call.n;
-      call.answeredElsewhere();
-      return;
+      synchronized (inProgress) {
+        if (!inProgress.finished) {
+          // The app's connect was interrupted and restarted: answer this call when the attempt ends.
+          inProgress.waiting = call.n;
+          call.answeredElsewhere();
+          return;
+        }
+      }
     }
     Optional<Inet4Endpoint> destination = switch (addr) {
       case SockAddr.V4 v4 -> Optional.of(v4.endpoint());
@@ -143,6 +151,21 @@ final class ConnectCalls {
         if (!blocking) {
           call.fail(Errno.EINPROGRESS);
           return;
+        }
+        // A local target has usually answered within connect() itself: finish now if so, and
+        // skip a round through the event loop.
+        if (readyNow(call.fd())) {
+          int err = Target.intOpt(call.fd(), Sys.SO_ERROR);
+          if (err == 0) {
+            restore(call.fd(), blocking, flags);
+            call.answer(0);
+            return;
+          }
+          last = -(err < 0 ? -err : err);
+          if (retryable((int) -last)) {
+            continue;
+          }
+          break;
         }
         Pending p = new Pending(call.app, call.inode(), call.detachFd(), call.family(), flags, List.copyOf(rest), dst, call.n);
         watch(p);
@@ -201,10 +224,14 @@ final class ConnectCalls {
   }
 
   private void finish(Pending p, long result) {
+    Notification n;
+    synchronized (p) {
+      p.finished = true;
+      n = p.waiting;
+    }
     pending.remove(p.inode);
     Libc.fcntl(p.fd, Sys.F_SETFL, p.savedFlags);
     Libc.close(p.fd);
-    Notification n = p.waiting;
     if (result == 0) {
       p.app.listener().answer(n.id(), 0);
     } else {
@@ -223,11 +250,25 @@ final class ConnectCalls {
     }
   }
 
+  private static final ThreadLocal<MemorySegment> ADDR = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SockAddrCodec.MAX_SIZE));
+  private static final ThreadLocal<MemorySegment> POLLFD = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8));
+  private static final short POLLOUT = 0x4;
+  private static final short POLLERR = 0x8;
+  private static final short POLLHUP = 0x10;
+
   private static long connectTo(int fd, byte[] encoded) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_BYTE, encoded);
-      return Libc.connect(fd, a, encoded.length);
-    }
+    MemorySegment a = ADDR.get();
+    MemorySegment.copy(encoded, 0, a, ValueLayout.JAVA_BYTE, 0, encoded.length);
+    return Libc.connect(fd, a, encoded.length);
+  }
+
+  /** Whether a connect in progress has finished, without waiting. */
+  private static boolean readyNow(int fd) {
+    MemorySegment p = POLLFD.get();
+    p.set(ValueLayout.JAVA_INT, 0, fd);
+    p.set(ValueLayout.JAVA_SHORT, 4, POLLOUT);
+    p.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+    return Libc.poll(p, 1, 0) > 0 && (p.get(ValueLayout.JAVA_SHORT, 6) & (POLLOUT | POLLERR | POLLHUP)) != 0;
   }
 
   int pendingCount() {

@@ -50,6 +50,9 @@ final class SocketReaper implements Runnable {
           log.debug("[bridge] app {} closed socket {}: its entry is withdrawn", s.appId, s.inode);
         } else if (now - s.createdNanos > GRACE_NANOS) {
           sockets.remove(s.inode);
+          if (s.realLocal() != null) {
+            policy.released(s.appId, s.transport, s.realLocal()); // bound, closed, never served
+          }
         }
       }
     } catch (IOException | RuntimeException e) {

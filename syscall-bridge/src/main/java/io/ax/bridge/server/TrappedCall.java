@@ -10,6 +10,7 @@ import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
 import io.ax.bridge.sys.Target;
+import java.util.function.IntBinaryOperator;
 
 /**
  * One trapped call being handled: the notification, its app, and our copy of the socket fd it
@@ -19,13 +20,16 @@ import io.ax.bridge.sys.Target;
 final class TrappedCall implements AutoCloseable {
   final AppSession app;
   final Notification n;
+  private final IntBinaryOperator fdCopier;
   private int fd = -1;
   private Target.SocketInfo info;
   private boolean answered;
 
-  TrappedCall(AppSession app, Notification n) {
+  /** @param fdCopier (tid, fd) to our copy of the fd or {@code -errno}: see {@link Target#copyFd} */
+  TrappedCall(AppSession app, Notification n, IntBinaryOperator fdCopier) {
     this.app = app;
     this.n = n;
+    this.fdCopier = fdCopier;
   }
 
   SeccompListener listener() {
@@ -39,7 +43,7 @@ final class TrappedCall implements AutoCloseable {
    *     then the kernel runs the call itself, which only it may do for AF_UNIX and friends)
    */
   boolean takeSocket() {
-    int copy = Target.copyFd(n.pid(), n.intArg(0));
+    int copy = fdCopier.applyAsInt(n.pid(), n.intArg(0));
     if (copy < 0) {
       if (copy == -Errno.EBADF) {
         fail(Errno.EBADF);

@@ -39,6 +39,7 @@ public final class Libc {
   private static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
+  private static final MethodHandle POLL = fn("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
   private static final MethodHandle EVENTFD = fn("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle EPOLL_CREATE1 = fn("epoll_create1", JAVA_INT, JAVA_INT);
@@ -216,6 +217,16 @@ public final class Libc {
     MemorySegment s = STATE.get();
     try {
       return (int) result((int) CLOSE.invokeExact(s, fd), s);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** {@code poll(2)} on {@code count} {@code struct pollfd}s (8 bytes each). */
+  public static int poll(MemorySegment fds, long count, int timeoutMillis) {
+    MemorySegment s = STATE.get();
+    try {
+      return (int) result((int) POLL.invokeExact(s, fds, count, timeoutMillis), s);
     } catch (Throwable t) {
       throw rethrow(t);
     }

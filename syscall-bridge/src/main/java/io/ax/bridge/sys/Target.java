@@ -15,10 +15,27 @@ import java.lang.foreign.MemorySegment;
 public final class Target {
   private Target() {}
 
+  /** Small reads (sockaddrs, headers) reuse one buffer per thread instead of an arena per call. */
+  private static final int SCRATCH = 512;
+  private static final ThreadLocal<MemorySegment> SCRATCH_BUF = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH + 32, 16));
+
   /** Reads {@code len} bytes at {@code address} in thread {@code tid}; {@code -errno} as EFAULT-like failures. */
   public static byte[] read(int tid, long address, int len) throws SysCallException {
     if (len == 0) {
       return new byte[0];
+    }
+    if (len <= SCRATCH) {
+      MemorySegment scratch = SCRATCH_BUF.get();
+      MemorySegment buf = scratch.asSlice(32, len);
+      scratch.set(JAVA_LONG, 0, buf.address());
+      scratch.set(JAVA_LONG, 8, len);
+      scratch.set(JAVA_LONG, 16, address);
+      scratch.set(JAVA_LONG, 24, len);
+      long n = Libc.processVmReadv(tid, scratch.asSlice(0, 16), 1, scratch.asSlice(16, 16), 1);
+      if (n != len) {
+        throw new SysCallException("process_vm_readv", n < 0 ? (int) -n : Errno.EFAULT);
+      }
+      return buf.toArray(JAVA_BYTE);
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(len);
@@ -86,6 +103,25 @@ public final class Target {
     } finally {
       Libc.close(pidfd);
     }
+  }
+
+  /**
+   * {@link #copyFd} through a cache of pidfds, for the one thread that owns {@code cache}. A
+   * pidfd names one thread for good, so a reused tid cannot fool it: the stale pidfd answers
+   * ESRCH and is replaced.
+   */
+  public static int copyFd(PidfdCache cache, int tid, int targetFd) {
+    int pidfd = cache.pidfd(tid);
+    if (pidfd < 0) {
+      return pidfd;
+    }
+    int fd = Libc.pidfdGetfd(pidfd, targetFd);
+    if (fd == -Errno.ESRCH) {
+      cache.forget(tid);
+      pidfd = cache.pidfd(tid);
+      return pidfd < 0 ? pidfd : Libc.pidfdGetfd(pidfd, targetFd);
+    }
+    return fd;
   }
 
   /** What a socket fd is: family, type and the inode that names it (fd numbers are reused). */

@@ -1,0 +1,149 @@
+package io.ax.core.mesh;
+
+import static io.ax.core.mesh.MeshFixture.EACCES;
+import static io.ax.core.mesh.MeshFixture.ECONNREFUSED;
+import static io.ax.core.mesh.MeshFixture.any;
+import static io.ax.core.mesh.MeshFixture.ep;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ax.bridge.SocketPolicy.BindDecision;
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.SocketPolicy.RegistrationRefusedException;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link MeshSocketPolicy#connect} on a small mesh: a TCP server at 10.0.0.7:8080 (really at the
+ * node's 192.0.2.10:40000), a client sharing its label and a stranger sharing none.
+ */
+class MeshSocketPolicyConnectTest {
+  private final MeshFixture mesh = new MeshFixture("connect");
+  private final Map<String, String> apps = new HashMap<>();
+
+  @BeforeEach
+  void buildMesh() throws RegistrationRefusedException {
+    apps.put("server", mesh.app("10.0.0.7", "zone=default"));
+    apps.put("client", mesh.app("10.0.0.1", "role=web,zone=default"));
+    apps.put("stranger", mesh.app("10.0.0.9", "team=x"));
+    assertThat(mesh.listen(apps.get("server"), 1, Transport.TCP, 8080)).isEqualTo(ep("192.0.2.10", 40000));
+  }
+
+  private ConnectDecision connect(String who, Transport transport, String destination) {
+    return mesh.policy.connect(apps.get(who), transport, endpoint(destination));
+  }
+
+  private static ConnectDecision targets(String... hostPorts) {
+    return new ConnectDecision.Targets(Arrays.stream(hostPorts).map(MeshSocketPolicyConnectTest::endpoint).toList());
+  }
+
+  private static Inet4Endpoint endpoint(String ipPort) {
+    int colon = ipPort.lastIndexOf(':');
+    return ep(ipPort.substring(0, colon), Integer.parseInt(ipPort.substring(colon + 1)));
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} -> {3}")
+  @CsvSource({
+    // who,     transport, destination,        expected (targets, direct or refused)
+    "client,   TCP, 10.0.0.7:8080,      192.0.2.10:40000",
+    "stranger, TCP, 10.0.0.7:8080,      refused",
+    "client,   UDP, 10.0.0.7:8080,      direct", // a TCP-only entry does not answer UDP
+    "stranger, UDP, 10.0.0.7:8080,      direct",
+    "client,   TCP, 10.0.0.7:8081,      direct",
+    "client,   TCP, 203.0.113.5:443,    direct",
+    // The real host address of an entry: the label ACL still applies.
+    "stranger, TCP, 192.0.2.10:40000,   refused",
+    "client,   TCP, 192.0.2.10:40000,   direct",
+    "stranger, UDP, 192.0.2.10:40000,   direct",
+    // Pool ports are bound to the node IP only: loopback never reaches them, so it is not the mesh's.
+    "stranger, TCP, 127.0.0.1:40000,    direct",
+    "stranger, TCP, 127.9.8.7:40000,    direct",
+    "client,   TCP, 127.0.0.1:40000,    direct",
+    "stranger, TCP, 127.0.0.1:40001,    direct",
+    "stranger, TCP, 127.0.0.1:8080,     direct",
+  })
+  void connect_table(String who, Transport transport, String destination, String expected) {
+    ConnectDecision want = switch (expected) {
+      case "direct" -> new ConnectDecision.Direct();
+      case "refused" -> new ConnectDecision.Refuse(ECONNREFUSED);
+      default -> targets(expected);
+    };
+
+    assertThat(connect(who, transport, destination)).isEqualTo(want);
+  }
+
+  @Test
+  void bind_poolPort_boundToTheNodeIpSoLoopbackAndAnyNeverReachIt() {
+    // Linux routes a connect to 0.0.0.0 over loopback (ip_route_output_key_hash_rcu). Were pool
+    // ports bound to 0.0.0.0, 0.0.0.0:PORT, 127.0.0.1:PORT and the node's other addresses would
+    // reach them around the ACL; bound to the node IP, only NODE-IP:PORT does, and rule 3 judges it.
+    BindDecision d = mesh.policy.bind(apps.get("client"), Transport.TCP, any(9090));
+
+    assertThat(((BindDecision.Real) d).real().ip()).isEqualTo(ep("192.0.2.10", 0).ip());
+    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:40000")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+  }
+
+  @Test
+  void connect_unknownClient_refusedEacces() {
+    assertThat(mesh.policy.connect("0000dead", Transport.TCP, ep("10.0.0.7", 8080))).isEqualTo(new ConnectDecision.Refuse(EACCES));
+  }
+
+  @Test
+  void connect_udpEntry_answersUdpOnly() {
+    mesh.listen(apps.get("server"), 2, Transport.UDP, 53); // 40001
+
+    assertThat(connect("client", Transport.UDP, "10.0.0.7:53")).isEqualTo(targets("192.0.2.10:40001"));
+    assertThat(connect("client", Transport.TCP, "10.0.0.7:53")).isEqualTo(new ConnectDecision.Direct());
+    assertThat(connect("stranger", Transport.UDP, "10.0.0.7:53")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+  }
+
+  @Test
+  void connect_twoReplicas_bothOfferedAndThePickRotates() throws RegistrationRefusedException {
+    String replica = mesh.app("10.0.0.7", "zone=default");
+    mesh.listen(replica, 5, Transport.TCP, 8080); // 40001
+
+    ConnectDecision.Targets first = (ConnectDecision.Targets) connect("client", Transport.TCP, "10.0.0.7:8080");
+    ConnectDecision.Targets second = (ConnectDecision.Targets) connect("client", Transport.TCP, "10.0.0.7:8080");
+
+    assertThat(first.targets()).containsExactlyInAnyOrder(ep("192.0.2.10", 40000), ep("192.0.2.10", 40001));
+    assertThat(second.targets()).containsExactlyInAnyOrderElementsOf(first.targets());
+    assertThat(second.targets().getFirst()).isNotEqualTo(first.targets().getFirst());
+  }
+
+  @Test
+  void connect_appWithoutIp_reachedAtTheNodeIp() throws RegistrationRefusedException {
+    String local = mesh.app("", "zone=default");
+    mesh.listen(local, 4, Transport.TCP, 9000); // 40001
+
+    assertThat(connect("client", Transport.TCP, "192.0.2.10:9000")).isEqualTo(targets("192.0.2.10:40001"));
+    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:9000")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+  }
+
+  @Test
+  void connect_afterWithdrawn_isOutsideTheMesh() {
+    mesh.policy.withdrawn(apps.get("server"), 1);
+
+    assertThat(connect("client", Transport.TCP, "10.0.0.7:8080")).isEqualTo(new ConnectDecision.Direct());
+    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:40000")).isEqualTo(new ConnectDecision.Direct());
+  }
+
+  @Test
+  void connect_afterServerUnregistered_isOutsideTheMesh() {
+    mesh.policy.unregister(apps.get("server"));
+
+    assertThat(connect("stranger", Transport.TCP, "127.0.0.1:40000")).isEqualTo(new ConnectDecision.Direct());
+  }
+
+  @Test
+  void connect_afterClientUnregistered_refusedEacces() {
+    mesh.policy.unregister(apps.get("client"));
+
+    assertThat(connect("client", Transport.TCP, "10.0.0.7:8080")).isEqualTo(new ConnectDecision.Refuse(EACCES));
+  }
+}

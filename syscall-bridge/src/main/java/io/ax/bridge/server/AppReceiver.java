@@ -1,0 +1,121 @@
+package io.ax.bridge.server;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.ax.bridge.seccomp.Notification;
+import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.PidfdCache;
+import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.SysCallException;
+import io.ax.bridge.sys.Target;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.function.IntBinaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One platform thread per app, waiting in poll(2) on the app's seccomp listener and handling
+ * each call as it comes. Not the shared epoll loop: with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the
+ * kernel wakes a poll(2) waiter on the trapping thread's CPU, a plain switch instead of a
+ * cross-CPU wake-up, but epoll drops that hint. The thread owns the listener fd and its pidfd
+ * cache; {@link #stop} wakes it through an eventfd, and it closes the listener on its way out,
+ * so no fd is closed under a thread still polling it.
+ */
+final class AppReceiver implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(AppReceiver.class);
+  private static final short POLLIN = 0x1;
+  private static final short POLLERR = 0x8;
+  private static final short POLLHUP = 0x10;
+  private static final short POLLNVAL = 0x20;
+
+  private final AppSession session;
+  private final Dispatcher dispatcher;
+  private final int stopFd;
+  private boolean exited; // guarded by this: stopFd is closed once the thread has exited
+
+  AppReceiver(AppSession session, Dispatcher dispatcher) throws SysCallException {
+    this.session = session;
+    this.dispatcher = dispatcher;
+    this.stopFd = (int) Libc.check("eventfd", Libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK));
+  }
+
+  void start() {
+    Thread.ofPlatform().name("app-" + session.appId()).daemon(true).start(this);
+  }
+
+  /** Asks the thread to finish; it closes the listener. Harmless twice, or after it exited. */
+  synchronized void stop() {
+    if (exited) {
+      return;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment one = arena.allocate(JAVA_LONG);
+      one.set(JAVA_LONG, 0, 1L);
+      Libc.write(stopFd, one, 8);
+    }
+  }
+
+  @Override
+  public void run() {
+    PidfdCache pidfds = new PidfdCache();
+    IntBinaryOperator copier = (tid, fd) -> Target.copyFd(pidfds, tid, fd);
+    MemorySegment fds = Arena.ofAuto().allocate(16);
+    int listenerFd = session.listener().fd();
+    try {
+      while (true) {
+        fds.set(JAVA_INT, 0, listenerFd);
+        fds.set(JAVA_SHORT, 4, POLLIN);
+        fds.set(JAVA_SHORT, 6, (short) 0);
+        fds.set(JAVA_INT, 8, stopFd);
+        fds.set(JAVA_SHORT, 12, POLLIN);
+        fds.set(JAVA_SHORT, 14, (short) 0);
+        int n = Libc.poll(fds, 2, -1);
+        if (n < 0) {
+          if (n == -Errno.EINTR) {
+            continue;
+          }
+          log.error("[bridge] {}: poll failed: {}", session, Errno.describe(-n));
+          return;
+        }
+        if (fds.get(JAVA_SHORT, 14) != 0) {
+          return; // stopped
+        }
+        short revents = fds.get(JAVA_SHORT, 6);
+        if ((revents & POLLIN) != 0) {
+          receiveOne(copier);
+        } else if ((revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
+          return; // every process of the app has exited; the supervisor's hang-up ends the session
+        }
+      }
+    } finally {
+      pidfds.close();
+      session.listener().close();
+      synchronized (this) {
+        exited = true;
+        Libc.close(stopFd);
+      }
+    }
+  }
+
+  private void receiveOne(IntBinaryOperator copier) {
+    Notification n;
+    try {
+      n = session.listener().receive();
+    } catch (SysCallException e) {
+      if (e.errno() != Errno.ENOENT) {
+        log.debug("[bridge] {}: receive failed: {}", session, e.getMessage());
+      }
+      return;
+    }
+    try {
+      dispatcher.dispatch(session, n, copier);
+    } catch (RuntimeException e) {
+      // One bad call must not stop the app's other calls.
+      log.error("[bridge] {}: handling a call failed", session, e);
+    }
+  }
+}
