@@ -41,14 +41,19 @@ static void hear(int fd, char line[MSG_BYTES])
 	}
 }
 
+/* Whether the app gets a mount namespace of its own, for the DNS override's bind mount: only
+ * root can mount, and the mount must stay in the app's namespace. */
+static bool own_mounts(const struct run_flags *flags)
+{
+	return flags->new_netns && flags->dns_override && geteuid() == 0;
+}
+
 static void enter_namespaces(const struct run_flags *flags)
 {
 	if (!flags->new_netns)
 		return;
 	int what = CLONE_NEWNET;
-	/* The DNS override will bind-mount a resolv.conf; only root can, and the mount must stay
-	 * in the app's mount namespace. */
-	bool mounts = flags->dns_override && geteuid() == 0;
+	bool mounts = own_mounts(flags);
 	if (mounts)
 		what |= CLONE_NEWNS;
 	if (unshare(what) != 0)
@@ -57,6 +62,21 @@ static void enter_namespaces(const struct run_flags *flags)
 	/* Without this, mounts made for the app would propagate back to the host. */
 	if (mounts && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		die("cannot make the app's mounts private: %s", strerror(errno));
+}
+
+/* --dns-override: the daemon writes resolv.conf into its run directory while its DNS server
+ * runs; the app sees that file as /etc/resolv.conf through a bind mount in its own mount
+ * namespace, so the host's file is untouched. No file: the daemon serves no DNS, nothing to do. */
+static void override_dns(const struct run_flags *flags)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/resolv.conf", flags->run_dir);
+	if (n < 0 || (size_t)n >= sizeof path)
+		die("the run directory path is too long");
+	if (access(path, R_OK) != 0)
+		return;
+	if (mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
+		die("cannot mount %s over /etc/resolv.conf: %s (use --dns-override=false)", path, strerror(errno));
 }
 
 void child_main(const struct child_setup *s)
@@ -71,6 +91,8 @@ void child_main(const struct child_setup *s)
 		die("unexpected message from the launcher: '%s'", line);
 	if (*s->flags->interface != '\0')
 		netif_create(s->flags->interface, line + strlen(MSG_IP));
+	if (own_mounts(s->flags))
+		override_dns(s->flags);
 
 	/* From here on: no socket, connect, sendto or sendmsg (they would be trapped); only
 	 * read, write, close, set*id and execve. */

@@ -9,8 +9,16 @@ import java.util.Arrays;
  */
 public sealed interface SockAddr permits SockAddr.V4, SockAddr.V6, SockAddr.Unspec {
 
+  /** The IPv4 endpoint this address stands for; empty for native IPv6 and AF_UNSPEC. */
+  java.util.Optional<Inet4Endpoint> inet4();
+
   /** {@code struct sockaddr_in}. */
-  record V4(Inet4Endpoint endpoint) implements SockAddr {}
+  record V4(Inet4Endpoint endpoint) implements SockAddr {
+    @Override
+    public java.util.Optional<Inet4Endpoint> inet4() {
+      return java.util.Optional.of(endpoint);
+    }
+  }
 
   /** {@code struct sockaddr_in6}; {@code address} has 16 bytes. */
   record V6(byte[] address, int port, int flowInfo, int scopeId) implements SockAddr {
@@ -22,7 +30,8 @@ public sealed interface SockAddr permits SockAddr.V4, SockAddr.V6, SockAddr.Unsp
     }
 
     /** The IPv4 endpoint this address stands for: mapped, any ({@code ::}) or loopback ({@code ::1}). */
-    public java.util.Optional<Inet4Endpoint> asInet4() {
+    @Override
+    public java.util.Optional<Inet4Endpoint> inet4() {
       boolean firstTenZero = true;
       for (int i = 0; i < 10; i++) {
         firstTenZero &= address[i] == 0;
@@ -63,5 +72,10 @@ public sealed interface SockAddr permits SockAddr.V4, SockAddr.V6, SockAddr.Unsp
   }
 
   /** {@code AF_UNSPEC}: dissolves a datagram socket's association. */
-  record Unspec() implements SockAddr {}
+  record Unspec() implements SockAddr {
+    @Override
+    public java.util.Optional<Inet4Endpoint> inet4() {
+      return java.util.Optional.empty();
+    }
+  }
 }

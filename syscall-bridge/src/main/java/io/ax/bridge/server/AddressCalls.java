@@ -35,21 +35,12 @@ final class AddressCalls {
   }
 
   void bind(TrappedCall call) {
-    SockAddr addr;
-    try {
-      addr = call.readAddress(call.n.arg(1), call.n.intArg(2));
-    } catch (SockAddrCodec.BadAddressException e) {
-      call.fail(e.errno());
+    Optional<SockAddr> read = call.readCheckedAddress(call.n.arg(1), call.n.intArg(2));
+    if (read.isEmpty()) {
       return;
     }
-    if (!call.stillWaiting()) {
-      return;
-    }
-    Optional<Inet4Endpoint> requested = switch (addr) {
-      case SockAddr.V4 v4 -> Optional.of(v4.endpoint());
-      case SockAddr.V6 v6 -> v6.asInet4();
-      case SockAddr.Unspec u -> Optional.empty();
-    };
+    SockAddr addr = read.get();
+    Optional<Inet4Endpoint> requested = addr.inet4();
     if (requested.isEmpty()) {
       // A native IPv6 address: the mesh is IPv4; nothing on this host answers for it.
       call.fail(addr instanceof SockAddr.Unspec ? Errno.EAFNOSUPPORT : Errno.EADDRNOTAVAIL);

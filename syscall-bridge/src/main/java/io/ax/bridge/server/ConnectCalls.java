@@ -76,16 +76,11 @@ final class ConnectCalls {
   }
 
   void connect(TrappedCall call) {
-    SockAddr addr;
-    try {
-      addr = call.readAddress(call.n.arg(1), call.n.intArg(2));
-    } catch (SockAddrCodec.BadAddressException e) {
-      call.fail(e.errno());
+    Optional<SockAddr> read = call.readCheckedAddress(call.n.arg(1), call.n.intArg(2));
+    if (read.isEmpty()) {
       return;
     }
-    if (!call.stillWaiting()) {
-      return;
-    }
+    SockAddr addr = read.get();
     Pending inProgress = pending.get(call.inode());
     if (inProgress != null) {
       synchronized (inProgress) {
@@ -97,11 +92,7 @@ final class ConnectCalls {
         }
       }
     }
-    Optional<Inet4Endpoint> destination = switch (addr) {
-      case SockAddr.V4 v4 -> Optional.of(v4.endpoint());
-      case SockAddr.V6 v6 -> v6.asInet4();
-      case SockAddr.Unspec u -> Optional.empty();
-    };
+    Optional<Inet4Endpoint> destination = addr.inet4();
     if (addr instanceof SockAddr.Unspec) {
       call.answerResult(connectTo(call.fd(), SockAddrCodec.encode(addr)));
       return;

@@ -197,11 +197,7 @@ final class SendCalls {
 
   /** The encoded real destination, or empty when the call was answered (refused). */
   private Optional<byte[]> destination(TrappedCall call, SockAddr addr) {
-    Optional<Inet4Endpoint> dst = switch (addr) {
-      case SockAddr.V4 v4 -> Optional.of(v4.endpoint());
-      case SockAddr.V6 v6 -> v6.asInet4();
-      case SockAddr.Unspec u -> Optional.empty();
-    };
+    Optional<Inet4Endpoint> dst = addr.inet4();
     if (dst.isEmpty()) {
       call.fail(addr instanceof SockAddr.Unspec ? Errno.EAFNOSUPPORT : Errno.ENETUNREACH);
       return Optional.empty();

@@ -102,6 +102,25 @@ final class TrappedCall implements AutoCloseable {
     return SockAddrCodec.decode(bytes, len, family());
   }
 
+  /**
+   * Reads the sockaddr at {@code ptr}, then checks the target still waits. Empty when the call
+   * was answered (the address was bad: answered with the kernel's errno) or nobody waits.
+   */
+  java.util.Optional<SockAddr> readCheckedAddress(long ptr, int len) {
+    SockAddr addr;
+    try {
+      addr = readAddress(ptr, len);
+    } catch (SockAddrCodec.BadAddressException e) {
+      fail(e.errno());
+      return java.util.Optional.empty();
+    }
+    if (!stillWaiting()) {
+      answered = true; // nobody to answer
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(addr);
+  }
+
   /** True while the target still waits; check it after reading its memory, before acting. */
   boolean stillWaiting() {
     return listener().isValid(n.id());

@@ -69,7 +69,7 @@ class SockAddrCodecRoundTripTest {
       assertThat(v6.port()).as("%s", e).isEqualTo(e.port());
       assertThat(v6.flowInfo()).isZero();
       assertThat(v6.scopeId()).isZero();
-      assertThat(v6.asInet4()).as("%s", e).contains(e);
+      assertThat(v6.inet4()).as("%s", e).contains(e);
     }
   }
 
@@ -142,7 +142,7 @@ class SockAddrCodecRoundTripTest {
     assertThat(b).hasSize(SockAddrCodec.SOCKADDR_IN6_SIZE);
     assertThat(Arrays.copyOfRange(b, 8, 24)).containsOnly(0);
     SockAddr.V6 v6 = (SockAddr.V6) SockAddrCodec.decode(b, b.length, Sys.AF_INET6);
-    assertThat(v6.asInet4()).contains(new Inet4Endpoint(0, 40000));
+    assertThat(v6.inet4()).contains(new Inet4Endpoint(0, 40000));
   }
 
   @Test

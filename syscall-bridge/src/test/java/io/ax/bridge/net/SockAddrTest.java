@@ -27,8 +27,8 @@ class SockAddrTest {
     "00000000000000000000000000000000, 0.0.0.0:8080",
     "00000000000000000000000000000001, 127.0.0.1:8080",
   })
-  void asInet4_mappedAnyOrLoopback_givesIpv4Endpoint(String hex, String expected) {
-    assertThat(v6(hex, 8080).asInet4()).map(Inet4Endpoint::toString).contains(expected);
+  void inet4_mappedAnyOrLoopback_givesIpv4Endpoint(String hex, String expected) {
+    assertThat(v6(hex, 8080).inet4()).map(Inet4Endpoint::toString).contains(expected);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -48,14 +48,14 @@ class SockAddrTest {
     "fe800000000000000000000000000001", // fe80::1
     "ffffffffffffffffffffffffffffffff",
   })
-  void asInet4_otherIpv6_isEmpty(String hex) {
-    assertThat(v6(hex, 80).asInet4()).isEmpty();
+  void inet4_otherIpv6_isEmpty(String hex) {
+    assertThat(v6(hex, 80).inet4()).isEmpty();
   }
 
   @Test
-  void asInet4_keepsPortEvenAtTheEdges() {
-    assertThat(v6("00000000000000000000ffff0a010203", 65535).asInet4()).contains(new Inet4Endpoint(0x0a010203, 65535));
-    assertThat(v6("00000000000000000000000000000000", 0).asInet4()).contains(new Inet4Endpoint(0, 0));
+  void inet4_keepsPortEvenAtTheEdges() {
+    assertThat(v6("00000000000000000000ffff0a010203", 65535).inet4()).contains(new Inet4Endpoint(0x0a010203, 65535));
+    assertThat(v6("00000000000000000000000000000000", 0).inet4()).contains(new Inet4Endpoint(0, 0));
   }
 
   @ParameterizedTest(name = "{0} bytes")
@@ -75,7 +75,7 @@ class SockAddrTest {
     v6.address()[14] = 9;
 
     assertThat(v6.address()).isEqualTo(HexFormat.of().parseHex("00000000000000000000ffff0a010203"));
-    assertThat(v6.asInet4()).contains(new Inet4Endpoint(0x0a010203, 80));
+    assertThat(v6.inet4()).contains(new Inet4Endpoint(0x0a010203, 80));
   }
 
   @Test
