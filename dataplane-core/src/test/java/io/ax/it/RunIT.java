@@ -186,6 +186,40 @@ class RunIT {
   }
 
   @Test
+  void vserviceWithARefusingBackend_everyConnectFailsOverToTheLiveOne() throws Exception {
+    Process live = server("failover-live", "--ip", "6.6.6.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "live").toString());
+    ax.awaitServers("6.6.6.2:8000", 1, live);
+    // 127.0.0.1:1 refuses at once; RoundRobin puts it first for every other connection.
+    AxProcess.Result created = daemon.ax("create", "vservice", "failover", "--ip", "9.9.9.9", "--ports", "80:8000", "--lbtype", "RoundRobin", "--backends", "127.0.0.1:1,6.6.6.2");
+    assertThat(created.exit()).as(created.err()).isZero();
+
+    for (int i = 0; i < 6; i++) {
+      AxProcess.Result nonBlocking = curl("9.9.9.9/id.txt");
+      assertThat(nonBlocking.exit()).as("curl (non-blocking connect) %d: %s", i, nonBlocking.err()).isZero();
+      assertThat(nonBlocking.out()).isEqualTo("live\n");
+      AxProcess.Result blocking = ax.run(CLIENT_TIMEOUT, "--", PYTHON, "-c",
+          "import urllib.request; print(urllib.request.urlopen('http://9.9.9.9/id.txt', timeout=10).read().decode(), end='')");
+      assertThat(blocking.exit()).as("python (blocking connect) %d: %s", i, blocking.err()).isZero();
+      assertThat(blocking.out()).isEqualTo("live\n");
+    }
+  }
+
+  @Test
+  void loopback_isEachAppsOwn_hostAndOtherAppsUnreachable() throws Exception {
+    Process p = server("loopback", "--", PYTHON, "-m", "http.server", "8000", "--bind", "127.0.0.1", "--directory", site(tmp, "loop").toString());
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(tmp.resolve("loopback.log")).contains("Serving HTTP"));
+
+    // Another app's 127.0.0.1 is its own: nothing listens there.
+    AxProcess.Result other = curl("127.0.0.1:8000/id.txt");
+    // The daemon's REST API on the host's loopback is not reachable from an app either.
+    AxProcess.Result host = curl("http://127.0.0.1:" + daemon.restPort + "/appswitch/v1/nodes");
+
+    assertThat(other.exit()).isEqualTo(7);
+    assertThat(host.exit()).isEqualTo(7);
+    assertThat(ax.get("servers").toString()).doesNotContain("127.0.0.1");
+  }
+
+  @Test
   void getApps_runningProgram_listedWithReferenceColumns() throws Exception {
     Process p = server("listed", "--ip", "1.1.1.7", "--name", "listed", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "listed").toString());
     ax.awaitServers("1.1.1.7:8000", 1, p);

@@ -2,13 +2,17 @@ package io.ax.core.daemon;
 
 import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
+import io.ax.bridge.SocketPolicy;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.server.BridgeServer;
 import io.ax.core.mesh.MeshSocketPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
+import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
 import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
@@ -98,7 +102,9 @@ public final class Daemon implements AutoCloseable {
     MeshSocketPolicy policy = new MeshSocketPolicy(
         store, portPool, new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp()), new SecureRandom());
     forgetDeadApps();
-    started.push(BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp()));
+    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp());
+    started.push(bridge);
+    adoptRestored(bridge, policy);
     scheduleForgetUnreturned(policy, Set.copyOf(store.current().apps().keySet()));
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
@@ -143,6 +149,31 @@ public final class Daemon implements AutoCloseable {
       if (e.nodeId().equals(config.nodeName()) && !portPool.reserve(e.hostAddr().port())) {
         log.warn("[daemon] restored server {} holds port {} outside --ports {} or twice", e.id(), e.hostAddr().port(), config.ports());
       }
+    }
+  }
+
+  /**
+   * Listening sockets of apps that outlived the previous daemon: the bridge watches them again
+   * (their closing withdraws their entries) and their pool ports go back when their app exits.
+   */
+  private void adoptRestored(BridgeServer bridge, MeshSocketPolicy policy) {
+    for (ServerEntry e : store.current().servers().values()) {
+      if (!e.nodeId().equals(config.nodeName())) {
+        continue;
+      }
+      SocketEntry socket = store.current().sockets().get(e.id());
+      if (socket == null) {
+        continue;
+      }
+      if (config.ports().contains(e.hostAddr().port())) {
+        policy.adoptPoolPort(e.appId(), e.hostAddr().port());
+      }
+      bridge.adoptPublished(
+          e.appId().value(),
+          socket.inode(),
+          e.protocol() == Protocol.UDP ? SocketPolicy.Transport.UDP : SocketPolicy.Transport.TCP,
+          new Inet4Endpoint(e.serviceAddr().ip().bits(), e.serviceAddr().port()),
+          new Inet4Endpoint(e.hostAddr().ip().bits(), e.hostAddr().port()));
     }
   }
 

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class MeshSocketPolicy implements SocketPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeshSocketPolicy.class);
   private static final int FIRST_UNPRIVILEGED_PORT = 1024;
+  private static final int EADDRNOTAVAIL = 99;
 
   /** This node, as the policy needs it. */
   public record Node(String name, String cluster, Ipv4 ip) {
@@ -57,6 +58,13 @@ public final class MeshSocketPolicy implements SocketPolicy {
   // Pool ports each app holds, published or not: all go back when the app does. Ports of
   // --expose are not the pool's and never go back to it.
   private final Map<String, java.util.Set<Integer>> poolPorts = new ConcurrentHashMap<>();
+  // Each app has a loopback of its own, as it would in its own network namespace: what it
+  // serves on 127.0.0.0/8 is reachable by itself only, never published, and host loopback is
+  // not reachable at all. Keyed by app, then "transport/virtual ip:port".
+  private final Map<String, Map<String, Inet4Endpoint>> loopbacks = new ConcurrentHashMap<>();
+  private final Map<Long, LoopbackSocket> loopbackInodes = new ConcurrentHashMap<>();
+
+  private record LoopbackSocket(String appId, String key) {}
 
   public MeshSocketPolicy(DataplaneStore store, PortPool pool, Node node, RandomGenerator random) {
     this.store = Objects.requireNonNull(store, "store");
@@ -102,6 +110,14 @@ public final class MeshSocketPolicy implements SocketPolicy {
     return name;
   }
 
+  /** A pool port that a restored entry of {@code appId} holds: it goes back when the app does. */
+  public void adoptPoolPort(AppId appId, int port) {
+    java.util.Set<Integer> held = poolPorts.computeIfAbsent(appId.value(), k -> new java.util.HashSet<>());
+    synchronized (held) {
+      held.add(port);
+    }
+  }
+
   /** Whether the app registered with this daemon (not only restored from its state file). */
   public boolean registeredSinceStart(AppId id) {
     return registered.contains(id);
@@ -130,6 +146,8 @@ public final class MeshSocketPolicy implements SocketPolicy {
     }
     store.removeApp(new AppId(appId));
     exposures.remove(appId);
+    loopbacks.remove(appId);
+    loopbackInodes.values().removeIf(l -> l.appId().equals(appId));
     registered.remove(new AppId(appId));
   }
 
@@ -151,6 +169,11 @@ public final class MeshSocketPolicy implements SocketPolicy {
       return new BindDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
     }
     int virtualIp = requested.isAnyAddress() ? app.appIp().bits() : requested.ip();
+    if (virtualIp != app.appIp().bits() && virtualIp != node.ip().bits() && !requested.isLoopback()) {
+      // As the kernel answers a bind to an address the host does not have: an app may not claim
+      // another app's IP or an address outside the mesh.
+      return new BindDecision.Refuse(EADDRNOTAVAIL);
+    }
     Inet4Endpoint virtual = new Inet4Endpoint(virtualIp, requested.port());
     for (Exposure x : exposures.getOrDefault(appId, List.of())) {
       if (x.appPort() == requested.port()) {
@@ -165,6 +188,9 @@ public final class MeshSocketPolicy implements SocketPolicy {
     java.util.Set<Integer> held = poolPorts.computeIfAbsent(appId, k -> new java.util.HashSet<>());
     synchronized (held) {
       held.add(port.getAsInt());
+    }
+    if (requested.isLoopback()) {
+      return new BindDecision.Real(new Inet4Endpoint(Inet4Endpoint.LOOPBACK, port.getAsInt()), virtual);
     }
     // Bound to the node's address only, not 0.0.0.0: loopback, 0.0.0.0 and the node's other
     // addresses must not reach a pool port around the label ACL (rule 3 judges NODE-IP:PORT).
@@ -182,6 +208,11 @@ public final class MeshSocketPolicy implements SocketPolicy {
     if (app == null) {
       return;
     }
+    if (virtual.isLoopback()) {
+      loopbacks.computeIfAbsent(appId, k -> new ConcurrentHashMap<>()).put(loopbackKey(transport, virtual), real);
+      loopbackInodes.put(inode, new LoopbackSocket(appId, loopbackKey(transport, virtual)));
+      return;
+    }
     Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;
     Ipv4 hostIp = real.isAnyAddress() ? node.ip() : new Ipv4(real.ip());
     String id = id(inode);
@@ -192,8 +223,21 @@ public final class MeshSocketPolicy implements SocketPolicy {
     log.info("[mesh] app {} serves {} {} at {}", appId, protocol.display(), entry.serviceAddr(), entry.hostAddr());
   }
 
+  private static String loopbackKey(Transport transport, Inet4Endpoint virtual) {
+    return transport + "/" + virtual;
+  }
+
   @Override
   public void withdrawn(String appId, long inode) {
+    LoopbackSocket loopback = loopbackInodes.remove(inode);
+    Map<String, Inet4Endpoint> own = loopbacks.get(appId);
+    if (loopback != null && own != null) {
+      Inet4Endpoint real = own.remove(loopback.key());
+      if (real != null) {
+        releasePoolPort(appId, real.port());
+      }
+      return;
+    }
     String id = id(inode);
     ServerEntry entry = store.current().servers().get(id);
     if (entry != null) {
@@ -213,6 +257,10 @@ public final class MeshSocketPolicy implements SocketPolicy {
     App client = s.apps().get(new AppId(appId));
     if (client == null) {
       return new ConnectDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
+    }
+    if (destination.isLoopback()) {
+      Inet4Endpoint own = loopbacks.getOrDefault(appId, Map.of()).get(loopbackKey(transport, destination));
+      return own != null ? new ConnectDecision.Targets(List.of(own)) : new ConnectDecision.Refuse(io.ax.core.decision.Errno.ECONNREFUSED.value());
     }
     HostPort dst = hostPort(destination);
     Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;

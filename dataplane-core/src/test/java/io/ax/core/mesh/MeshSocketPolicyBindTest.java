@@ -53,10 +53,18 @@ class MeshSocketPolicyBindTest {
   }
 
   @Test
-  void bind_specificAddress_virtualKeepsItRealStillFromThePool() {
+  void bind_loopback_appPrivateOnHostLoopbackWithAPoolPort() {
     BindDecision d = mesh.policy.bind(web, Transport.UDP, ep("127.0.0.1", 5353));
 
-    assertThat(d).isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("127.0.0.1", 5353)));
+    assertThat(d).isEqualTo(new BindDecision.Real(ep("127.0.0.1", FIRST_POOL_PORT), ep("127.0.0.1", 5353)));
+  }
+
+  @Test
+  void bind_ownIpOrNodeIp_accepted_otherAddresses_eaddrnotavail() {
+    assertThat(mesh.policy.bind(web, Transport.TCP, ep("10.0.0.7", 80))).isInstanceOf(BindDecision.Real.class);
+    assertThat(mesh.policy.bind(web, Transport.TCP, ep("192.0.2.10", 81))).isInstanceOf(BindDecision.Real.class);
+    assertThat(mesh.policy.bind(web, Transport.TCP, ep("93.184.216.34", 443))).isEqualTo(new BindDecision.Refuse(99));
+    assertThat(mesh.policy.bind(web, Transport.TCP, ep("10.0.0.8", 80))).as("another app's IP").isEqualTo(new BindDecision.Refuse(99));
   }
 
   @Test

@@ -61,12 +61,12 @@ class MeshSocketPolicyConnectTest {
     "stranger, TCP, 192.0.2.10:40000,   refused",
     "client,   TCP, 192.0.2.10:40000,   direct",
     "stranger, UDP, 192.0.2.10:40000,   direct",
-    // Pool ports are bound to the node IP only: loopback never reaches them, so it is not the mesh's.
-    "stranger, TCP, 127.0.0.1:40000,    direct",
-    "stranger, TCP, 127.9.8.7:40000,    direct",
-    "client,   TCP, 127.0.0.1:40000,    direct",
-    "stranger, TCP, 127.0.0.1:40001,    direct",
-    "stranger, TCP, 127.0.0.1:8080,     direct",
+    // Loopback is each app's own: nothing of another app's, nor the host's, is reachable there.
+    "stranger, TCP, 127.0.0.1:40000,    refused",
+    "stranger, TCP, 127.9.8.7:40000,    refused",
+    "client,   TCP, 127.0.0.1:40000,    refused",
+    "stranger, TCP, 127.0.0.1:40001,    refused",
+    "server,   TCP, 127.0.0.1:8080,     refused",
   })
   void connect_table(String who, Transport transport, String destination, String expected) {
     ConnectDecision want = switch (expected) {
@@ -137,7 +137,22 @@ class MeshSocketPolicyConnectTest {
   void connect_afterServerUnregistered_isOutsideTheMesh() {
     mesh.policy.unregister(apps.get("server"));
 
-    assertThat(connect("stranger", Transport.TCP, "127.0.0.1:40000")).isEqualTo(new ConnectDecision.Direct());
+    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:40000")).isEqualTo(new ConnectDecision.Direct());
+  }
+
+  @Test
+  void connect_loopback_reachesOnlyTheSameAppsLoopbackServer() {
+    Inet4Endpoint real = ((BindDecision.Real) mesh.policy.bind(apps.get("client"), Transport.TCP, ep("127.0.0.1", 6379))).real();
+    mesh.policy.published(apps.get("client"), 99, Transport.TCP, ep("127.0.0.1", 6379), real, 16);
+
+    assertThat(connect("client", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Targets(java.util.List.of(real)));
+    assertThat(connect("stranger", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(connect("client", Transport.UDP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(mesh.store.current().servers().values()).noneMatch(e -> e.serviceAddr().port() == 6379);
+
+    mesh.policy.withdrawn(apps.get("client"), 99);
+
+    assertThat(connect("client", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
   }
 
   @Test

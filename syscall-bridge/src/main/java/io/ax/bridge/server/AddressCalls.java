@@ -67,7 +67,7 @@ final class AddressCalls {
       long r = bindReal(call, real.real());
       if (r == 0) {
         state.bound(real.virtual(), real.real());
-        if (call.transport() == Transport.UDP && state.publish()) {
+        if (call.transport() == Transport.UDP && state.publish(System.nanoTime())) {
           policy.published(call.app.appId(), call.inode(), Transport.UDP, real.virtual(), real.real(), 0);
         }
         call.answer(0);
@@ -99,18 +99,26 @@ final class AddressCalls {
       return;
     }
     SocketState state = sockets.get(call.inode());
-    if (state != null && state.virtualLocal() != null && state.publish()) {
+    if (state != null && state.virtualLocal() != null && state.publish(System.nanoTime())) {
       policy.published(call.app.appId(), call.inode(), Transport.TCP, state.virtualLocal(), state.realLocal(), backlog);
     }
     call.answer(0);
+  }
+
+  private static boolean connected(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment len = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+      len.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, SockAddrCodec.MAX_SIZE);
+      return Libc.getpeername(fd, arena.allocate(SockAddrCodec.MAX_SIZE), len) == 0;
+    }
   }
 
   /** getsockname ({@code peer} false) or getpeername ({@code peer} true). */
   void name(TrappedCall call, boolean peer) {
     SocketState state = sockets.get(call.inode());
     Inet4Endpoint virtual = state == null ? null : peer ? state.virtualPeer() : state.virtualLocal();
-    if (virtual == null) {
-      call.proceed(); // the real name is the right answer
+    if (virtual == null || (peer && !connected(call.fd()))) {
+      call.proceed(); // the real answer is the right one (ENOTCONN while connecting or after a failure)
       return;
     }
     long addrPtr = call.n.arg(1);

@@ -47,6 +47,14 @@ final class AppReceiver implements Runnable {
     Thread.ofPlatform().name("app-" + session.appId()).daemon(true).start(this);
   }
 
+  /** Releases the eventfd of a receiver that was never started (its handshake failed). */
+  synchronized void discard() {
+    if (!exited) {
+      exited = true;
+      Libc.close(stopFd);
+    }
+  }
+
   /** Asks the thread to finish; it closes the listener. Harmless twice, or after it exited. */
   synchronized void stop() {
     if (exited) {
@@ -86,7 +94,9 @@ final class AppReceiver implements Runnable {
         }
         short revents = fds.get(JAVA_SHORT, 6);
         if ((revents & POLLIN) != 0) {
-          receiveOne(copier);
+          if (!receiveOne(copier)) {
+            return;
+          }
         } else if ((revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
           return; // every process of the app has exited; the supervisor's hang-up ends the session
         }
@@ -101,15 +111,17 @@ final class AppReceiver implements Runnable {
     }
   }
 
-  private void receiveOne(IntBinaryOperator copier) {
+  /** Receives and handles one call; false when the listener is broken (stop, do not spin). */
+  private boolean receiveOne(IntBinaryOperator copier) {
     Notification n;
     try {
       n = session.listener().receive();
     } catch (SysCallException e) {
-      if (e.errno() != Errno.ENOENT) {
-        log.debug("[bridge] {}: receive failed: {}", session, e.getMessage());
+      if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINTR) {
+        return true; // the caller was interrupted or exited: normal
       }
-      return;
+      log.error("[bridge] {}: the seccomp listener fails ({}); this app's calls are no longer answered", session, e.getMessage());
+      return false;
     }
     try {
       dispatcher.dispatch(session, n, copier);
@@ -117,5 +129,6 @@ final class AppReceiver implements Runnable {
       // One bad call must not stop the app's other calls.
       log.error("[bridge] {}: handling a call failed", session, e);
     }
+    return true;
   }
 }

@@ -7,24 +7,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One registered app: its id, the seccomp listener its supervisor handed over and the
- * supervisor's connection, whose end means the app is gone. {@code root} is whether the
- * supervisor runs as root: only then may the app have raw sockets.
+ * supervisor's connection, whose end means the app is gone, and the supervisor's uid, which
+ * owns the app id.
  */
 public final class AppSession {
   private final String appId;
   private final SeccompListener listener;
   private final int connectionFd;
   private final int supervisorPid;
-  private final boolean root;
+  private final int uid;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Runnable onClose = () -> {};
 
-  AppSession(String appId, SeccompListener listener, int connectionFd, int supervisorPid, boolean root) {
+  AppSession(String appId, SeccompListener listener, int connectionFd, int supervisorPid, int uid) {
     this.appId = Objects.requireNonNull(appId, "appId");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.connectionFd = connectionFd;
     this.supervisorPid = supervisorPid;
-    this.root = root;
+    this.uid = uid;
   }
 
   public String appId() {
@@ -43,8 +43,9 @@ public final class AppSession {
     return supervisorPid;
   }
 
-  public boolean root() {
-    return root;
+  /** The uid of the supervisor that registered the app. */
+  public int uid() {
+    return uid;
   }
 
   /** What closes the listener: its receiver thread, which must be the one to do it. */

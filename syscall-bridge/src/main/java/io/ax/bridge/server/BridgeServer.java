@@ -106,11 +106,18 @@ public final class BridgeServer implements AutoCloseable {
   }
 
   private void handshake(int conn) {
-    String appId = null;
+    String admitted = null; // an app this handshake admitted, to undo if it fails before the end
+    SeccompListener listener = null;
+    AppReceiver receiver = null;
     try {
       UnixSockets.PeerCredentials peer = UnixSockets.peerCredentials(conn);
       UnixSockets.setReceiveTimeout(conn, HANDSHAKE_TIMEOUT_SECONDS);
       Registration reg = Registrations.parse(readHeader(conn), peer);
+      AppSession live = reg.appId().isEmpty() ? null : sessions.get(reg.appId());
+      if (live != null && live.uid() != peer.uid()) {
+        // App ids are public (GET /apps): another user must not take over or end an app.
+        throw new Registrations.BadHeaderException("app " + reg.appId() + " belongs to another user");
+      }
       AppGrant grant;
       try {
         grant = policy.register(reg);
@@ -119,16 +126,17 @@ public final class BridgeServer implements AutoCloseable {
         Libc.close(conn);
         return;
       }
-      appId = grant.appId();
+      String appId = grant.appId();
+      admitted = live == null ? appId : null; // never undo an app that has a live session
       String ip = new Inet4Endpoint(grant.appIp(), 0).toString();
       reply(conn, "ok appid=" + appId + " ip=" + ip.substring(0, ip.lastIndexOf(':')));
       UnixSockets.Received msg = UnixSockets.receive(conn, 64);
       String text = new String(msg.data(), StandardCharsets.UTF_8);
-      if (!text.equals("listener\n") || msg.fds().size() != 1) {
+      if (!text.equals("listener\n") || msg.fds().size() != 1 || !isSeccompListener(msg.fds().getFirst())) {
         msg.fds().forEach(Libc::close);
-        throw new Registrations.BadHeaderException("expected 'listener' with one fd, got '" + oneLine(text) + "' with " + msg.fds().size());
+        throw new Registrations.BadHeaderException("expected 'listener' with one seccomp listener fd, got '" + oneLine(text) + "' with " + msg.fds().size() + " fds");
       }
-      SeccompListener listener = new SeccompListener(msg.fds().getFirst());
+      listener = new SeccompListener(msg.fds().getFirst());
       if (wakeUp == WakeUp.SYNC) {
         try {
           listener.enableSyncWakeUp();
@@ -136,29 +144,62 @@ public final class BridgeServer implements AutoCloseable {
           log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
         }
       }
-      AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid() == 0);
-      AppReceiver receiver = new AppReceiver(session, dispatcher);
+      AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid());
+      receiver = new AppReceiver(session, dispatcher);
+      // The last word of the handshake goes first: once the session is published it owns the
+      // connection and the listener, and nothing here may close them any more.
+      reply(conn, "ok");
       session.onClose(receiver::stop);
       AppSession previous = sessions.put(appId, session);
       if (previous != null) {
         previous.close();
       }
-      long[] token = new long[1];
-      token[0] = loop.add(conn, Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, token));
+      long token = loop.nextToken();
+      try {
+        loop.add(token, conn, Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, token));
+      } catch (SysCallException e) {
+        sessions.remove(appId, session);
+        receiver.discard();
+        session.close();
+        policy.unregister(appId);
+        log.error("[bridge] app {}: cannot watch its supervisor: {}", appId, e.getMessage());
+        return;
+      }
       receiver.start();
-      reply(conn, "ok");
       log.info("[bridge] app {} ({}) registered by pid {} uid {}", appId, reg.name().isEmpty() ? "no name" : reg.name(), peer.pid(), peer.uid());
     } catch (Registrations.BadHeaderException e) {
-      refuse(conn, appId, e.getMessage());
+      abandon(listener, receiver);
+      refuse(conn, admitted, e.getMessage());
     } catch (SysCallException e) {
-      refuse(conn, appId, e.errno() == Errno.EAGAIN ? "registration timed out" : "registration failed: " + e.getMessage());
+      abandon(listener, receiver);
+      refuse(conn, admitted, e.errno() == Errno.EAGAIN ? "registration timed out" : "registration failed: " + e.getMessage());
     } catch (RuntimeException e) {
       log.error("[bridge] registration failed", e);
-      refuse(conn, appId, "internal error; the daemon log has the details");
+      abandon(listener, receiver);
+      refuse(conn, admitted, "internal error; the daemon log has the details");
     }
   }
 
-  private void refuse(int conn, String appId, String message) {
+  /** Releases what a failed handshake took before any session owned it. */
+  private static void abandon(SeccompListener listener, AppReceiver receiver) {
+    if (receiver != null) {
+      receiver.discard();
+    }
+    if (listener != null) {
+      listener.close();
+    }
+  }
+
+  /** Whether {@code fd} is a seccomp user-notification listener, not some other fd passed off as one. */
+  private static boolean isSeccompListener(int fd) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().equals("anon_inode:seccomp notify");
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  private void refuse(int conn, String admitted, String message) {
     log.warn("[bridge] refused a registration: {}", message);
     try {
       reply(conn, "error " + oneLine(message));
@@ -166,8 +207,8 @@ public final class BridgeServer implements AutoCloseable {
       // the launcher has gone already
     }
     Libc.close(conn);
-    if (appId != null) {
-      policy.unregister(appId);
+    if (admitted != null && !sessions.containsKey(admitted)) {
+      policy.unregister(admitted);
     }
   }
 
@@ -195,7 +236,7 @@ public final class BridgeServer implements AutoCloseable {
     return s.replace('\n', ' ').replace('\r', ' ');
   }
 
-  private void onConnection(AppSession session, long[] token) {
+  private void onConnection(AppSession session, long token) {
     UnixSockets.Received r;
     try {
       r = UnixSockets.receive(session.connectionFd(), 256);
@@ -208,7 +249,7 @@ public final class BridgeServer implements AutoCloseable {
         return;
       }
     }
-    loop.remove(session.connectionFd(), token[0]);
+    loop.remove(session.connectionFd(), token);
     end(session);
   }
 
@@ -221,6 +262,16 @@ public final class BridgeServer implements AutoCloseable {
     sockets.removeApp(session.appId());
     slow.execute(() -> policy.unregister(session.appId()));
     log.info("[bridge] app {} exited", session.appId());
+  }
+
+  /**
+   * Takes over a socket that an app published before the daemon restarted (from the saved
+   * state), so its closing is noticed and getsockname shows its virtual address.
+   */
+  public void adoptPublished(String appId, long inode, SocketPolicy.Transport transport, Inet4Endpoint virtual, Inet4Endpoint real) {
+    SocketState s = sockets.getOrCreate(appId, inode, 0, transport);
+    s.bound(virtual, real);
+    s.publish(System.nanoTime());
   }
 
   /** Apps registered now. */

@@ -55,7 +55,7 @@ final class ConnectCalls {
     // loop finishes the attempt.
     Notification waiting;
     boolean finished;
-    long token;
+    volatile long token;
 
     Pending(AppSession app, long inode, int fd, int family, int savedFlags, List<Inet4Endpoint> rest, Inet4Endpoint destination, Notification waiting) {
       this.app = app;
@@ -94,7 +94,12 @@ final class ConnectCalls {
     }
     Optional<Inet4Endpoint> destination = addr.inet4();
     if (addr instanceof SockAddr.Unspec) {
-      call.answerResult(connectTo(call.fd(), SockAddrCodec.encode(addr)));
+      long r = connectTo(call.fd(), SockAddrCodec.encode(addr));
+      SocketState known = sockets.get(call.inode());
+      if (r == 0 && known != null) {
+        known.connectedTo(null); // dissolved: getpeername has nothing virtual to show
+      }
+      call.answerResult(r);
       return;
     }
     if (destination.isEmpty()) {
@@ -130,7 +135,12 @@ final class ConnectCalls {
     long last = -Errno.ECONNREFUSED;
     while (!rest.isEmpty()) {
       Inet4Endpoint target = rest.pollFirst();
-      last = connectTo(call.fd(), SockAddrCodec.encode(target, call.family()));
+      last = attempt(call.fd(), target, call.family());
+      if (last == -Errno.EINPROGRESS && readyNow(call.fd())) {
+        // A local target has usually answered within connect() itself: take its answer now,
+        // which also lets a refusal fail over for non-blocking sockets.
+        last = -soError(call.fd());
+      }
       if (last == 0) {
         state.connectedTo(dst);
         restore(call.fd(), blocking, flags);
@@ -140,23 +150,10 @@ final class ConnectCalls {
       if (last == -Errno.EINPROGRESS) {
         state.connectedTo(dst);
         if (!blocking) {
+          // The kernel's answer for a non-blocking socket; a remote target that refuses later is
+          // the app's to see, as without ax.
           call.fail(Errno.EINPROGRESS);
           return;
-        }
-        // A local target has usually answered within connect() itself: finish now if so, and
-        // skip a round through the event loop.
-        if (readyNow(call.fd())) {
-          int err = Target.intOpt(call.fd(), Sys.SO_ERROR);
-          if (err == 0) {
-            restore(call.fd(), blocking, flags);
-            call.answer(0);
-            return;
-          }
-          last = -(err < 0 ? -err : err);
-          if (retryable((int) -last)) {
-            continue;
-          }
-          break;
         }
         Pending p = new Pending(call.app, call.inode(), call.detachFd(), call.family(), flags, List.copyOf(rest), dst, call.n);
         watch(p);
@@ -178,10 +175,28 @@ final class ConnectCalls {
     call.fail((int) -last);
   }
 
+  /**
+   * One connect to {@code target}. After a failed attempt whose error was read (SO_ERROR), the
+   * kernel answers the next connect with ECONNABORTED once while it resets the socket
+   * ({@code __inet_stream_connect}); the attempt after that is a fresh one.
+   */
+  private static long attempt(int fd, Inet4Endpoint target, int family) {
+    byte[] encoded = SockAddrCodec.encode(target, family);
+    long r = connectTo(fd, encoded);
+    return r == -Errno.ECONNABORTED ? connectTo(fd, encoded) : r;
+  }
+
+  /** The pending error of a finished connect: 0 or an errno. */
+  private static int soError(int fd) {
+    int err = Target.intOpt(fd, Sys.SO_ERROR);
+    return err < 0 ? -err : err;
+  }
+
   private void watch(Pending p) {
     pending.put(p.inode, p);
+    p.token = loop.nextToken(); // known before the handler can run
     try {
-      p.token = loop.add(p.fd, Sys.EPOLLOUT | Sys.EPOLLONESHOT, events -> progress(p));
+      loop.add(p.token, p.fd, Sys.EPOLLOUT | Sys.EPOLLONESHOT, events -> progress(p));
     } catch (SysCallException e) {
       pending.remove(p.inode);
       finish(p, -e.errno());
@@ -191,16 +206,18 @@ final class ConnectCalls {
   /** The socket became writable: connected, or failed (then the next target). */
   private void progress(Pending p) {
     loop.remove(p.fd, p.token);
-    int err = Target.intOpt(p.fd, Sys.SO_ERROR);
-    if (err == 0) {
+    int errno = soError(p.fd);
+    if (errno == 0) {
       finish(p, 0);
       return;
     }
-    int errno = err < 0 ? -err : err;
     while (retryable(errno) && !p.remaining.isEmpty()) {
       Inet4Endpoint next = p.remaining.pollFirst();
       log.debug("[bridge] {}: a target refused ({}), trying {}", p.app, Errno.describe(errno), next);
-      long r = connectTo(p.fd, SockAddrCodec.encode(next, p.family));
+      long r = attempt(p.fd, next, p.family);
+      if (r == -Errno.EINPROGRESS && readyNow(p.fd)) {
+        r = -soError(p.fd);
+      }
       if (r == 0) {
         finish(p, 0);
         return;
@@ -232,7 +249,7 @@ final class ConnectCalls {
 
   /** Errors after which another backend may well work. */
   private static boolean retryable(int errno) {
-    return errno == Errno.ECONNREFUSED || errno == Errno.ETIMEDOUT || errno == Errno.EHOSTUNREACH || errno == Errno.ENETUNREACH || errno == Errno.ECONNRESET;
+    return errno == Errno.ECONNREFUSED || errno == Errno.ECONNABORTED || errno == Errno.ETIMEDOUT || errno == Errno.EHOSTUNREACH || errno == Errno.ENETUNREACH || errno == Errno.ECONNRESET;
   }
 
   private static void restore(int fd, boolean blocking, int flags) {

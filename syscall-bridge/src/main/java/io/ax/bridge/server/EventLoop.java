@@ -51,9 +51,18 @@ final class EventLoop implements AutoCloseable {
     thread.start();
   }
 
+  /** A token for {@link #add}, known before the handler can first run. */
+  long nextToken() {
+    return tokens.getAndIncrement();
+  }
+
   /** Watches {@code fd}; returns the token that {@link #remove} takes. */
   long add(int fd, int events, Handler handler) throws SysCallException {
-    long token = tokens.getAndIncrement();
+    return add(nextToken(), fd, events, handler);
+  }
+
+  /** Watches {@code fd} under a token from {@link #nextToken}. */
+  long add(long token, int fd, int events, Handler handler) throws SysCallException {
     handlers.put(token, handler);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment ev = arena.allocate(EVENT_SIZE);

@@ -50,7 +50,7 @@ final class SendCalls {
     }
     try {
       long len = call.n.arg(2);
-      if (len > MAX_DATAGRAM) {
+      if (len < 0 || len > MAX_DATAGRAM) {
         call.fail(Errno.EMSGSIZE);
         return;
       }
@@ -59,11 +59,8 @@ final class SendCalls {
       if (!call.stillWaiting()) {
         return;
       }
-      Optional<byte[]> to = destination(call, addr);
-      if (to.isEmpty()) {
-        return;
-      }
-      call.answerResult(send(call, data, to.get(), new byte[0], flags));
+      Destination to = destination(call, addr);
+      call.answerResult(to.errno() != 0 ? -to.errno() : send(call, data, to.address(), new byte[0], flags));
     } catch (SysCallException e) {
       call.fail(Errno.EFAULT);
     } catch (SockAddrCodec.BadAddressException e) {
@@ -103,7 +100,7 @@ final class SendCalls {
       try {
         r = sendOne(call, vec + (long) i * MMSGHDR_SIZE, flags);
         if (r == Long.MIN_VALUE) {
-          return; // answered (refused or gone)
+          return; // nobody waits any more
         }
         if (r >= 0) {
           Target.writeInt(call.n.pid(), vec + (long) i * MMSGHDR_SIZE + MSGHDR_SIZE, (int) r);
@@ -137,7 +134,7 @@ final class SendCalls {
 
   /**
    * Sends the datagram described by the msghdr at {@code msgPtr}. Returns bytes sent or
-   * {@code -errno}; {@link Long#MIN_VALUE} when the call was answered already.
+   * {@code -errno}; {@link Long#MIN_VALUE} when the target no longer waits.
    */
   private long sendOne(TrappedCall call, long msgPtr, int flags) throws SysCallException, SockAddrCodec.BadAddressException {
     ByteBuffer hdr = ByteBuffer.wrap(Target.read(call.n.pid(), msgPtr, MSGHDR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
@@ -161,11 +158,11 @@ final class SendCalls {
       if (!call.stillWaiting()) {
         return Long.MIN_VALUE;
       }
-      Optional<byte[]> dst = destination(call, addr);
-      if (dst.isEmpty()) {
-        return Long.MIN_VALUE;
+      Destination dst = destination(call, addr);
+      if (dst.errno() != 0) {
+        return -dst.errno();
       }
-      to = dst.get();
+      to = dst.address();
     } else if (!call.stillWaiting()) {
       return Long.MIN_VALUE;
     }
@@ -195,20 +192,18 @@ final class SendCalls {
     return data;
   }
 
-  /** The encoded real destination, or empty when the call was answered (refused). */
-  private Optional<byte[]> destination(TrappedCall call, SockAddr addr) {
+  /** Where a datagram really goes: an encoded address, or the errno that refuses it. */
+  private record Destination(byte[] address, int errno) {}
+
+  private Destination destination(TrappedCall call, SockAddr addr) {
     Optional<Inet4Endpoint> dst = addr.inet4();
     if (dst.isEmpty()) {
-      call.fail(addr instanceof SockAddr.Unspec ? Errno.EAFNOSUPPORT : Errno.ENETUNREACH);
-      return Optional.empty();
+      return new Destination(new byte[0], addr instanceof SockAddr.Unspec ? Errno.EAFNOSUPPORT : Errno.ENETUNREACH);
     }
     return switch (policy.connect(call.app.appId(), call.transport(), dst.get())) {
-      case ConnectDecision.Refuse r -> {
-        call.fail(r.errno());
-        yield Optional.empty();
-      }
-      case ConnectDecision.Direct d -> Optional.of(SockAddrCodec.encode(dst.get(), call.family()));
-      case ConnectDecision.Targets t -> Optional.of(SockAddrCodec.encode(t.targets().getFirst(), call.family()));
+      case ConnectDecision.Refuse r -> new Destination(new byte[0], r.errno());
+      case ConnectDecision.Direct d -> new Destination(SockAddrCodec.encode(dst.get(), call.family()), 0);
+      case ConnectDecision.Targets t -> new Destination(SockAddrCodec.encode(t.targets().getFirst(), call.family()), 0);
     };
   }
 

@@ -25,8 +25,9 @@ final class SocketCalls {
       return;
     }
     int base = type & Sys.SOCK_TYPE_MASK;
-    // The daemon is root: a raw socket made for an unprivileged app would hand it root's power.
-    if (base != Sys.SOCK_STREAM && base != Sys.SOCK_DGRAM && !app.root()) {
+    // The daemon is root: a raw socket made for an unprivileged thread would hand it root's
+    // power. Ask about the calling thread itself (--user and setuid change it after registration).
+    if (base != Sys.SOCK_STREAM && base != Sys.SOCK_DGRAM && !Capabilities.hasNetRaw(n.pid())) {
       app.listener().fail(n.id(), Errno.EPERM);
       return;
     }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * so the bridge compares its table with the kernel's socket lists of this network namespace
  * ({@code /proc/net/tcp}, {@code tcp6}, {@code udp}, {@code udp6}, which list listening,
  * connected and bound datagram sockets by inode). A published socket that is gone withdraws its
- * service table entry; other entries go after a grace period, since a socket that is created
+ * service table entry; client entries go after a grace period, since a socket that is created
  * but not yet bound or connected is not listed anywhere.
  */
 final class SocketReaper implements Runnable {
@@ -38,21 +38,24 @@ final class SocketReaper implements Runnable {
   @Override
   public void run() {
     try {
+      // Entries made or published after the scan began may be missing from it: leave them.
+      long scanStart = nanoClock.getAsLong();
       Set<Long> live = liveInodes();
-      long now = nanoClock.getAsLong();
       for (SocketState s : sockets.snapshot()) {
-        if (live.contains(s.inode)) {
+        if (live.contains(s.inode) || s.createdNanos >= scanStart) {
           continue;
         }
         if (s.published()) {
+          if (s.publishedNanos() >= scanStart) {
+            continue;
+          }
           sockets.remove(s.inode);
           policy.withdrawn(s.appId, s.inode);
           log.debug("[bridge] app {} closed socket {}: its entry is withdrawn", s.appId, s.inode);
-        } else if (now - s.createdNanos > GRACE_NANOS) {
+        } else if (s.realLocal() == null && scanStart - s.createdNanos > GRACE_NANOS) {
+          // A client socket, closed (or never used). A bound socket that does not serve yet is
+          // not listed anywhere either, so it stays until its app exits, which frees its port.
           sockets.remove(s.inode);
-          if (s.realLocal() != null) {
-            policy.released(s.appId, s.transport, s.realLocal()); // bound, closed, never served
-          }
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -18,6 +18,7 @@ final class SocketState {
   private Inet4Endpoint realLocal;
   private Inet4Endpoint virtualPeer;
   private boolean published;
+  private long publishedNanos;
 
   SocketState(String appId, long inode, int family, Transport transport, long createdNanos) {
     this.appId = appId;
@@ -49,12 +50,17 @@ final class SocketState {
   }
 
   /** Marks the socket published; true only the first time. */
-  synchronized boolean publish() {
+  synchronized boolean publish(long nowNanos) {
     if (published) {
       return false;
     }
     published = true;
+    publishedNanos = nowNanos;
     return true;
+  }
+
+  synchronized long publishedNanos() {
+    return publishedNanos;
   }
 
   synchronized boolean published() {

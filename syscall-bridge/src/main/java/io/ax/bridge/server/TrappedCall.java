@@ -47,9 +47,11 @@ final class TrappedCall implements AutoCloseable {
     if (copy < 0) {
       if (copy == -Errno.EBADF) {
         fail(Errno.EBADF);
+      } else if (copy == -Errno.ESRCH) {
+        proceed(); // the thread is gone: nobody reads the answer
       } else {
-        // The thread is gone (ESRCH) or we may not look: let the kernel answer for itself.
-        proceed();
+        // We cannot look (EMFILE...): never let the kernel run the call unchecked.
+        fail(Errno.ENOBUFS);
       }
       return false;
     }

@@ -15,6 +15,8 @@ public final class Errno {
   public static final int EMFILE = 24;
   public static final int ENOSYS = 38;
   public static final int ENOTSOCK = 88;
+  public static final int ENOBUFS = 105;
+  public static final int ECONNABORTED = 103;
   public static final int EDESTADDRREQ = 89;
   public static final int EMSGSIZE = 90;
   public static final int EPROTOTYPE = 91;
@@ -52,6 +54,8 @@ public final class Errno {
       case EMFILE -> "EMFILE";
       case ENOSYS -> "ENOSYS";
       case ENOTSOCK -> "ENOTSOCK";
+      case ENOBUFS -> "ENOBUFS";
+      case ECONNABORTED -> "ECONNABORTED";
       case EOPNOTSUPP -> "EOPNOTSUPP";
       case EAFNOSUPPORT -> "EAFNOSUPPORT";
       case EADDRINUSE -> "EADDRINUSE";

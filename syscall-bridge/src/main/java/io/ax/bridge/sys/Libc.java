@@ -33,6 +33,7 @@ public final class Libc {
   private static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
   private static final MethodHandle SETSOCKOPT = fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
   private static final MethodHandle GETSOCKNAME = fn("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+  private static final MethodHandle GETPEERNAME = fn("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
   private static final MethodHandle SENDTO = fn("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
   private static final MethodHandle SENDMSG = fn("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
   private static final MethodHandle RECVMSG = fn("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
@@ -163,6 +164,15 @@ public final class Libc {
     MemorySegment s = STATE.get();
     try {
       return (int) result((int) GETSOCKNAME.invokeExact(s, fd, addr, len), s);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int getpeername(int fd, MemorySegment addr, MemorySegment len) {
+    MemorySegment s = STATE.get();
+    try {
+      return (int) result((int) GETPEERNAME.invokeExact(s, fd, addr, len), s);
     } catch (Throwable t) {
       throw rethrow(t);
     }

@@ -49,7 +49,7 @@ class SocketTableTest {
   void getOrCreate_inodeReusedByAnotherApp_replacesWithAFreshEntry() {
     SocketState old = table.getOrCreate("0000000a", 7, Sys.AF_INET, Transport.TCP);
     old.bound(new Inet4Endpoint(0x0a000001, 80), new Inet4Endpoint(0, 40000));
-    old.publish();
+    old.publish(1L);
 
     SocketState reused = table.getOrCreate("0000000b", 7, Sys.AF_INET, Transport.TCP);
 
@@ -126,7 +126,7 @@ class SocketTableTest {
     for (long inode = 0; inode < max; inode++) {
       SocketState s = table.getOrCreate("0000000a", inode, Sys.AF_INET, Transport.TCP);
       if (inode < 5) {
-        s.publish(); // the five oldest serve: they must survive
+        s.publish(1L); // the five oldest serve: they must survive
         published.add(s);
       }
     }
