@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real programs the end-to-end tests run under `ax run`, from Debian's packages:
-# Python's http.server, curl, nginx, a statically linked busybox, iperf3 and iproute2.
+# Python's http.server, curl, nginx, a statically linked busybox, iperf3, iproute2, dig,
+# dnsmasq (an upstream for DNS forwarding tests and the DNS benchmark's baseline) and dnsperf.
 # Idempotent and quiet when everything is there already. Needs root.
 set -euo pipefail
-packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev)
+packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,7 @@ import io.ax.core.admin.AdminServer;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
+import io.ax.core.dns.DnsConfig;
 import io.ax.core.model.InvalidFieldException;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
@@ -56,8 +57,6 @@ final class DaemonCommand implements Callable<Integer> {
     NOT_BUILT.put("--federation-gateway-port", "federation");
     NOT_BUILT.put("--federation-gateway-gossip-port", "federation");
     NOT_BUILT.put("--federation-gateway-neighbors", "federation");
-    NOT_BUILT.put("--dns-domain", "the built-in DNS server");
-    NOT_BUILT.put("--dns-servers", "the built-in DNS server");
   }
 
   @Spec CommandSpec spec;
@@ -85,7 +84,6 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--mem-profile", paramLabel = "FILE", description = "Write a memory profile (JFR) to FILE at shutdown.")
   Path memProfile;
 
-  // Default true as in AppSwitch; the server itself comes with the DNS work (see the README).
   @Option(names = "--dns", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "BOOL",
       description = "Start the built-in DNS server (default: ${DEFAULT-VALUE}).")
   boolean dns;
@@ -195,9 +193,6 @@ final class DaemonCommand implements Callable<Integer> {
     if (!driver.equals("user")) {
       throw new CliException("--driver: '" + driver + "' is not supported (expected 'user'; ax has no kernel module)");
     }
-    if (!dns) {
-      log.debug("--dns=false");
-    }
     try {
       PortRanges portRanges = PortRanges.parse("--ports", ports);
       Ipv4 nodeIp = NodeAddress.resolve(Optional.ofNullable(nodeInterface));
@@ -215,9 +210,21 @@ final class DaemonCommand implements Callable<Integer> {
           clean,
           Optional.ofNullable(cpuProfile),
           Optional.ofNullable(memProfile),
-          syncWakeUp ? BridgeServer.WakeUp.SYNC : BridgeServer.WakeUp.DEFAULT);
+          syncWakeUp ? BridgeServer.WakeUp.SYNC : BridgeServer.WakeUp.DEFAULT,
+          // On the node's IP, port 53: apps' sockets live in the node's network, and resolv.conf
+          // cannot name another port.
+          dns ? Optional.of(DnsConfig.of(new InetSocketAddress(addressOf(nodeIp), DnsConfig.DEFAULT_PORT), dnsDomain, dnsServers == null ? "" : dnsServers))
+              : Optional.empty());
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
+    }
+  }
+
+  private static InetAddress addressOf(Ipv4 ip) {
+    try {
+      return InetAddress.getByAddress(ip.toBytes());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
     }
   }
 

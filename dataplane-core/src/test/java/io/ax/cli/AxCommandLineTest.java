@@ -37,7 +37,7 @@ class AxCommandLineTest {
       daemon --rest-port eighty                                   | 2 | --rest-port
       daemon --neighbors 1.2.3.4                                  | 1 | --neighbors is not supported yet
       daemon --tls                                                | 1 | --tls is not supported yet
-      daemon --dns-servers 8.8.8.8                                | 1 | --dns-servers is not supported yet
+      daemon --dns-servers 8.8.8.8:99999                          | 1 | --dns-servers
       daemon --driver kernel                                      | 1 | --driver: 'kernel' is not supported
       get apps --admin /nonexistent/admin.sock                    | 1 | no admin socket at /nonexistent/admin.sock
       delete vservice web --admin /nonexistent/admin.sock         | 1 | no admin socket at /nonexistent/admin.sock

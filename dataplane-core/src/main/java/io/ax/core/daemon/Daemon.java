@@ -5,6 +5,8 @@ import io.ax.core.admin.AdminServices;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.server.BridgeServer;
+import io.ax.core.dns.DnsConfig;
+import io.ax.core.dns.DnsServer;
 import io.ax.core.mesh.MeshSocketPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
@@ -107,6 +109,8 @@ public final class Daemon implements AutoCloseable {
     adoptRestored(bridge, policy);
     scheduleForgetUnreturned(policy, Set.copyOf(store.current().apps().keySet()));
 
+    startDns();
+
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
     started.push(AdminServer.start(config.admin(), services.all()));
     try {
@@ -150,6 +154,32 @@ public final class Daemon implements AutoCloseable {
         log.warn("[daemon] restored server {} holds port {} outside --ports {} or twice", e.id(), e.hostAddr().port(), config.ports());
       }
     }
+  }
+
+  /**
+   * The DNS server on NODE-IP:53, and the resolv.conf that {@code ax run --dns-override} gives
+   * apps (written atomically: apps started earlier keep the file they mounted).
+   */
+  private void startDns() throws IOException {
+    Path resolv = config.resolvConf();
+    if (config.dns().isEmpty()) {
+      Files.deleteIfExists(resolv);
+      return;
+    }
+    DnsConfig dns = config.dns().get();
+    try {
+      started.push(DnsServer.start(dns, store::current));
+    } catch (IOException e) {
+      throw new DaemonStartException(
+          "cannot serve DNS on " + dns.listen().getHostString() + ":" + dns.listen().getPort() + ": " + e.getMessage() + " (--dns=false turns the DNS server off)", e);
+    }
+    Path temp = resolv.resolveSibling("resolv.conf.tmp");
+    Files.writeString(temp, "# written by ax daemon for apps under ax run --dns-override\n"
+        + "nameserver " + dns.listen().getHostString() + "\n"
+        + "search " + dns.domain() + "\n"
+        + "options ndots:1 timeout:2 attempts:2\n");
+    Files.move(temp, resolv, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    log.info("[dns] serving {} and forwarding to {}", dns.domain(), dns.upstreams().isEmpty() ? "nobody" : dns.upstreams());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ax.core.daemon;
 
 import io.ax.bridge.server.BridgeServer;
 import io.ax.core.admin.AdminServer;
+import io.ax.core.dns.DnsConfig;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param nodeName the node id that owns this daemon's service table entries
  * @param nodeIp the node's IP: where apps' sockets are really bound and what peers dial
  * @param clean drop the saved state instead of restoring it
+ * @param dns the built-in DNS server, empty for {@code --dns=false}
  * @param wakeUp how apps are woken when a trapped call is answered (SYNC, except to measure)
  */
 public record DaemonConfig(
@@ -30,7 +32,8 @@ public record DaemonConfig(
     boolean clean,
     Optional<Path> cpuProfile,
     Optional<Path> memProfile,
-    BridgeServer.WakeUp wakeUp) {
+    BridgeServer.WakeUp wakeUp,
+    Optional<DnsConfig> dns) {
   public DaemonConfig {
     Objects.requireNonNull(runDir, "runDir");
     Objects.requireNonNull(nodeName, "nodeName");
@@ -42,10 +45,16 @@ public record DaemonConfig(
     Objects.requireNonNull(cpuProfile, "cpuProfile");
     Objects.requireNonNull(memProfile, "memProfile");
     Objects.requireNonNull(wakeUp, "wakeUp");
+    Objects.requireNonNull(dns, "dns");
   }
 
   public Path stateFile() {
     return runDir.resolve("state.json");
+  }
+
+  /** What {@code ax run --dns-override} mounts over an app's /etc/resolv.conf. */
+  public Path resolvConf() {
+    return runDir.resolve("resolv.conf");
   }
 
   public Path lockFile() {

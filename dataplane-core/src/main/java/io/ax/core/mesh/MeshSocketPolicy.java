@@ -38,6 +38,12 @@ public final class MeshSocketPolicy implements SocketPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeshSocketPolicy.class);
   private static final int FIRST_UNPRIVILEGED_PORT = 1024;
   private static final int EADDRNOTAVAIL = 99;
+  /**
+   * Where named apps without --ip get their vIP: 100.64.0.0/10, the shared address space of RFC
+   * 6598, which hosts rarely use and the internet does not route.
+   */
+  static final int NAMED_IPS = 0x64400000;
+  static final int NAMED_IPS_PREFIX = 10;
 
   /** This node, as the policy needs it. */
   public record Node(String name, String cluster, Ipv4 ip) {
@@ -76,7 +82,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
   @Override
   public AppGrant register(Registration r) throws RegistrationRefusedException {
     try {
-      Ipv4 ip = r.ip().isEmpty() ? node.ip() : Ipv4.parse("--ip", r.ip());
+      Ipv4 ip = !r.ip().isEmpty() ? Ipv4.parse("--ip", r.ip()) : !r.name().isEmpty() ? namedIp(checkName(r.name()), r.appId()) : node.ip();
       Labels labels = Labels.parse("--labels", r.labels());
       List<Exposure> exposed = new ArrayList<>();
       for (String e : r.expose()) {
@@ -101,6 +107,39 @@ public final class MeshSocketPolicy implements SocketPolicy {
     } catch (InvalidFieldException e) {
       throw new RegistrationRefusedException(e.getMessage());
     }
+  }
+
+  /**
+   * The made-up vIP of an app that has a name and no {@code --ip}: the one it had before (it
+   * registers again after a restart), or that of an app with the same name (they are balanced
+   * as one), or a new one in {@link #NAMED_IPS} picked from the name's hash. Clients never need
+   * to know it: they use the name.
+   */
+  private Ipv4 namedIp(String name, String appId) {
+    DataplaneState s = store.current();
+    if (!appId.isEmpty()) {
+      App known = s.apps().get(new AppId(appId));
+      if (known != null) {
+        return known.appIp();
+      }
+    }
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    for (App a : s.apps().values()) {
+      if (a.name().equals(name)) {
+        return a.appIp();
+      }
+      taken.add(a.appIp().bits());
+    }
+    s.vservices().values().forEach(v -> taken.add(v.ip().bits()));
+    int size = 1 << (32 - NAMED_IPS_PREFIX);
+    int start = Math.floorMod(name.hashCode(), size - 2) + 1; // not the network or broadcast address
+    for (int i = 0; i < size - 2; i++) {
+      int candidate = NAMED_IPS + 1 + Math.floorMod(start - 1 + i, size - 2);
+      if (!taken.contains(candidate)) {
+        return new Ipv4(candidate);
+      }
+    }
+    throw new InvalidFieldException("--name", "no free address left in " + new Ipv4(NAMED_IPS) + "/" + NAMED_IPS_PREFIX + " for '" + name + "'; give it an --ip");
   }
 
   private static String checkName(String name) {
