@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, for now: build and install ax, start a daemon, create a vservice with the CLI and
-# another with AppSwitch's REST call, list them, restart the daemon to show they are kept, and
+# The main job, for now: build and install ax, start a daemon, run an unmodified web server and a
+# client under `ax run` (by virtual IP and by name), create a vservice with the CLI and another
+# with AppSwitch's REST call, list everything, restart the daemon to show vservices are kept, and
 # restart with --clean to show they are dropped. (The bookinfo demo will replace this.)
 #
 # It uses a private run directory and REST port so it never disturbs a daemon already running,
@@ -20,9 +21,15 @@ export PATH="$PREFIX/bin:$PATH"
 RUN_DIR="$PREFIX/run"
 REST_PORT=${AX_DEMO_REST_PORT:-6664}
 export AX_ADMIN="$RUN_DIR/admin.sock"
+export AX_RUN_DIR="$RUN_DIR"
 DAEMON_PID=""
+SERVER_PID=""
 
 cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
   if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
     kill "$DAEMON_PID" 2>/dev/null || true
     wait "$DAEMON_PID" 2>/dev/null || true
@@ -60,6 +67,17 @@ step "starting the ax daemon (run dir $RUN_DIR, REST on 127.0.0.1:$REST_PORT)"
 start_daemon
 show ax get nodes
 
+step "an unmodified web server under ax run, on virtual IP 2.2.2.2 and named 'web'"
+mkdir -p "$PREFIX/site" && echo "hello from a server under ax" > "$PREFIX/site/index.html"
+printf '\033[36m$ ax run --ip 2.2.2.2 --name web python3 -m http.server 8000 &\033[0m\n'
+ax run --ip 2.2.2.2 --name web -- python3 -m http.server 8000 --directory "$PREFIX/site" >"$PREFIX/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do ax get servers 2>/dev/null | grep -q 2.2.2.2:8000 && break; sleep 0.2; done
+show ax get apps
+show ax get servers
+show ax run -- curl -s 2.2.2.2:8000
+show ax run -- curl -s web.appswitch.local:8000
+
 step "creating a vservice with the CLI (AppSwitch's example)"
 show ax create vservice --ip 1.1.1.1 --backends 10.0.2.15 --ports 8000:10000 myvsvc
 
@@ -73,10 +91,11 @@ show ax get vservices
 step "a bad request gets one clear line, and the daemon keeps serving"
 show ax create vservice --ip 1.1.1 --ports 80 broken || true
 
-step "restarting the daemon: the vservices are kept"
+step "restarting the daemon: the vservices are kept, and the server under ax keeps serving"
 stop_daemon
 start_daemon
 show ax get vservices -o wide
+show ax run -- curl -s web:8000
 
 step "restarting with --clean: the saved state is dropped"
 stop_daemon
