@@ -22,7 +22,12 @@ public final class SeccompListener implements AutoCloseable {
 
   private final int fd;
   private final MemorySegment recvBuffer = Arena.ofAuto().allocate(SeccompNotifStruct.LAYOUT);
-  private volatile boolean closed;
+  // Answers come from several threads (the app's receiver, virtual threads, the event loop):
+  // the fd is closed only when the last of them is done with it, never under one of them,
+  // since its number could name another file by then. Guarded by this.
+  private int users;
+  private boolean closing;
+  private boolean fdClosed;
 
   /** Takes ownership of {@code fd}. */
   public SeccompListener(int fd) {
@@ -39,7 +44,14 @@ public final class SeccompListener implements AutoCloseable {
    */
   public void enableSyncWakeUp() throws SysCallException {
     // The flags go by value: the kernel reads the ioctl argument itself, not what it points to.
-    Libc.check("ioctl(SECCOMP_IOCTL_NOTIF_SET_FLAGS)", Libc.ioctlValue(fd, Sys.SECCOMP_IOCTL_NOTIF_SET_FLAGS, Sys.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP));
+    if (!enter()) {
+      throw new SysCallException("ioctl(SECCOMP_IOCTL_NOTIF_SET_FLAGS)", Errno.EBADF);
+    }
+    try {
+      Libc.check("ioctl(SECCOMP_IOCTL_NOTIF_SET_FLAGS)", Libc.ioctlValue(fd, Sys.SECCOMP_IOCTL_NOTIF_SET_FLAGS, Sys.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP));
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -47,17 +59,31 @@ public final class SeccompListener implements AutoCloseable {
    * went away between the poll and the receive.
    */
   public Notification receive() throws SysCallException {
-    recvBuffer.fill((byte) 0); // the kernel refuses a buffer that is not zeroed
-    int r = Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_RECV, recvBuffer);
-    Libc.check("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", r);
-    return SeccompNotifStruct.read(recvBuffer);
+    if (!enter()) {
+      throw new SysCallException("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", Errno.EBADF);
+    }
+    try {
+      recvBuffer.fill((byte) 0); // the kernel refuses a buffer that is not zeroed
+      int r = Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_RECV, recvBuffer);
+      Libc.check("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", r);
+      return SeccompNotifStruct.read(recvBuffer);
+    } finally {
+      exit();
+    }
   }
 
   /** True while the target still waits for the answer to {@code id} (its pid is not reused). */
   public boolean isValid(long id) {
-    MemorySegment seg = ID.get();
-    seg.set(JAVA_LONG, 0, id);
-    return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ID_VALID, seg) == 0;
+    if (!enter()) {
+      return false;
+    }
+    try {
+      MemorySegment seg = ID.get();
+      seg.set(JAVA_LONG, 0, id);
+      return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ID_VALID, seg) == 0;
+    } finally {
+      exit();
+    }
   }
 
   /** Answers with a return value. Returns false when the target no longer waits. */
@@ -79,10 +105,16 @@ public final class SeccompListener implements AutoCloseable {
   }
 
   private boolean send(long id, long val, int error, int flags) {
-    MemorySegment resp = RESP.get();
-    SeccompNotifRespStruct.write(resp, id, val, error, flags);
-    int r = Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_SEND, resp);
-    return r == 0;
+    if (!enter()) {
+      return false;
+    }
+    try {
+      MemorySegment resp = RESP.get();
+      SeccompNotifRespStruct.write(resp, id, val, error, flags);
+      return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_SEND, resp) == 0;
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -93,19 +125,55 @@ public final class SeccompListener implements AutoCloseable {
    * @return the target's fd number, or {@code -errno}
    */
   public int installAndAnswer(long id, int srcFd, boolean cloexec) {
-    MemorySegment addfd = ADDFD.get();
-    SeccompNotifAddfdStruct.write(addfd, id, Sys.SECCOMP_ADDFD_FLAG_SEND, srcFd, 0, cloexec ? Sys.O_CLOEXEC : 0);
-    return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ADDFD, addfd);
+    if (!enter()) {
+      return -Errno.ENOENT;
+    }
+    try {
+      MemorySegment addfd = ADDFD.get();
+      SeccompNotifAddfdStruct.write(addfd, id, Sys.SECCOMP_ADDFD_FLAG_SEND, srcFd, 0, cloexec ? Sys.O_CLOEXEC : 0);
+      return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ADDFD, addfd);
+    } finally {
+      exit();
+    }
   }
 
-  public boolean isClosed() {
-    return closed;
+  private synchronized boolean enter() {
+    if (closing) {
+      return false;
+    }
+    users++;
+    return true;
   }
 
+  private void exit() {
+    boolean closeNow;
+    synchronized (this) {
+      users--;
+      closeNow = closing && users == 0 && !fdClosed;
+      fdClosed |= closeNow;
+    }
+    if (closeNow) {
+      Libc.close(fd);
+    }
+  }
+
+  public synchronized boolean isClosed() {
+    return closing;
+  }
+
+  /** No new use starts; the fd closes when the last use in progress ends. Harmless twice. */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    boolean closeNow;
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      closeNow = users == 0;
+      fdClosed |= closeNow;
+    }
+    if (closeNow) {
       Libc.close(fd);
     }
   }
