@@ -31,20 +31,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
+# shellcheck source=ci/bench/lib.sh
+. ci/bench/lib.sh
 REST_PORT=$(free_port)
-
-start_daemon() { # $1: extra daemon flag
-  "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar dataplane-core/target/ax.jar \
-    daemon --run-dir "$RUN" --rest-port "$REST_PORT" "$@" >>"$WORK/daemon.log" 2>&1 &
-  DAEMON=$!
-  for _ in $(seq 1 150); do
-    curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "the daemon did not start; log: $WORK/daemon.log" >&2; exit 1
-}
-stop_daemon() { kill "$DAEMON"; wait "$DAEMON" 2>/dev/null || true; DAEMON=""; }
 await_server() { # $1: service address
   for _ in $(seq 1 150); do
     curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/servers" | grep -q "\"ip\":\"${1%:*}\",\"port\":${1#*:}" && return 0
@@ -53,11 +42,10 @@ await_server() { # $1: service address
   echo "no server at $1" >&2; exit 1
 }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "==> building and starting (rounds=$ROUNDS, $CONNS connects a round, iperf3 ${IPERF_SECONDS}s)" >&2
 start_daemon
-NODE_IP=$(curl -s "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"][0]["ip"])')
+NODE_IP=$(node_ip)
 NATIVE_PORT=$(free_port)
 "$WORK/connbench" server "$NATIVE_PORT" & PIDS+=($!)
 "$AXRUN" --ip 10.77.0.1 -- "$WORK/connbench" server 9000 >"$WORK/ax-server.log" 2>&1 & PIDS+=($!)

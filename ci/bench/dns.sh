@@ -20,14 +20,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
+# shellcheck source=ci/bench/lib.sh
+. ci/bench/lib.sh
 REST_PORT=$(free_port)
-
-"$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar dataplane-core/target/ax.jar \
-  daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" >"$WORK/daemon.log" 2>&1 &
-DAEMON=$!
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" >/dev/null 2>&1 && break; sleep 0.2; done
-NODE_IP=$(curl -s "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"][0]["ip"])')
+start_daemon
+NODE_IP=$(node_ip)
 
 echo "==> $NAMES names in ax (vservices) and in dnsmasq (a hosts file)" >&2
 : >"$WORK/hosts"; : >"$WORK/queries"
@@ -52,7 +49,6 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "ax $(qps 53)" >>"$WORK/qps.txt"
   echo "dnsmasq $(qps "$DNSMASQ_PORT")" >>"$WORK/qps.txt"
 done
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 AX=$(awk '$1=="ax" {print $2}' "$WORK/qps.txt" | median)
 DM=$(awk '$1=="dnsmasq" {print $2}' "$WORK/qps.txt" | median)
 cat <<TABLE

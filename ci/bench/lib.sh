@@ -1,0 +1,22 @@
+# Shared by the benchmark scripts (sourced): a daemon on a private run directory and REST port.
+# Expects JAVA, WORK and REST_PORT; sets DAEMON to the daemon's pid.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
+
+start_daemon() { # extra daemon flags
+  "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar dataplane-core/target/ax.jar \
+    daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" "$@" >>"$WORK/daemon.log" 2>&1 &
+  DAEMON=$!
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "the daemon did not start; log: $WORK/daemon.log" >&2
+  exit 1
+}
+
+stop_daemon() { kill "$DAEMON"; wait "$DAEMON" 2>/dev/null || true; DAEMON=""; }
+
+node_ip() { curl -s "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"][0]["ip"])'; }
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
