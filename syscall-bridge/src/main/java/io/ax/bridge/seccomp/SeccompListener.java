@@ -157,10 +157,6 @@ public final class SeccompListener implements AutoCloseable {
     }
   }
 
-  public synchronized boolean isClosed() {
-    return closing;
-  }
-
   /** No new use starts; the fd closes when the last use in progress ends. Harmless twice. */
   @Override
   public void close() {

@@ -274,11 +274,6 @@ public final class BridgeServer implements AutoCloseable {
     s.publish(System.nanoTime());
   }
 
-  /** Apps registered now. */
-  public int sessionCount() {
-    return sessions.size();
-  }
-
   /**
    * Stops answering. Apps keep running: their supervisors hold the listeners, their calls wait,
    * and they register again with the next daemon.

@@ -279,7 +279,4 @@ final class ConnectCalls {
     return Libc.poll(p, 1, 0) > 0 && (p.get(ValueLayout.JAVA_SHORT, 6) & (POLLOUT | POLLERR | POLLHUP)) != 0;
   }
 
-  int pendingCount() {
-    return pending.size();
-  }
 }

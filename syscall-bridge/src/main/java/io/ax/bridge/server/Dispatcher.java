@@ -73,7 +73,4 @@ final class Dispatcher {
     }
   }
 
-  int pendingConnects() {
-    return connectCalls.pendingCount();
-  }
 }
