@@ -43,9 +43,10 @@ class DaemonRestartRunIT {
       Process loop = ax.start(loopOut, "--", "sh", "-c",
           "for i in $(seq 1 " + CONNECTS + "); do curl -s -o /dev/null -w '%{http_code}\\n' --max-time 30 5.5.5.5:8000/id.txt || echo FAIL; sleep 0.03; done");
 
-      Thread.sleep(1500); // let both get going before the daemon dies
+      // The daemon dies while both are under way: some connects done, the transfer started.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> Files.exists(loopOut) && Files.readAllLines(loopOut).size() >= 5);
       first.kill();
-      Thread.sleep(500);
       second = new AxProcess.Daemon(run).start();
 
       assertThat(loop.waitFor(120, TimeUnit.SECONDS)).as("the connect loop finished").isTrue();
