@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds ax (all modules, no tests) with the Maven wrapper. Prints progress, not Maven's log,
-# unless the build fails.
+# Builds ax (all modules, no tests) with the Maven wrapper, for ci/install.sh, ci/demo.sh and the
+# benchmarks. Prints progress, not Maven's log, unless the build fails. Tests are skipped here
+# only: the test command (ci/test.sh, which .ci/run calls) runs `./mvnw verify`, every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA=$(ci/find-java.sh)
