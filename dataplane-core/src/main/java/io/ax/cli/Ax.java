@@ -1,5 +1,7 @@
 package io.ax.cli;
 
+import io.ax.xds.cli.AgentCommand;
+import io.ax.xds.cli.PilotCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +26,8 @@ import picocli.CommandLine.ParseResult;
       GetCommand.class,
       CreateCommand.class,
       DeleteCommand.class,
+      AgentCommand.class,
+      PilotCommand.class,
       CompletionCommand.class
     },
     footer = {"", "Run 'ax COMMAND --help' for a command's flags."})

@@ -102,11 +102,13 @@ final class Views {
     return t;
   }
 
-  /** The name users type: {@code Random}, {@code RoundRobin}. */
+  /** The name users type: {@code Random}, {@code RoundRobin}, {@code LeastConn}, {@code ConsistentHash}. */
   static String lbType(LbType t) {
     return switch (t) {
       case RANDOM -> "Random";
       case ROUND_ROBIN -> "RoundRobin";
+      case LEAST_CONN -> "LeastConn";
+      case CONSISTENT_HASH -> "ConsistentHash";
       case LB_TYPE_UNSPECIFIED, UNRECOGNIZED -> t.name();
     };
   }

@@ -167,6 +167,7 @@ public final class Protos {
       case LB_TYPE_UNSPECIFIED -> defaultPolicy;
       case RANDOM -> LbPolicy.RANDOM;
       case ROUND_ROBIN -> LbPolicy.ROUND_ROBIN;
+      case LEAST_CONN, CONSISTENT_HASH -> throw new InvalidFieldException(prefix + "lb_type", m.getLbType() + " is not built yet");
       case UNRECOGNIZED -> throw new InvalidFieldException(prefix + "lb_type", "unknown load balancer type " + m.getLbTypeValue() + " (expected RANDOM or ROUND_ROBIN)");
     };
     Optional<Ipv4> source = m.getSourceIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "source_ip", m.getSourceIp()));
