@@ -94,6 +94,11 @@ final class AdminClient implements AutoCloseable {
     return ProxiesGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** A stub without a deadline, for watch streams that last until the user stops them. */
+  <S> S watchStub(java.util.function.Function<io.grpc.Channel, S> factory) {
+    return factory.apply(channel);
+  }
+
   /** Runs one call; failures become one line naming the daemon's answer or where we looked. */
   <T> T call(Supplier<T> rpc) {
     try {

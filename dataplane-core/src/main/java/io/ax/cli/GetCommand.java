@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "get",
     description = "Get active resources: apps, servers, sockets, proxies, vservices or nodes.",
     mixinStandardHelpOptions = true,
-    footer = {"", "Examples:", "  ax get vservices", "  ax get servers -o wide", "  ax get apps -o json"})
+    footer = {"", "Examples:", "  ax get vservices", "  ax get servers -o wide", "  ax get apps -o json", "  ax get vservices --watch"})
 final class GetCommand implements Callable<Integer> {
   /** What {@code ax get} lists, with the names users also type for them. */
   enum Resource {
@@ -75,12 +75,19 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "Output format: wide, json or yaml (default: a table).")
   String output;
 
+  @Option(names = {"-w", "--watch"}, description = "Print the list, then each change (ADDED, MODIFIED, DELETED) as it happens, until interrupted.")
+  boolean watch;
+
   @Override
   public Integer call() {
     Resource r = Resource.parse(resource);
     Output format = output == null ? Output.TABLE : Output.parse(output);
     boolean wide = format == Output.WIDE;
     try (AdminClient client = admin.connect()) {
+      if (watch) {
+        new Watcher(client, r, format, spec.commandLine().getOut()).run();
+        return 0;
+      }
       MessageOrBuilder listed;
       Table table;
       switch (r) {

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,5 +138,38 @@ class CliIT {
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("complete -F").contains("vservice");
+  }
+
+  @Test
+  void getWatch_jsonLines_listsThenStreamsChanges() throws Exception {
+    daemon.ax("create", "vservice", "watched-before", "--ip", "7.7.7.1", "--ports", "80");
+    Process watch = new ProcessBuilder(AxProcess.java("get", "vservices", "--watch", "-o", "json", "--admin", daemon.adminSocket().toString())).start();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+      StringBuilder replay = new StringBuilder();
+      for (String line = nextLine(lines); !line.equals("{\"type\":\"SYNCED\"}"); line = nextLine(lines)) {
+        replay.append(line).append('\n');
+      }
+      assertThat(replay.toString()).contains("\"type\":\"ADDED\"").contains("watched-before");
+
+      daemon.ax("delete", "vservice", "watched-before");
+      JsonNode deleted = new ObjectMapper().readTree(nextLine(lines));
+      assertThat(deleted.get("type").asText()).isEqualTo("DELETED");
+      assertThat(deleted.get("vservice").get("name").asText()).isEqualTo("watched-before");
+    } finally {
+      watch.destroy();
+      watch.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String nextLine(BufferedReader lines) throws Exception {
+    String line = CompletableFuture.supplyAsync(() -> {
+      try {
+        return lines.readLine();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).get(30, TimeUnit.SECONDS);
+    assertThat(line).as("the watch ended early").isNotNull();
+    return line;
   }
 }

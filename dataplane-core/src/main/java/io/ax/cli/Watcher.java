@@ -1,0 +1,122 @@
+package io.ax.cli;
+
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.ax.admin.v1.App;
+import io.ax.admin.v1.Node;
+import io.ax.admin.v1.Proxy;
+import io.ax.admin.v1.Server;
+import io.ax.admin.v1.Socket;
+import io.ax.admin.v1.VService;
+import io.ax.admin.v1.WatchRequest;
+import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * {@code ax get RESOURCE --watch}: the daemon's current list (as ADDED events), then every change
+ * as it happens, one line each, until the user interrupts or the daemon goes away. Tables print a
+ * header once and an EVENT column; {@code -o json} prints one compact JSON event per line, which
+ * scripts read (SYNCED marks the end of the current list).
+ */
+final class Watcher {
+  private static final JsonFormat.Printer JSON_LINE = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+
+  private final AdminClient client;
+  private final GetCommand.Resource resource;
+  private final Output format;
+  private final PrintWriter out;
+
+  Watcher(AdminClient client, GetCommand.Resource resource, Output format, PrintWriter out) {
+    this.client = client;
+    this.resource = resource;
+    this.format = format;
+    this.out = out;
+  }
+
+  void run() {
+    WatchRequest req = WatchRequest.getDefaultInstance();
+    Iterator<? extends Message> events = client.call(() -> switch (resource) {
+      case APPS -> client.watchStub(io.ax.admin.v1.AppsGrpc::newBlockingStub).watch(req);
+      case SERVERS -> client.watchStub(io.ax.admin.v1.ServersGrpc::newBlockingStub).watch(req);
+      case SOCKETS -> client.watchStub(io.ax.admin.v1.SocketsGrpc::newBlockingStub).watch(req);
+      case PROXIES -> client.watchStub(io.ax.admin.v1.ProxiesGrpc::newBlockingStub).watch(req);
+      case VSERVICES -> client.watchStub(io.ax.admin.v1.VServicesGrpc::newBlockingStub).watch(req);
+      case NODES -> client.watchStub(io.ax.admin.v1.NodesGrpc::newBlockingStub).watch(req);
+    });
+    boolean headerPrinted = false;
+    while (hasNext(events)) {
+      Message event = events.next();
+      switch (format) {
+        case JSON -> out.println(jsonLine(event));
+        case YAML -> out.print("---\n" + Output.yaml(event));
+        case TABLE, WIDE -> {
+          String type = eventType(event);
+          Message item = item(event);
+          if (item == null) {
+            break; // SYNCED: the list is complete; a table has nothing to show for it
+          }
+          String[] lines = table(item).render().split("\n");
+          if (!headerPrinted) {
+            out.println(String.format("%-9s %s", "EVENT", lines[0]));
+            headerPrinted = true;
+          }
+          out.println(String.format("%-9s %s", type, lines[2]));
+        }
+      }
+      out.flush();
+    }
+  }
+
+  private boolean hasNext(Iterator<? extends Message> events) {
+    try {
+      return events.hasNext();
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.CANCELLED || e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        throw new CliException("the ax daemon ended the watch (it stopped or restarted)");
+      }
+      return client.call(() -> {
+        throw e;
+      });
+    }
+  }
+
+  private Table table(Message item) {
+    boolean wide = format == Output.WIDE;
+    return switch (item) {
+      case App a -> Views.apps(List.of(a), wide);
+      case Server s -> Views.servers(List.of(s), wide);
+      case Socket s -> Views.sockets(List.of(s));
+      case Proxy p -> Views.proxies(List.of(p));
+      case VService v -> Views.vservices(List.of(v), wide);
+      case Node n -> Views.nodes(List.of(n));
+      default -> throw new IllegalStateException("unexpected " + item.getDescriptorForType().getFullName());
+    };
+  }
+
+  /** Every event message is {type, the resource}; read them by descriptor. */
+  private static String eventType(Message event) {
+    FieldDescriptor f = event.getDescriptorForType().findFieldByName("type");
+    return ((EnumValueDescriptor) event.getField(f)).getName();
+  }
+
+  private static Message item(Message event) {
+    for (FieldDescriptor f : event.getDescriptorForType().getFields()) {
+      if (f.getType() == FieldDescriptor.Type.MESSAGE && event.hasField(f)) {
+        return (Message) event.getField(f);
+      }
+    }
+    return null;
+  }
+
+  private static String jsonLine(Message event) {
+    try {
+      return JSON_LINE.print(event);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
