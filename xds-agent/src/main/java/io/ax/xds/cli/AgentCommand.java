@@ -161,21 +161,22 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   private int run(Setup setup) throws InterruptedException {
+    AdsConfig adsConfig = AdsConfig.of(setup.node().toNode());
+    ManagedChannel channel;
+    try {
+      // Lazy: this checks the CA file but does not connect yet.
+      channel = PilotChannels.open(setup.address(), setup.security(), adsConfig.maxInboundMessageBytes());
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("ax agent: --ca: " + e.getMessage());
+      return 1;
+    }
     Dataplane dataplane;
     try {
       dataplane = dryRun ? dataplane("io.ax.xds.dataplane.DryRunDataplane", new Class<?>[] {PrintStream.class}, System.out)
           : dataplane("io.ax.xds.dataplane.AdminDataplane", new Class<?>[] {Path.class, String.class}, adminSocket, owner);
     } catch (IllegalArgumentException e) {
+      channel.shutdownNow();
       spec.commandLine().getErr().println("ax agent: " + e.getMessage());
-      return 1;
-    }
-    AdsConfig adsConfig = AdsConfig.of(setup.node().toNode());
-    ManagedChannel channel;
-    try {
-      channel = PilotChannels.open(setup.address(), setup.security(), adsConfig.maxInboundMessageBytes());
-    } catch (IllegalArgumentException e) {
-      dataplane.close();
-      spec.commandLine().getErr().println("ax agent: --ca: " + e.getMessage());
       return 1;
     }
     SerialScheduler adsScheduler = SerialScheduler.singleThread("ax-ads");
