@@ -1,15 +1,40 @@
 package io.ax.xds.resource;
 
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A CDS cluster. CONTRACT (skeleton): the parser/translation work adds the fields translation
- * needs; the ADS client relies only on {@link #name()} and {@link #edsServiceName()}.
+ * An accepted CDS cluster: what translation needs of it. Made by {@link ResourceParser}, which has
+ * validated it. The ADS client relies on {@link #name()} and {@link #edsServiceName()}.
  *
  * @param edsServiceName the EDS resource name to subscribe to when the cluster's endpoints come
- *     from EDS (eds_cluster_config.service_name, or the cluster name when that is empty)
+ *     from EDS (eds_cluster_config.service_name, or the cluster name when that is empty); empty
+ *     for every other discovery type
+ * @param istioName the parts of an Istio-shaped name ({@code outbound|9080|v1|HOST}), if it has one
+ * @param inlineEndpoints the endpoints of the cluster's own {@code load_assignment} (STATIC and DNS
+ *     clusters); empty for EDS clusters
  */
-public record ClusterResource(String name, Optional<String> edsServiceName) implements XdsResource {
+public record ClusterResource(
+    String name,
+    Optional<String> edsServiceName,
+    Optional<IstioClusterName> istioName,
+    DiscoveryType discoveryType,
+    LbPolicy lbPolicy,
+    List<LbEndpoint> inlineEndpoints)
+    implements XdsResource {
+  public ClusterResource {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(edsServiceName, "edsServiceName");
+    Objects.requireNonNull(istioName, "istioName");
+    Objects.requireNonNull(discoveryType, "discoveryType");
+    Objects.requireNonNull(lbPolicy, "lbPolicy");
+    inlineEndpoints = List.copyOf(inlineEndpoints);
+    if (edsServiceName.isPresent() != (discoveryType == DiscoveryType.EDS)) {
+      throw new IllegalArgumentException("cluster " + name + ": edsServiceName is set exactly for EDS clusters");
+    }
+  }
+
   @Override
   public ResourceType type() {
     return ResourceType.CLUSTER;

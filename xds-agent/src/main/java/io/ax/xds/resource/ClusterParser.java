@@ -1,0 +1,121 @@
+package io.ax.xds.resource;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * CDS: a Cluster into a {@link ClusterResource}. Rules: the name is set (at most
+ * {@link Limits#MAX_NAME} characters); {@code type} and {@code lb_policy} are values Envoy knows;
+ * {@code LOAD_BALANCING_POLICY_CONFIG} comes with a {@code load_balancing_policy} that has
+ * policies; an EDS cluster's {@code eds_config} is ADS (or self), since the agent fetches
+ * endpoints only over its one ADS stream (the rule grpc-java's xDS client applies too); an inline
+ * {@code load_assignment} follows the EDS rules.
+ */
+final class ClusterParser {
+  private ClusterParser() {}
+
+  private static final String LB_POLICIES = "type.googleapis.com/envoy.extensions.load_balancing_policies.";
+
+  static ClusterResource parse(Cluster c) throws InvalidResourceException {
+    String name = c.getName();
+    if (name.isEmpty()) {
+      throw invalid(name, "name is empty");
+    }
+    if (name.length() > Limits.MAX_NAME) {
+      throw invalid(EndpointParser.abbreviate(name), "name is longer than " + Limits.MAX_NAME + " characters");
+    }
+    DiscoveryType discovery = switch (c.getClusterDiscoveryTypeCase()) {
+      case CLUSTER_TYPE -> DiscoveryType.CUSTOM;
+      case TYPE, CLUSTERDISCOVERYTYPE_NOT_SET -> switch (c.getType()) {
+        case STATIC -> DiscoveryType.STATIC;
+        case STRICT_DNS -> DiscoveryType.STRICT_DNS;
+        case LOGICAL_DNS -> DiscoveryType.LOGICAL_DNS;
+        case EDS -> DiscoveryType.EDS;
+        case ORIGINAL_DST -> DiscoveryType.ORIGINAL_DST;
+        case UNRECOGNIZED -> throw invalid(name, "type " + c.getTypeValue() + " is not a known discovery type (expected STATIC, STRICT_DNS, LOGICAL_DNS, EDS or ORIGINAL_DST)");
+      };
+    };
+    LbPolicy lb = lbPolicy(name, c);
+    Optional<String> edsServiceName = Optional.empty();
+    List<LbEndpoint> inline = List.of();
+    if (discovery == DiscoveryType.EDS) {
+      ConfigSource source = c.getEdsClusterConfig().getEdsConfig();
+      if (!source.hasAds() && !source.hasSelf()) {
+        throw invalid(name, "eds_cluster_config.eds_config must be ADS (the agent fetches endpoints only over its ADS stream)");
+      }
+      String service = c.getEdsClusterConfig().getServiceName();
+      edsServiceName = Optional.of(service.isEmpty() ? name : service);
+    } else if (c.hasLoadAssignment()) {
+      try {
+        inline = EndpointParser.endpoints(c.getLoadAssignment(), "load_assignment.");
+      } catch (EndpointParser.BadEndpoint e) {
+        throw invalid(name, e.getMessage());
+      }
+    }
+    return new ClusterResource(name, edsServiceName, IstioClusterName.parse(name), discovery, lb, inline);
+  }
+
+  private static LbPolicy lbPolicy(String name, Cluster c) throws InvalidResourceException {
+    if (c.hasLoadBalancingPolicy()) {
+      return fromPolicies(name, c.getLoadBalancingPolicy());
+    }
+    return switch (c.getLbPolicy()) {
+      case ROUND_ROBIN -> LbPolicy.ROUND_ROBIN;
+      case LEAST_REQUEST -> LbPolicy.LEAST_REQUEST;
+      case RING_HASH -> LbPolicy.RING_HASH;
+      case RANDOM -> LbPolicy.RANDOM;
+      case MAGLEV -> LbPolicy.MAGLEV;
+      case CLUSTER_PROVIDED -> LbPolicy.CLUSTER_PROVIDED;
+      case LOAD_BALANCING_POLICY_CONFIG -> throw invalid(name, "lb_policy LOAD_BALANCING_POLICY_CONFIG without a load_balancing_policy");
+      case UNRECOGNIZED -> throw invalid(name, "lb_policy " + c.getLbPolicyValue()
+          + " is not a known policy (expected ROUND_ROBIN, LEAST_REQUEST, RING_HASH, RANDOM, MAGLEV, CLUSTER_PROVIDED or LOAD_BALANCING_POLICY_CONFIG)");
+    };
+  }
+
+  /** The first policy of the list whose extension type the agent knows, as Envoy picks the first it supports. */
+  private static LbPolicy fromPolicies(String name, LoadBalancingPolicy policy) throws InvalidResourceException {
+    if (policy.getPoliciesCount() == 0) {
+      throw invalid(name, "load_balancing_policy has no policies");
+    }
+    for (LoadBalancingPolicy.Policy p : policy.getPoliciesList()) {
+      Any config = p.getTypedExtensionConfig().getTypedConfig();
+      String url = config.getTypeUrl();
+      if (!url.startsWith(LB_POLICIES)) {
+        continue;
+      }
+      String type = url.substring(LB_POLICIES.length());
+      switch (type) {
+        case "round_robin.v3.RoundRobin", "client_side_weighted_round_robin.v3.ClientSideWeightedRoundRobin" -> {
+          return LbPolicy.ROUND_ROBIN;
+        }
+        case "least_request.v3.LeastRequest" -> {
+          return LbPolicy.LEAST_REQUEST;
+        }
+        case "random.v3.Random" -> {
+          return LbPolicy.RANDOM;
+        }
+        case "ring_hash.v3.RingHash" -> {
+          return LbPolicy.RING_HASH;
+        }
+        case "maglev.v3.Maglev" -> {
+          return LbPolicy.MAGLEV;
+        }
+        case "cluster_provided.v3.ClusterProvided" -> {
+          return LbPolicy.CLUSTER_PROVIDED;
+        }
+        default -> {
+          // not one the agent knows; Envoy would try the next one too
+        }
+      }
+    }
+    return LbPolicy.OTHER;
+  }
+
+  private static InvalidResourceException invalid(String name, String reason) {
+    return new InvalidResourceException(ResourceType.CLUSTER, name, reason);
+  }
+}
