@@ -203,11 +203,22 @@ public final class PilotLite implements AutoCloseable {
           .build()
           .start();
     } catch (IOException | UncheckedIOException e) {
-      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-      String why = cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use") ? "address already in use" : cause.toString();
-      throw new PilotException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
+      throw new PilotException("cannot listen on " + config.address() + ":" + config.port() + ": " + bindFailure(e), e);
     }
     log.info("[pilot] xDS (ADS, CDS, EDS, LDS, RDS) on {}:{}, config from {}", config.address(), server.getPort(), config.configDir());
+  }
+
+  /** The root cause of a failed bind, in words: Netty wraps the errno in two exceptions. */
+  private static String bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return "address already in use";
+      }
+      if (t.getCause() == null) {
+        return String.valueOf(t.getMessage());
+      }
+    }
+    return e.toString();
   }
 
   @Override
