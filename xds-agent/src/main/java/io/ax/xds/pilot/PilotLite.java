@@ -227,6 +227,7 @@ public final class PilotLite implements AutoCloseable {
       return;
     }
     closed = true;
+    log.info("[pilot] stopping");
     if (server != null) {
       server.shutdownNow();
     }

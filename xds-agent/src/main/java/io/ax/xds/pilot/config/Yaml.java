@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,15 @@ public final class Yaml {
       }
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new ConfigException(line, "invalid " + format.name() + ": " + firstLine(e.getOriginalMessage()));
+      String why = firstLine(e.getOriginalMessage());
+      if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+        // SnakeYAML says what it was parsing and what went wrong, on several lines: keep both, on one.
+        why = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+        if (m.getProblemMark() != null) {
+          line = m.getProblemMark().getLine() + 1;
+        }
+      }
+      throw new ConfigException(line, "invalid " + format.name() + ": " + why);
     } catch (IOException e) {
       throw new ConfigException(0, "cannot read: " + firstLine(e.getMessage()));
     }
