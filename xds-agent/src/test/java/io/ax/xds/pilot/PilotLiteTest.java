@@ -108,7 +108,8 @@ class PilotLiteTest {
     assertThat(reviewsLb()).isEqualTo(Cluster.LbPolicy.RANDOM);
 
     Files.writeString(rule, "apiVersion: v1\nkind: [broken\n");
-    await().atMost(GENEROUS).until(() -> pilot.fileErrors().getOrDefault(rule, "").startsWith(rule + ":2: invalid YAML"));
+    await().atMost(GENEROUS).until(() -> pilot.fileErrors().getOrDefault(rule, "").startsWith(rule + ":3: invalid YAML"));
+    assertThat(pilot.fileErrors().get(rule)).isEqualTo(rule + ":3: invalid YAML: while parsing a flow sequence (from line 2): expected ',' or ']', but got <stream end>");
     Files.delete(rule);
     await().atMost(GENEROUS).until(() -> pilot.fileErrors().isEmpty());
   }

@@ -61,7 +61,8 @@ public final class Yaml {
       String why = firstLine(e.getOriginalMessage());
       if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
         // SnakeYAML says what it was parsing and what went wrong, on several lines: keep both, on one.
-        why = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+        String from = m.getContextMark() == null ? "" : " (from line " + (m.getContextMark().getLine() + 1) + ")";
+        why = (m.getContext() == null ? "" : m.getContext() + from + ": ") + m.getProblem();
         if (m.getProblemMark() != null) {
           line = m.getProblemMark().getLine() + 1;
         }
