@@ -10,7 +10,6 @@ import io.ax.xds.pilot.config.ServiceEntry;
 import io.ax.xds.pilot.config.TrafficPolicy;
 import io.ax.xds.pilot.config.VirtualService;
 import io.ax.xds.pilot.config.Workload;
-import io.ax.xds.pilot.config.WorkloadEntry;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,12 +37,7 @@ public final class MeshBuilder {
 
   public static Mesh build(List<ConfigObject> objects, MeshOptions options) {
     List<String> notes = new ArrayList<>();
-    Map<String, List<Workload>> workloadsByNs = new HashMap<>();
-    for (ConfigObject o : objects) {
-      if (o instanceof WorkloadEntry we) {
-        workloadsByNs.computeIfAbsent(we.meta().namespace(), k -> new ArrayList<>()).add(we.workload());
-      }
-    }
+    WorkloadIndex workloadsByNs = new WorkloadIndex(objects);
 
     Map<String, Draft> drafts = new LinkedHashMap<>();
     Set<String> taken = new HashSet<>();
@@ -70,7 +64,7 @@ public final class MeshBuilder {
       MeshService.Discovery discovery, List<Workload> endpoints, String source) {}
 
   private static void addService(
-      KubeService s, MeshOptions options, Map<String, List<Workload>> workloads, Map<String, Draft> drafts, Set<String> taken, List<String> notes) {
+      KubeService s, MeshOptions options, WorkloadIndex workloads, Map<String, Draft> drafts, Set<String> taken, List<String> notes) {
     String host = Hosts.ofService(s.meta().name(), s.meta().namespace(), options.domainSuffix());
     if (drafts.containsKey(host)) {
       notes.add(s.meta().id() + " (" + s.meta().source() + "): host " + host + " is already defined by " + drafts.get(host).source + "; ignored");
@@ -80,8 +74,7 @@ public final class MeshBuilder {
     for (KubeService.ServicePort p : s.ports()) {
       ports.add(new MeshService.Port(p.port(), p.name(), Protocol.of(p.name(), p.appProtocol(), p.protocol()), p.targetPort()));
     }
-    List<Workload> endpoints = s.selector().isEmpty() ? List.of()
-        : workloads.getOrDefault(s.meta().namespace(), List.of()).stream().filter(w -> w.matches(s.selector())).toList();
+    List<Workload> endpoints = workloads.select(s.meta().namespace(), s.selector());
     Optional<String> vip = Optional.empty();
     boolean needsVip = false;
     switch (s.clusterIp()) {
@@ -96,7 +89,7 @@ public final class MeshBuilder {
   }
 
   private static void addServiceEntry(
-      ServiceEntry se, Map<String, List<Workload>> workloads, Map<String, Draft> drafts, Set<String> taken, List<String> notes) {
+      ServiceEntry se, WorkloadIndex workloads, Map<String, Draft> drafts, Set<String> taken, List<String> notes) {
     Optional<String> address = Optional.empty();
     if (!se.addresses().isEmpty()) {
       String a = se.addresses().getFirst();
@@ -120,7 +113,7 @@ public final class MeshBuilder {
       ports.add(new MeshService.Port(p.number(), p.name(), Protocol.of(p.name(), "", p.protocol()), target));
     }
     List<Workload> endpoints = se.workloadSelector()
-        .map(sel -> workloads.getOrDefault(se.meta().namespace(), List.of()).stream().filter(w -> w.matches(sel)).toList())
+        .map(sel -> sel.isEmpty() ? workloads.all(se.meta().namespace()) : workloads.select(se.meta().namespace(), sel))
         .orElse(se.endpoints());
     for (String rawHost : se.hosts()) {
       String host = rawHost.toLowerCase(Locale.ROOT);
