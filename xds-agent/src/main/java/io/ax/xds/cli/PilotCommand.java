@@ -1,13 +1,87 @@
 package io.ax.xds.cli;
 
+import com.google.common.net.InetAddresses;
+import io.ax.xds.pilot.PilotConfig;
+import io.ax.xds.pilot.PilotException;
+import io.ax.xds.pilot.PilotLite;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code ax pilot}: CONTRACT skeleton, implemented by the pilot-lite work. */
-@Command(name = "pilot", description = "Run pilot-lite: an xDS server for Istio YAML in a directory.", mixinStandardHelpOptions = true)
+/**
+ * {@code ax pilot}: pilot-lite, an xDS server for the Istio/Kubernetes YAML in a directory. Prints
+ * what it serves on start and on each change, runs until SIGINT or SIGTERM. Errors are one line
+ * {@code ax pilot: ...} on stderr with exit code 1.
+ */
+@Command(
+    name = "pilot",
+    description = {
+      "Run pilot-lite: an xDS server (ADS on istiod's port 15010) for the Istio and Kubernetes YAML in a directory.",
+      "Serves Service, ServiceEntry, WorkloadEntry, DestinationRule, VirtualService and the legacy DestinationPolicy",
+      "as istiod would (outbound|PORT|SUBSET|HOST clusters, 0.0.0.0_PORT and VIP_PORT listeners, PORT routes),",
+      "and follows the directory: a file dropped in or changed is served within a second."
+    },
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    footer = {"", "Examples:", "  ax pilot --config ./istio", "  ax agent --pilot 127.0.0.1:15010"})
 public final class PilotCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "DIR", required = true,
+      description = "Directory of *.yaml, *.yml and *.json files to serve and watch.")
+  Path config;
+
+  @Option(names = "--port", paramLabel = "NUMBER", defaultValue = "15010",
+      description = "xDS port, plaintext gRPC (default: ${DEFAULT-VALUE}, istiod's).")
+  int port;
+
+  @Option(names = "--address", paramLabel = "IP", defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String address;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("CONTRACT skeleton");
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (port < 0 || port > 65535) {
+      return fail(err, "--port: " + port + " is not a port (expected 0-65535)");
+    }
+    if (!InetAddresses.isInetAddress(address)) {
+      return fail(err, "--address: '" + address + "' is not an IP address (expected e.g. 0.0.0.0 or 127.0.0.1)");
+    }
+    if (!Files.isDirectory(config)) {
+      return fail(err, "--config: " + config + " is not a directory (expected a directory of Istio/Kubernetes YAML)");
+    }
+    PilotLite pilot;
+    try {
+      pilot = PilotLite.start(PilotConfig.of(config).withListen(address, port), s -> {
+        out.println(s.summary());
+        out.flush();
+      });
+    } catch (PilotException e) {
+      return fail(err, e.getMessage());
+    }
+    out.println("pilot-lite listening on " + address + ":" + pilot.port() + ", config from " + config);
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      pilot.close();
+      stopped.countDown();
+    }, "pilot-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopped.await();
+    return 0;
+  }
+
+  private static int fail(PrintWriter err, String message) {
+    err.println("ax pilot: " + message);
+    err.flush();
+    return 1;
   }
 }

@@ -1,0 +1,288 @@
+package io.ax.xds.pilot;
+
+import io.ax.xds.pilot.config.ConfigObject;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pilot-lite: an xDS server (java-control-plane's {@link V3DiscoveryServer} on a {@link SimpleCache})
+ * that serves Istio-shaped resources made from the YAML in a directory, and follows the
+ * directory's changes.
+ *
+ * <p>Threads: config reading, building and publishing run on one serial executor (the directory
+ * state is confined to it); a watcher thread only schedules scans on it; the served state is an
+ * immutable {@link ServingState} in an {@link AtomicReference}. {@link #close()} is idempotent.
+ */
+public final class PilotLite implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PilotLite.class);
+  /** Every node gets the same snapshot: istiod's per-proxy views are not modelled. */
+  static final String GROUP = "pilot-lite";
+
+  private final PilotConfig config;
+  private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+  private final ScheduledExecutorService executor;
+  private final ConfigDirectory directory;
+  private final SnapshotPublisher publisher;
+  private final Consumer<ServingState> onChange;
+  private final AtomicReference<ServingState> state = new AtomicReference<>();
+  private final AtomicReference<Map<Path, String>> errors = new AtomicReference<>(Map.of());
+  private final Map<Long, String> streams = new ConcurrentHashMap<>();
+  private WatchService watch;
+  private Thread watcher;
+  private Server server;
+  private ScheduledFuture<?> pendingScan;
+  private volatile boolean closed;
+
+  private PilotLite(PilotConfig config, Consumer<ServingState> onChange) {
+    this.config = config;
+    this.onChange = onChange;
+    this.directory = new ConfigDirectory(config.configDir());
+    this.publisher = new SnapshotPublisher(cache, GROUP, config.mesh());
+    this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pilot-config").daemon().factory());
+  }
+
+  /** Starts serving with no change callback. */
+  public static PilotLite start(PilotConfig config) throws PilotException {
+    return start(config, s -> {});
+  }
+
+  /**
+   * Reads the directory, starts the xDS server and the watcher.
+   *
+   * @param onChange called on the config thread with the first state and each changed one
+   * @throws PilotException when the directory does not exist or the port cannot be bound
+   */
+  public static PilotLite start(PilotConfig config, Consumer<ServingState> onChange) throws PilotException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(onChange, "onChange");
+    if (!Files.isDirectory(config.configDir())) {
+      throw new PilotException("config directory " + config.configDir() + " does not exist or is not a directory (expected a directory of Istio/Kubernetes YAML)");
+    }
+    PilotLite p = new PilotLite(config, onChange);
+    try {
+      p.startWatching();
+      p.runOnExecutor(() -> p.reload(true));
+      p.startServer();
+      p.executor.scheduleWithFixedDelay(() -> p.reload(false), config.rescanInterval().toMillis(), config.rescanInterval().toMillis(), TimeUnit.MILLISECONDS);
+      return p;
+    } catch (PilotException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** The port the xDS server listens on (the chosen one when configured with 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** What is served now. */
+  public ServingState state() {
+    return state.get();
+  }
+
+  /** The cache's current snapshot, as clients receive it. */
+  public Snapshot snapshot() {
+    return cache.getSnapshot(GROUP);
+  }
+
+  /** Files that currently fail to parse, with their one-line error {@code FILE:LINE: what is wrong}. */
+  public Map<Path, String> fileErrors() {
+    return errors.get();
+  }
+
+  /** The node ids of connected ADS streams. */
+  public List<String> connectedNodes() {
+    return List.copyOf(new ArrayList<>(streams.values()));
+  }
+
+  private void reload(boolean force) {
+    try {
+      if (closed || !directory.scan(force) && state.get() != null) {
+        errors.set(directory.errors());
+        return;
+      }
+      errors.set(directory.errors());
+      List<String> notes = new ArrayList<>();
+      List<ConfigObject> objects = directory.objects(notes);
+      Optional<ServingState> next = publisher.publish(objects, notes);
+      next.ifPresent(s -> {
+        state.set(s);
+        log.info("[pilot] {}", s.summary());
+        onChange.accept(s);
+      });
+    } catch (RuntimeException e) {
+      // A bug here must not stop the watcher: keep serving the last good snapshot.
+      log.error("[pilot] rebuilding the config failed; serving the last good snapshot", e);
+    }
+  }
+
+  private void runOnExecutor(Runnable r) {
+    try {
+      executor.submit(r).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the config", e);
+    }
+  }
+
+  private void startWatching() {
+    try {
+      watch = config.configDir().getFileSystem().newWatchService();
+      config.configDir().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+    } catch (IOException e) {
+      log.warn("[pilot] cannot watch {} ({}); relying on the rescan every {} ms", config.configDir(), e.toString(), config.rescanInterval().toMillis());
+      return;
+    }
+    watcher = Thread.ofPlatform().name("pilot-watch").daemon().start(() -> {
+      try {
+        while (!closed) {
+          WatchKey key = watch.take();
+          key.pollEvents(); // which files does not matter: a scan looks at all of them
+          key.reset();
+          scheduleScan();
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        // closing
+      }
+    });
+  }
+
+  /** Debounce: the first event of a burst schedules one forced scan after the quiet time. */
+  private void scheduleScan() {
+    executor.execute(() -> {
+      if (pendingScan == null || pendingScan.isDone()) {
+        pendingScan = executor.schedule(() -> reload(true), config.debounce().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  private void startServer() throws PilotException {
+    V3DiscoveryServer xds = new V3DiscoveryServer(new NodeLog(), cache);
+    InetSocketAddress at = new InetSocketAddress(config.address(), config.port());
+    try {
+      server = NettyServerBuilder.forAddress(at)
+          .addService(xds.getAggregatedDiscoveryServiceImpl())
+          .addService(xds.getClusterDiscoveryServiceImpl())
+          .addService(xds.getEndpointDiscoveryServiceImpl())
+          .addService(xds.getListenerDiscoveryServiceImpl())
+          .addService(xds.getRouteDiscoveryServiceImpl())
+          .build()
+          .start();
+    } catch (IOException | UncheckedIOException e) {
+      throw new PilotException("cannot listen on " + config.address() + ":" + config.port() + ": " + bindFailure(e), e);
+    }
+    log.info("[pilot] xDS (ADS, CDS, EDS, LDS, RDS) on {}:{}, config from {}", config.address(), server.getPort(), config.configDir());
+  }
+
+  /** The root cause of a failed bind, in words: Netty wraps the errno in two exceptions. */
+  private static String bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return "address already in use";
+      }
+      if (t.getCause() == null) {
+        return String.valueOf(t.getMessage());
+      }
+    }
+    return e.toString();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("[pilot] stopping");
+    if (server != null) {
+      server.shutdownNow();
+    }
+    if (watch != null) {
+      try {
+        watch.close();
+      } catch (IOException e) {
+        log.debug("[pilot] closing the watch service: {}", e.toString());
+      }
+    }
+    executor.shutdownNow();
+    try {
+      if (server != null) {
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Logs which nodes connect and what they reject; INFO per stream, DEBUG per request. */
+  private final class NodeLog implements DiscoveryServerCallbacks {
+    @Override
+    public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+      if (request.hasNode() && streams.putIfAbsent(streamId, request.getNode().getId()) == null) {
+        log.info("[pilot] node {} connected (stream {})", request.getNode().getId(), streamId);
+      }
+      if (request.hasErrorDetail()) {
+        log.warn("[pilot] node {} rejected {} version {}: {}", streams.get(streamId), request.getTypeUrl(), request.getVersionInfo(),
+            request.getErrorDetail().getMessage());
+      }
+      log.debug("[pilot] stream {} request {} version {} nonce {}", streamId, request.getTypeUrl(), request.getVersionInfo(), request.getResponseNonce());
+    }
+
+    @Override
+    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+      log.debug("[pilot] stream {} delta request {}", streamId, request.getTypeUrl());
+    }
+
+    @Override
+    public void onStreamClose(long streamId, String typeUrl) {
+      closed(streamId);
+    }
+
+    @Override
+    public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+      closed(streamId);
+    }
+
+    private void closed(long streamId) {
+      String node = streams.remove(streamId);
+      if (node != null) {
+        log.info("[pilot] node {} disconnected (stream {})", node, streamId);
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package io.ax.xds.pilot.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** Parsers of Istio's traffic rules: DestinationRule, VirtualService, legacy DestinationPolicy. */
+final class RuleParser {
+  private static final List<String> SIMPLE = List.of("UNSPECIFIED", "ROUND_ROBIN", "RANDOM", "LEAST_REQUEST", "LEAST_CONN", "PASSTHROUGH");
+  private static final List<String> LEGACY = List.of("ROUND_ROBIN", "RANDOM", "LEAST_CONN");
+  /** Match conditions of an HTTPMatchRequest that become headers in Envoy, with their pseudo-header. */
+  private static final Map<String, String> PSEUDO_HEADERS = Map.of("method", ":method", "authority", ":authority", "scheme", ":scheme");
+  /** HTTPMatchRequest fields with no Envoy header form here: accepted, reported, not served. */
+  private static final Set<String> UNSERVED_MATCHES = Set.of("queryParams", "withoutHeaders", "sourceLabels", "sourceNamespace", "gateways", "statPrefix");
+
+  /** Istio's weights are int32; a million keeps any sum of a route's weights far from overflow. */
+  private static final int MAX_WEIGHT = 1_000_000;
+
+  private RuleParser() {}
+
+  static DestinationRule destinationRule(Meta meta, At spec) throws ConfigException {
+    String host = spec.req("host").name();
+    TrafficPolicy policy = spec.opt("trafficPolicy").isPresent() ? trafficPolicy(spec.req("trafficPolicy")) : TrafficPolicy.NONE;
+    List<DestinationRule.Subset> subsets = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
+    for (At s : spec.optList("subsets")) {
+      String name = s.req("name").name();
+      if (!names.add(name)) {
+        throw s.req("name").error("duplicate subset '" + name + "'");
+      }
+      subsets.add(new DestinationRule.Subset(
+          name, s.optStringMap("labels"), s.opt("trafficPolicy").isPresent() ? trafficPolicy(s.req("trafficPolicy")) : TrafficPolicy.NONE));
+    }
+    return new DestinationRule(meta, host, policy, subsets);
+  }
+
+  private static TrafficPolicy trafficPolicy(At tp) throws ConfigException {
+    Optional<LoadBalancer> lb = tp.opt("loadBalancer").isPresent() ? loadBalancer(tp.req("loadBalancer")) : Optional.empty();
+    Map<Integer, LoadBalancer> portLevel = new LinkedHashMap<>();
+    for (At p : tp.optList("portLevelSettings")) {
+      int port = p.req("port").req("number").port();
+      if (p.opt("loadBalancer").isPresent()) {
+        Optional<LoadBalancer> plb = loadBalancer(p.req("loadBalancer"));
+        if (plb.isPresent() && portLevel.put(port, plb.get()) != null) {
+          throw p.error("port " + port + " is listed twice");
+        }
+      }
+    }
+    return new TrafficPolicy(lb, portLevel);
+  }
+
+  /** Empty when the load balancer only sets locality or warm-up, which connect() cannot use. */
+  private static Optional<LoadBalancer> loadBalancer(At lb) throws ConfigException {
+    boolean simple = lb.has("simple");
+    boolean hash = lb.has("consistentHash");
+    if (simple && hash) {
+      throw lb.error("simple and consistentHash cannot both be set");
+    }
+    if (simple) {
+      String v = lb.req("simple").string();
+      // LEAST_CONN is Istio's deprecated name of LEAST_REQUEST.
+      LoadBalancer.SimpleLb policy = v.equals("LEAST_CONN") ? LoadBalancer.SimpleLb.LEAST_REQUEST
+          : lb.req("simple").enumValue(LoadBalancer.SimpleLb.class, SIMPLE);
+      return Optional.of(new LoadBalancer.Simple(policy));
+    }
+    if (hash) {
+      At ch = lb.req("consistentHash");
+      OptionalLong ring = OptionalLong.empty();
+      if (ch.has("minimumRingSize")) {
+        ring = OptionalLong.of(ch.req("minimumRingSize").integer(1, Integer.MAX_VALUE));
+      }
+      if (ch.has("ringHash") && ch.req("ringHash").has("minimumRingSize")) {
+        ring = OptionalLong.of(ch.req("ringHash").req("minimumRingSize").integer(1, Integer.MAX_VALUE));
+      }
+      if (ch.has("ringHash") && ch.has("maglev")) {
+        throw ch.error("ringHash and maglev cannot both be set");
+      }
+      LoadBalancer.HashAlgorithm algo = ch.has("maglev") ? LoadBalancer.HashAlgorithm.MAGLEV : LoadBalancer.HashAlgorithm.RING_HASH;
+      return Optional.of(new LoadBalancer.ConsistentHash(algo, ring));
+    }
+    return Optional.empty();
+  }
+
+  static VirtualService virtualService(Meta meta, At spec, List<String> notes) throws ConfigException {
+    List<String> hosts = spec.req("hosts").stringList();
+    if (hosts.isEmpty()) {
+      throw spec.req("hosts").error("must name at least one host");
+    }
+    if (!spec.optList("gateways").isEmpty() && spec.req("gateways").stringList().stream().noneMatch("mesh"::equals)) {
+      notes.add(meta.id() + ": bound to gateways only (no 'mesh'); not applied to the mesh");
+      return new VirtualService(meta, hosts, List.of(), List.of());
+    }
+    List<VirtualService.HttpRoute> http = new ArrayList<>();
+    for (At r : spec.optList("http")) {
+      List<VirtualService.HttpMatch> matches = new ArrayList<>();
+      for (At m : r.optList("match")) {
+        matches.add(httpMatch(meta, m, notes));
+      }
+      List<VirtualService.Destination> route = destinations(r);
+      if (route.isEmpty()) {
+        notes.add(meta.id() + ": " + r.path() + " has no route destinations (redirect, direct response or delegate); not served");
+        continue;
+      }
+      http.add(new VirtualService.HttpRoute(r.opt("name").isPresent() ? Optional.of(r.req("name").string()) : Optional.empty(), matches, route));
+    }
+    List<VirtualService.TcpRoute> tcp = new ArrayList<>();
+    for (At r : spec.optList("tcp")) {
+      List<Integer> ports = new ArrayList<>();
+      for (At m : r.optList("match")) {
+        if (m.has("port")) {
+          ports.add(m.req("port").port());
+        }
+      }
+      tcp.add(new VirtualService.TcpRoute(ports, destinations(r)));
+    }
+    if (!spec.optList("tls").isEmpty()) {
+      notes.add(meta.id() + ": tls routes (SNI) are not served");
+    }
+    return new VirtualService(meta, hosts, http, tcp);
+  }
+
+  private static VirtualService.HttpMatch httpMatch(Meta meta, At m, List<String> notes) throws ConfigException {
+    Optional<VirtualService.StringMatch> uri = m.has("uri") ? Optional.of(stringMatch(m.req("uri"))) : Optional.empty();
+    Map<String, VirtualService.StringMatch> headers = new LinkedHashMap<>();
+    if (m.has("headers")) {
+      for (Map.Entry<String, At> h : m.req("headers").entries()) {
+        headers.put(h.getKey(), stringMatch(h.getValue()));
+      }
+    }
+    for (Map.Entry<String, String> p : PSEUDO_HEADERS.entrySet()) {
+      if (m.has(p.getKey())) {
+        headers.put(p.getValue(), stringMatch(m.req(p.getKey())));
+      }
+    }
+    for (String unserved : UNSERVED_MATCHES) {
+      if (m.has(unserved)) {
+        notes.add(meta.id() + ": " + m.path() + "." + unserved + " is not served");
+      }
+    }
+    OptionalInt port = m.has("port") ? OptionalInt.of(m.req("port").port()) : OptionalInt.empty();
+    return new VirtualService.HttpMatch(uri, headers, port);
+  }
+
+  private static VirtualService.StringMatch stringMatch(At at) throws ConfigException {
+    List<VirtualService.StringMatch> found = new ArrayList<>();
+    if (at.has("exact")) {
+      found.add(new VirtualService.StringMatch.Exact(at.req("exact").string()));
+    }
+    if (at.has("prefix")) {
+      found.add(new VirtualService.StringMatch.Prefix(at.req("prefix").string()));
+    }
+    if (at.has("regex")) {
+      found.add(new VirtualService.StringMatch.Regex(at.req("regex").string()));
+    }
+    if (found.size() != 1) {
+      throw at.error("expected exactly one of exact, prefix or regex");
+    }
+    return found.getFirst();
+  }
+
+  private static List<VirtualService.Destination> destinations(At route) throws ConfigException {
+    List<VirtualService.Destination> out = new ArrayList<>();
+    List<At> entries = route.optList("route");
+    for (At d : entries) {
+      At dest = d.req("destination");
+      OptionalInt port = dest.has("port") ? OptionalInt.of(dest.req("port").req("number").port()) : OptionalInt.empty();
+      int weight = d.has("weight") ? d.req("weight").integer(0, MAX_WEIGHT) : 0;
+      Optional<String> subset = dest.has("subset") ? Optional.of(dest.req("subset").name()) : Optional.empty();
+      out.add(new VirtualService.Destination(dest.req("host").name(), subset, port, weight));
+    }
+    if (out.size() > 1) {
+      int total = out.stream().mapToInt(VirtualService.Destination::weight).sum();
+      // Istio once required a total of 100; it now treats weights as relative, and so does Envoy.
+      if (total == 0) {
+        throw route.req("route").error("has several destinations and no weights (expected a weight on each, e.g. 80 and 20)");
+      }
+    }
+    return out;
+  }
+
+  static DestinationPolicy destinationPolicy(Meta meta, At spec) throws ConfigException {
+    At dest = spec.req("destination");
+    String name = dest.req("name").name();
+    String namespace = dest.has("namespace") ? dest.req("namespace").name() : meta.namespace();
+    LoadBalancer.SimpleLb lb = switch (spec.req("loadBalancing").req("name").enumValue(Legacy.class, LEGACY)) {
+      case ROUND_ROBIN -> LoadBalancer.SimpleLb.ROUND_ROBIN;
+      case RANDOM -> LoadBalancer.SimpleLb.RANDOM;
+      case LEAST_CONN -> LoadBalancer.SimpleLb.LEAST_REQUEST;
+    };
+    return new DestinationPolicy(meta, name, namespace, dest.optStringMap("labels"), lb);
+  }
+
+  /** v1alpha2's LoadBalancing.SimpleLBPolicy. */
+  private enum Legacy {
+    ROUND_ROBIN,
+    RANDOM,
+    LEAST_CONN
+  }
+}

@@ -1,0 +1,217 @@
+package io.ax.xds.pilot.mesh;
+
+import com.google.common.net.InetAddresses;
+import io.ax.xds.pilot.config.ConfigObject;
+import io.ax.xds.pilot.config.DestinationPolicy;
+import io.ax.xds.pilot.config.DestinationRule;
+import io.ax.xds.pilot.config.KubeService;
+import io.ax.xds.pilot.config.LoadBalancer;
+import io.ax.xds.pilot.config.ServiceEntry;
+import io.ax.xds.pilot.config.TrafficPolicy;
+import io.ax.xds.pilot.config.VirtualService;
+import io.ax.xds.pilot.config.Workload;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the {@link Mesh} from config objects given in precedence order (the first object wins
+ * where two disagree; the directory puts the newest file first). Pure and deterministic.
+ *
+ * <p>Endpoints come from WorkloadEntries, as istiod takes them where no Kubernetes pods exist: a
+ * WorkloadEntry is an endpoint of every Service (and ServiceEntry with a workloadSelector) of its
+ * namespace whose selector its labels match.
+ */
+public final class MeshBuilder {
+  private MeshBuilder() {}
+
+  public static Mesh build(List<ConfigObject> objects, MeshOptions options) {
+    List<String> notes = new ArrayList<>();
+    WorkloadIndex workloadsByNs = new WorkloadIndex(objects);
+
+    Map<String, Draft> drafts = new LinkedHashMap<>();
+    Set<String> taken = new HashSet<>();
+    for (ConfigObject o : objects) {
+      switch (o) {
+        case KubeService s -> addService(s, options, workloadsByNs, drafts, taken, notes);
+        case ServiceEntry se -> addServiceEntry(se, workloadsByNs, drafts, taken, notes);
+        default -> {}
+      }
+    }
+    List<String> needVip = drafts.values().stream().filter(d -> d.needsVip).map(d -> d.host).toList();
+    Map<String, String> allocated = VipAllocator.allocate(needVip, taken);
+    TreeMap<String, MeshService> services = new TreeMap<>();
+    for (Draft d : drafts.values()) {
+      Optional<String> vip = d.needsVip ? Optional.of(allocated.get(d.host)) : d.vip;
+      services.put(d.host, new MeshService(d.host, d.namespace, vip, d.ports, d.discovery, d.endpoints, d.source));
+    }
+    return new Mesh(services, rules(objects, services.keySet(), options, notes), virtualServices(objects, services.keySet(), options, notes), notes, options);
+  }
+
+  /** A service before vIP allocation. */
+  private record Draft(
+      String host, String namespace, Optional<String> vip, boolean needsVip, List<MeshService.Port> ports,
+      MeshService.Discovery discovery, List<Workload> endpoints, String source) {}
+
+  private static void addService(
+      KubeService s, MeshOptions options, WorkloadIndex workloads, Map<String, Draft> drafts, Set<String> taken, List<String> notes) {
+    String host = Hosts.ofService(s.meta().name(), s.meta().namespace(), options.domainSuffix());
+    if (drafts.containsKey(host)) {
+      notes.add(s.meta().id() + " (" + s.meta().source() + "): host " + host + " is already defined by " + drafts.get(host).source + "; ignored");
+      return;
+    }
+    List<MeshService.Port> ports = new ArrayList<>();
+    for (KubeService.ServicePort p : s.ports()) {
+      ports.add(new MeshService.Port(p.port(), p.name(), Protocol.of(p.name(), p.appProtocol(), p.protocol()), p.targetPort()));
+    }
+    List<Workload> endpoints = workloads.select(s.meta().namespace(), s.selector());
+    Optional<String> vip = Optional.empty();
+    boolean needsVip = false;
+    switch (s.clusterIp()) {
+      case KubeService.ClusterIp.Address a -> {
+        vip = Optional.of(a.ip());
+        taken.add(a.ip());
+      }
+      case KubeService.ClusterIp.Headless h -> {}
+      case KubeService.ClusterIp.Unset u -> needsVip = true;
+    }
+    drafts.put(host, new Draft(host, s.meta().namespace(), vip, needsVip, ports, MeshService.Discovery.EDS, endpoints, s.meta().source()));
+  }
+
+  private static void addServiceEntry(
+      ServiceEntry se, WorkloadIndex workloads, Map<String, Draft> drafts, Set<String> taken, List<String> notes) {
+    Optional<String> address = Optional.empty();
+    if (!se.addresses().isEmpty()) {
+      String a = se.addresses().getFirst();
+      String ip = a.endsWith("/32") ? a.substring(0, a.length() - 3) : a;
+      if (InetAddresses.isInetAddress(ip) && InetAddresses.forString(ip) instanceof Inet4Address) {
+        address = Optional.of(ip);
+        taken.add(ip);
+      } else {
+        notes.add(se.meta().id() + ": address " + a + " is not a single IPv4 address; a vIP is allocated instead");
+      }
+    }
+    MeshService.Discovery discovery = switch (se.resolution()) {
+      case STATIC -> MeshService.Discovery.EDS;
+      case DNS -> MeshService.Discovery.DNS;
+      case DNS_ROUND_ROBIN -> MeshService.Discovery.DNS_ROUND_ROBIN;
+      case NONE -> MeshService.Discovery.PASSTHROUGH;
+    };
+    List<MeshService.Port> ports = new ArrayList<>();
+    for (ServiceEntry.Port p : se.ports()) {
+      KubeService.TargetPort target = p.targetPort() == 0 ? new KubeService.TargetPort.Same() : new KubeService.TargetPort.Number(p.targetPort());
+      ports.add(new MeshService.Port(p.number(), p.name(), Protocol.of(p.name(), "", p.protocol()), target));
+    }
+    List<Workload> endpoints = se.workloadSelector()
+        .map(sel -> sel.isEmpty() ? workloads.all(se.meta().namespace()) : workloads.select(se.meta().namespace(), sel))
+        .orElse(se.endpoints());
+    for (String rawHost : se.hosts()) {
+      String host = rawHost.toLowerCase(Locale.ROOT);
+      if (host.startsWith("*")) {
+        notes.add(se.meta().id() + ": wildcard host " + host + " has no single address; not served");
+        continue;
+      }
+      if (drafts.containsKey(host)) {
+        notes.add(se.meta().id() + " (" + se.meta().source() + "): host " + host + " is already defined by " + drafts.get(host).source + "; ignored");
+        continue;
+      }
+      List<Workload> hostEndpoints = endpoints;
+      if (discovery != MeshService.Discovery.EDS && endpoints.isEmpty() && discovery != MeshService.Discovery.PASSTHROUGH) {
+        // A DNS ServiceEntry without endpoints resolves its own host, as istiod does.
+        hostEndpoints = List.of(new Workload(host, Map.of(), Map.of(), 1, ""));
+      }
+      drafts.put(host, new Draft(host, se.meta().namespace(), address, address.isEmpty(), ports, discovery, hostEndpoints, se.meta().source()));
+    }
+  }
+
+  private static Map<String, HostRules> rules(List<ConfigObject> objects, Set<String> hosts, MeshOptions options, List<String> notes) {
+    Map<String, TrafficPolicy> policies = new HashMap<>();
+    Map<String, LinkedHashMap<String, DestinationRule.Subset>> subsets = new HashMap<>();
+    Set<String> unknown = new TreeSet<>();
+    for (ConfigObject o : objects) {
+      if (!(o instanceof DestinationRule dr)) {
+        continue;
+      }
+      String pattern = Hosts.resolve(dr.host(), dr.meta().namespace(), options.domainSuffix());
+      List<String> covered = pattern.startsWith("*") ? hosts.stream().filter(h -> Hosts.matches(pattern, h)).toList()
+          : hosts.contains(pattern) ? List.of(pattern) : List.of();
+      if (covered.isEmpty()) {
+        unknown.add(dr.meta().id() + " (host " + pattern + ")");
+      }
+      for (String host : covered) {
+        if (dr.trafficPolicy().loadBalancer().isPresent() || !dr.trafficPolicy().portLevel().isEmpty()) {
+          policies.putIfAbsent(host, dr.trafficPolicy());
+        }
+        LinkedHashMap<String, DestinationRule.Subset> byName = subsets.computeIfAbsent(host, k -> new LinkedHashMap<>());
+        for (DestinationRule.Subset s : dr.subsets()) {
+          byName.putIfAbsent(s.name(), s);
+        }
+      }
+    }
+    // Legacy DestinationPolicies come after every DestinationRule: the newer API wins.
+    for (ConfigObject o : objects) {
+      if (!(o instanceof DestinationPolicy dp)) {
+        continue;
+      }
+      String host = Hosts.resolve(dp.destinationName(), dp.destinationNamespace(), options.domainSuffix());
+      if (!hosts.contains(host)) {
+        unknown.add(dp.meta().id() + " (host " + host + ")");
+        continue;
+      }
+      TrafficPolicy tp = new TrafficPolicy(Optional.of(new LoadBalancer.Simple(dp.policy())), Map.of());
+      if (dp.labels().isEmpty()) {
+        policies.putIfAbsent(host, tp);
+      } else {
+        String name = legacySubsetName(dp.labels());
+        subsets.computeIfAbsent(host, k -> new LinkedHashMap<>()).putIfAbsent(name, new DestinationRule.Subset(name, dp.labels(), tp));
+      }
+    }
+    for (String u : unknown) {
+      notes.add(u + ": no such service; not applied");
+    }
+    Map<String, HostRules> out = new HashMap<>();
+    for (String host : hosts) {
+      TrafficPolicy p = policies.getOrDefault(host, TrafficPolicy.NONE);
+      List<DestinationRule.Subset> s = List.copyOf(subsets.getOrDefault(host, new LinkedHashMap<>()).values());
+      if (p != TrafficPolicy.NONE || !s.isEmpty()) {
+        out.put(host, new HostRules(p, s));
+      }
+    }
+    return out;
+  }
+
+  /** A legacy policy's destination labels as a subset name: {@code version: v1} is {@code version-v1}. */
+  static String legacySubsetName(Map<String, String> labels) {
+    return new TreeMap<>(labels).entrySet().stream()
+        .map(e -> (e.getKey() + "-" + e.getValue()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-"))
+        .collect(Collectors.joining("-"));
+  }
+
+  private static Map<String, VirtualService> virtualServices(List<ConfigObject> objects, Set<String> hosts, MeshOptions options, List<String> notes) {
+    Map<String, VirtualService> out = new HashMap<>();
+    for (ConfigObject o : objects) {
+      if (!(o instanceof VirtualService vs)) {
+        continue;
+      }
+      for (String h : vs.hosts()) {
+        String host = Hosts.resolve(h, vs.meta().namespace(), options.domainSuffix());
+        if (!hosts.contains(host)) {
+          notes.add(vs.meta().id() + ": host " + host + " is not a service; not applied to it");
+        } else if (out.putIfAbsent(host, vs) != null && out.get(host) != vs) {
+          notes.add(vs.meta().id() + ": host " + host + " already has " + out.get(host).meta().id() + "; ignored for it");
+        }
+      }
+    }
+    return out;
+  }
+}
