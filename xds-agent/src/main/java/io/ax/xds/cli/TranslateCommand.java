@@ -3,12 +3,15 @@ package io.ax.xds.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.ax.admin.v1.ListVServicesResponse;
+import io.ax.admin.v1.VService;
+import io.ax.xds.dataplane.VServiceViews;
 import io.ax.xds.translate.ConfigDumpException;
 import io.ax.xds.translate.ConfigDumps;
 import io.ax.xds.translate.Translation;
 import io.ax.xds.translate.Translator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,7 +59,7 @@ public final class TranslateCommand implements Callable<Integer> {
     }
     Translation t = Translator.translate(dump.snapshot());
     switch (format) {
-      case table -> out.print(VServiceViews.table(t.vservices()));
+      case table -> out.print(table(t.vservices()));
       case json -> {
         try {
           out.println(JsonFormat.printer().print(ListVServicesResponse.newBuilder().addAllVservices(t.vservices())));
@@ -71,5 +74,14 @@ public final class TranslateCommand implements Callable<Integer> {
     t.notes().forEach(n -> err.println("note: " + n));
     err.flush();
     return 0;
+  }
+
+  /** Columns NAME IP LB PORTS BACKENDS, as {@code ax get vservices} formats its cells. */
+  static String table(List<VService> vservices) {
+    TextTable t = new TextTable(List.of("NAME", "IP", "LB", "PORTS", "BACKENDS"));
+    for (VService v : vservices) {
+      t.row(List.of(v.getName(), v.getIp(), VServiceViews.lbType(v.getLbType()), VServiceViews.ports(v.getPortsList()), VServiceViews.backendsCell(v)));
+    }
+    return t.render();
   }
 }

@@ -1,4 +1,4 @@
-package io.ax.xds.cli;
+package io.ax.xds.dataplane;
 
 import io.ax.admin.v1.Backend;
 import io.ax.admin.v1.LbType;
@@ -9,21 +9,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * How the agent's commands print vservices: columns NAME IP LB PORTS BACKENDS, cells formatted
- * as {@code ax get vservices} does ({@code [{9080 9080}]}, {@code [10.0.0.1:9080]}); a weighted
+ * How the agent prints vservices (the translate command's table, the dry run's lines): cells
+ * formatted as {@code ax get vservices} does ({@code [{9080 9080}]}, {@code [10.0.0.1:9080]}); a weighted
  * split prints as {@code v1=80%[ip:port] v2=20%[ip:port]}, with a subset's own LB type in
  * parentheses when it differs from the vservice's.
  */
 public final class VServiceViews {
   private VServiceViews() {}
-
-  public static String table(List<VService> vservices) {
-    TextTable t = new TextTable(List.of("NAME", "IP", "LB", "PORTS", "BACKENDS"));
-    for (VService v : vservices) {
-      t.row(List.of(v.getName(), v.getIp(), lbType(v.getLbType()), ports(v.getPortsList()), backendsCell(v)));
-    }
-    return t.render();
-  }
 
   /** The name users type: {@code Random}, {@code RoundRobin}, {@code LeastConn}, {@code ConsistentHash}. */
   public static String lbType(LbType t) {
@@ -51,11 +43,11 @@ public final class VServiceViews {
     return s.getName() + "=" + percent + "%" + lb + backends(s.getBackendsList());
   }
 
-  static String ports(List<PortMapping> ports) {
+  public static String ports(List<PortMapping> ports) {
     return ports.stream().map(p -> "{" + p.getVport() + " " + p.getAppPort() + "}").collect(Collectors.joining(" ", "[", "]"));
   }
 
-  static String backends(List<Backend> backends) {
+  public static String backends(List<Backend> backends) {
     return backends.stream().map(b -> b.getPort() == 0 ? b.getIp() : b.getIp() + ":" + b.getPort()).collect(Collectors.joining(" ", "[", "]"));
   }
 }
