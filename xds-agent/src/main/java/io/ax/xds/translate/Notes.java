@@ -48,7 +48,6 @@ final class Notes {
 
   private final TreeMap<String, List<String>> byService = new TreeMap<>();
   private final Map<Summary, TreeSet<String>> summaries = new EnumMap<>(Summary.class);
-  private final Map<Summary, Integer> counts = new EnumMap<>(Summary.class);
 
   private final List<String> general = new ArrayList<>();
 
@@ -62,17 +61,14 @@ final class Notes {
   }
 
   void summary(Summary kind, String example) {
-    TreeSet<String> examples = summaries.computeIfAbsent(kind, k -> new TreeSet<>());
-    if (examples.add(example)) {
-      counts.merge(kind, 1, Integer::sum);
-    }
+    summaries.computeIfAbsent(kind, k -> new TreeSet<>()).add(example);
   }
 
   List<String> render() {
     List<String> out = new ArrayList<>(general);
     byService.values().forEach(out::addAll);
     summaries.forEach((kind, examples) -> {
-      int n = counts.get(kind);
+      int n = examples.size();
       if (kind.each != null && n <= EACH_UP_TO) {
         examples.forEach(e -> out.add(e + " " + kind.each));
         return;

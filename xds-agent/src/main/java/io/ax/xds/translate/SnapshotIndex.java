@@ -39,6 +39,12 @@ final class SnapshotIndex {
   final Map<HostPort, TreeSet<String>> domainVips = new HashMap<>();
   /** The first virtual host (by route configuration name) whose domains or routes name the service port. */
   final Map<HostPort, VirtualHost> vhosts = new HashMap<>();
+  /**
+   * The tcp_proxy of a {@code VIP_PORT} listener whose clusters all belong to one service port:
+   * for a TCP service it is what the virtual host's catch-all route is for HTTP (a VirtualService's
+   * tcp weights end up there).
+   */
+  final Map<HostPort, List<ClusterWeight>> tcpRoutes = new HashMap<>();
   /** Every route configuration: RDS ones by name, then listeners' inline ones. */
   private final TreeMap<String, RouteResource> routeConfigs = new TreeMap<>();
 
@@ -59,7 +65,7 @@ final class SnapshotIndex {
         indexVirtualHost(vh);
       }
     }
-    for (ListenerResource l : snapshot.listeners().values()) {
+    for (ListenerResource l : new TreeMap<>(snapshot.listeners()).values()) {
       indexVipListener(l, snapshot);
     }
   }
@@ -156,7 +162,14 @@ final class SnapshotIndex {
     List<String> clusters = new ArrayList<>();
     for (FilterChain fc : l.filterChains()) {
       switch (fc.action()) {
-        case ChainAction.TcpProxy(List<ClusterWeight> cs) -> cs.forEach(c -> clusters.add(c.cluster()));
+        case ChainAction.TcpProxy(List<ClusterWeight> cs) -> {
+          cs.forEach(c -> clusters.add(c.cluster()));
+          Set<HostPort> targets = new HashSet<>();
+          cs.forEach(c -> targets.add(serviceOf(c.cluster()).orElse(null)));
+          if (targets.size() == 1 && !targets.contains(null) && targets.iterator().next().port() == port) {
+            tcpRoutes.putIfAbsent(targets.iterator().next(), cs);
+          }
+        }
         case ChainAction.HttpRds(String route) -> {
           RouteResource rc = snapshot.routes().get(route);
           if (rc != null) {

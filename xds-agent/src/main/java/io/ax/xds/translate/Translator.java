@@ -43,9 +43,9 @@ import java.util.stream.Collectors;
  * HOST-PORT} on {@code vIP:PORT}. The vIP comes from a listener named {@code VIP_PORT} that serves
  * the host's clusters, else from an IP domain of the host's virtual host. Backends are the usable
  * (HEALTHY or UNKNOWN) IPv4 endpoints of the highest priority that has any, with their weights.
- * The first route of the host's virtual host that catches every request decides: a
- * weighted_clusters split or another cluster becomes {@code subsets}; the default cluster gives
- * plain backends. Everything ax cannot do at connect() time is reported in the notes, never
+ * The first route of the host's virtual host that catches every request decides (for a TCP
+ * service without one, the tcp_proxy of its {@code VIP_PORT} listener): a weighted_clusters split
+ * or another cluster becomes {@code subsets}; the default cluster gives plain backends. Everything ax cannot do at connect() time is reported in the notes, never
  * dropped silently.
  */
 public final class Translator {
@@ -172,7 +172,8 @@ public final class Translator {
     private Map<String, Split> decide(HostPort hp, ClusterResource def, String name) {
       VirtualHost vh = index.vhosts.get(hp);
       if (vh == null) {
-        return Map.of();
+        List<ClusterWeight> tcp = index.tcpRoutes.get(hp);
+        return tcp == null ? Map.of() : weighted(hp, def, name, tcp);
       }
       Route catchAll = null;
       List<String> ignored = new ArrayList<>();

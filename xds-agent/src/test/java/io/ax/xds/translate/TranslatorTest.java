@@ -198,6 +198,35 @@ class TranslatorTest {
   }
 
   @Test
+  void translate_tcpServiceWithWeightedTcpProxy_becomesSubsets() throws Exception {
+    // a VirtualService with tcp weights: istiod puts the split in the VIP listener's tcp_proxy
+    String db = "mysql.default.svc.cluster.local";
+    io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy tcp = io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.newBuilder()
+        .setStatPrefix("mysql")
+        .setWeightedClusters(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.newBuilder()
+            .addClusters(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight.newBuilder().setName("outbound|3306|v1|" + db).setWeight(90))
+            .addClusters(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight.newBuilder().setName("outbound|3306|v2|" + db).setWeight(10)))
+        .build();
+    io.envoyproxy.envoy.config.listener.v3.Listener listener = tcpListener("10.96.7.7", 3306, "x").toBuilder().clearFilterChains()
+        .addFilterChains(io.envoyproxy.envoy.config.listener.v3.FilterChain.newBuilder().addFilters(
+            io.envoyproxy.envoy.config.listener.v3.Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(com.google.protobuf.Any.pack(tcp))))
+        .build();
+    XdsSnapshot s = new SnapshotBuilder()
+        .cluster(edsCluster("outbound|3306||" + db, Cluster.LbPolicy.ROUND_ROBIN))
+        .cluster(edsCluster("outbound|3306|v1|" + db, Cluster.LbPolicy.ROUND_ROBIN))
+        .cluster(edsCluster("outbound|3306|v2|" + db, Cluster.LbPolicy.LEAST_REQUEST))
+        .listener(listener)
+        .build();
+
+    VService mysql = Translator.translate(s).vservices().getFirst();
+
+    assertThat(mysql.getName()).isEqualTo("mysql.default-3306");
+    assertThat(mysql.getIp()).isEqualTo("10.96.7.7");
+    assertThat(mysql.getSubsetsList()).extracting(Subset::getName, Subset::getWeight, Subset::getLbType).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("v1", 90, LbType.ROUND_ROBIN), org.assertj.core.groups.Tuple.tuple("v2", 10, LbType.LEAST_CONN));
+  }
+
+  @Test
   void translate_emptySnapshot_givesNothing() {
     Translation t = Translator.translate(XdsSnapshot.EMPTY);
 
