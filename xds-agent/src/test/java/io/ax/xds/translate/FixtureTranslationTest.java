@@ -24,7 +24,6 @@ import io.ax.xds.resource.XdsAddress;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import java.nio.file.Files;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -163,8 +162,7 @@ class FixtureTranslationTest {
   private static JsonNode snakeCase(JsonNode node) {
     if (node instanceof ObjectNode o) {
       ObjectNode out = o.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : o.properties()) {
         String key = e.getKey().startsWith("@") ? e.getKey() : e.getKey().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
         out.set(key, snakeCase(e.getValue()));
       }
