@@ -9,7 +9,7 @@ import java.util.Set;
  * An accepted LDS listener. Made by {@link ResourceParser}. The ADS client relies on
  * {@link #name()} and {@link #routeNames()}.
  *
- * @param routeNames the RDS route configurations its HTTP connection managers name (sorted)
+ * @param routeNames the RDS route configurations its HTTP connection managers name
  * @param address where it listens; empty for an API listener (proxyless gRPC) and internal ones
  * @param filterChains its filter chains, then the default filter chain if it has one
  */

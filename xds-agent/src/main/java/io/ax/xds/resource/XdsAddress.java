@@ -11,6 +11,11 @@ public sealed interface XdsAddress {
   /** How notes print it: {@code 10.0.0.1:9080}, {@code [fd00::1]:9080}, {@code pipe:/x}. */
   String display();
 
+  /** Whether {@code s} is a dotted-quad IPv4 address ({@code 10.96.36.43}), without leading zeros. */
+  static boolean isIpv4(String s) {
+    return Addresses.isIpv4(s);
+  }
+
   /** A dotted-quad IPv4 address and a port (0 only where Envoy allows it, e.g. listeners). */
   record Ipv4(String ip, int port) implements XdsAddress {
     public Ipv4 {

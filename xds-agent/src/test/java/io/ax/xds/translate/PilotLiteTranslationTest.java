@@ -1,0 +1,91 @@
+package io.ax.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.ax.admin.v1.Backend;
+import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.Subset;
+import io.ax.admin.v1.VService;
+import io.ax.xds.pilot.Fixtures;
+import io.ax.xds.pilot.mesh.MeshBuilder;
+import io.ax.xds.pilot.mesh.MeshOptions;
+import io.ax.xds.pilot.xds.IstioResources;
+import io.ax.xds.pilot.xds.XdsGenerator;
+import io.ax.xds.resource.ClusterResource;
+import io.ax.xds.resource.EndpointResource;
+import io.ax.xds.resource.ListenerResource;
+import io.ax.xds.resource.ResourceParser;
+import io.ax.xds.resource.RouteResource;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seam between pilot-lite and the agent: what pilot-lite makes of the bookinfo YAML, parsed
+ * and translated as the agent does, gives the vservices a user expects.
+ */
+class PilotLiteTranslationTest {
+  private static Translation translate(String... filesOrYaml) throws Exception {
+    IstioResources r = XdsGenerator.generate(MeshBuilder.build(Fixtures.objects(filesOrYaml), MeshOptions.DEFAULTS));
+    Map<String, ClusterResource> clusters = new HashMap<>();
+    for (Cluster c : r.clusters()) {
+      clusters.put(c.getName(), ResourceParser.parseCluster(c));
+    }
+    Map<String, EndpointResource> endpoints = new HashMap<>();
+    for (ClusterLoadAssignment e : r.endpoints()) {
+      endpoints.put(e.getClusterName(), ResourceParser.parseEndpoints(e));
+    }
+    Map<String, ListenerResource> listeners = new HashMap<>();
+    for (Listener l : r.listeners()) {
+      listeners.put(l.getName(), ResourceParser.parseListener(l));
+    }
+    Map<String, RouteResource> routes = new HashMap<>();
+    for (RouteConfiguration rc : r.routes()) {
+      routes.put(rc.getName(), ResourceParser.parseRoute(rc));
+    }
+    return Translator.translate(new XdsSnapshot(clusters, endpoints, listeners, routes));
+  }
+
+  private static VService reviews(Translation t) {
+    return t.vservices().stream().filter(v -> v.getName().equals("reviews.default-9080")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void translate_bookinfo_givesFourServicesWithVipsAndBackends() throws Exception {
+    Translation t = translate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS);
+
+    assertThat(t.vservices()).extracting(VService::getName)
+        .containsExactly("details.default-9080", "productpage.default-9080", "ratings.default-9080", "reviews.default-9080");
+    assertThat(t.vservices()).allSatisfy(v -> assertThat(v.getIp()).isNotEmpty());
+    assertThat(reviews(t).getLbType()).isEqualTo(LbType.ROUND_ROBIN);
+    assertThat(reviews(t).getBackendsList()).extracting(Backend::getIp).containsExactlyInAnyOrder("10.244.0.12", "10.244.0.13", "10.244.0.14");
+  }
+
+  @Test
+  void translate_bookinfoWithRandomDestinationRule_givesReviewsRandom() throws Exception {
+    Translation t = translate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS, Fixtures.DR_REVIEWS);
+
+    assertThat(reviews(t).getLbType()).isEqualTo(LbType.RANDOM);
+  }
+
+  @Test
+  void translate_bookinfoWith80To20VirtualService_givesReviewsTwoSubsets() throws Exception {
+    Translation t = translate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS, Fixtures.DR_ALL, Fixtures.VS_80_20);
+
+    assertThat(reviews(t).getSubsetsList()).extracting(Subset::getName, Subset::getWeight, s -> s.getBackends(0).getIp())
+        .containsExactly(tuple("v1", 80, "10.244.0.12"), tuple("v2", 20, "10.244.0.13"));
+  }
+
+  @Test
+  void translate_bookinfoWithJasonVirtualService_routesToV3AndReportsTheHeaderMatch() throws Exception {
+    Translation t = translate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS, Fixtures.DR_ALL, Fixtures.VS_JASON);
+
+    assertThat(reviews(t).getSubsetsList()).extracting(Subset::getName, Subset::getWeight).containsExactly(tuple("v3", 100));
+    assertThat(t.notes()).filteredOn(n -> n.startsWith("reviews.default-9080: ignored L7 rules")).singleElement().asString().contains("headers [end-user]");
+  }
+}
