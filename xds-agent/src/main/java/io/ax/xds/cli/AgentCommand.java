@@ -9,10 +9,10 @@ import io.ax.xds.agent.BearerTokenCredentials;
 import io.ax.xds.agent.NodeIdentity;
 import io.ax.xds.agent.PilotAddress;
 import io.ax.xds.agent.PilotChannels;
+import io.ax.xds.dataplane.AdminDataplane;
 import io.ax.xds.dataplane.Dataplane;
+import io.ax.xds.dataplane.DryRunDataplane;
 import io.grpc.ManagedChannel;
-import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -172,8 +172,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
     Dataplane dataplane;
     try {
-      dataplane = dryRun ? dataplane("io.ax.xds.dataplane.DryRunDataplane", new Class<?>[] {PrintStream.class}, System.out)
-          : dataplane("io.ax.xds.dataplane.AdminDataplane", new Class<?>[] {Path.class, String.class}, adminSocket, owner);
+      dataplane = dryRun ? new DryRunDataplane(System.out) : new AdminDataplane(adminSocket, owner);
     } catch (IllegalArgumentException e) {
       channel.shutdownNow();
       spec.commandLine().getErr().println("ax agent: " + e.getMessage());
@@ -218,24 +217,6 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /**
-   * Makes a dataplane by class name, so that this command does not depend on how it is built.
-   *
-   * @throws IllegalArgumentException with the one-line reason it cannot be made
-   */
-  static Dataplane dataplane(String className, Class<?>[] types, Object... args) {
-    try {
-      return (Dataplane) Class.forName(className).getConstructor(types).newInstance(args);
-    } catch (ClassNotFoundException | NoSuchMethodException e) {
-      throw new IllegalArgumentException("this build has no " + className + " (" + e.getMessage() + ")");
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      throw new IllegalArgumentException(cause.getMessage() == null ? cause.toString() : cause.getMessage());
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalArgumentException("cannot make " + className + ": " + e);
-    }
   }
 
   /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
