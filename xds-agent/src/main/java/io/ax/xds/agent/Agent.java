@@ -48,8 +48,10 @@ public final class Agent implements SnapshotListener, AutoCloseable {
    * @param debounce how long a first snapshot waits for the ones that follow it
    * @param resync how often the whole state is applied again
    * @param pushRetry the wait before retrying a failed push
+   * @param warmup how long an incomplete snapshot (see {@link Warming}) waits for the rest
+   *     before it is pushed anyway
    */
-  public record Config(Duration debounce, Duration resync, Backoff pushRetry) {
+  public record Config(Duration debounce, Duration resync, Backoff pushRetry, Duration warmup) {
     /**
      * 50 ms: istiod sends CDS, then EDS, then LDS, then RDS as separate responses within a few
      * milliseconds of each other; waiting this long turns one config change into one push
@@ -68,14 +70,26 @@ public final class Agent implements SnapshotListener, AutoCloseable {
     /** 200 ms doubling to 30 s: a daemon that is restarting is back within a second or two. */
     public static final Backoff DEFAULT_PUSH_RETRY = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30), 2.0, 0.2);
 
-    public static final Config DEFAULTS = new Config(DEFAULT_DEBOUNCE, DEFAULT_RESYNC, DEFAULT_PUSH_RETRY);
+    /**
+     * 5 s: EDS and RDS normally follow CDS and LDS within milliseconds; a control plane that never
+     * sends some cluster's endpoints must not hold every other change back for long. (Envoy's
+     * initial_fetch_timeout is 15 s, but it applies per cluster; ours holds the whole push.)
+     */
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(5);
+
+    public static final Config DEFAULTS = new Config(DEFAULT_DEBOUNCE, DEFAULT_RESYNC, DEFAULT_PUSH_RETRY, DEFAULT_WARMUP);
+
+    public Config(Duration debounce, Duration resync, Backoff pushRetry) {
+      this(debounce, resync, pushRetry, DEFAULT_WARMUP);
+    }
 
     public Config {
       Objects.requireNonNull(debounce, "debounce");
       Objects.requireNonNull(resync, "resync");
       Objects.requireNonNull(pushRetry, "pushRetry");
-      if (debounce.isNegative()) {
-        throw new IllegalArgumentException("debounce: " + debounce + " must not be negative");
+      Objects.requireNonNull(warmup, "warmup");
+      if (debounce.isNegative() || warmup.isNegative()) {
+        throw new IllegalArgumentException("debounce " + debounce + " and warmup " + warmup + " must not be negative");
       }
       if (resync.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException("resync: " + resync + " must be at least 1s");
@@ -102,6 +116,9 @@ public final class Agent implements SnapshotListener, AutoCloseable {
   private Set<String> previousNotes = Set.of();
   private Optional<SerialScheduler.Cancellable> retryTimer = Optional.empty();
   private Optional<SerialScheduler.Cancellable> resyncTimer = Optional.empty();
+  // An incomplete snapshot waiting for its endpoints or routes, and the deadline that pushes it anyway.
+  private Optional<XdsSnapshot> warming = Optional.empty();
+  private Optional<SerialScheduler.Cancellable> warmupTimer = Optional.empty();
   private int failures;
   private boolean closed;
 
@@ -134,6 +151,7 @@ public final class Agent implements SnapshotListener, AutoCloseable {
       closed = true;
       retryTimer.ifPresent(SerialScheduler.Cancellable::cancel);
       resyncTimer.ifPresent(SerialScheduler.Cancellable::cancel);
+      warmupTimer.ifPresent(SerialScheduler.Cancellable::cancel);
       done.complete(null);
     });
     try {
@@ -151,6 +169,33 @@ public final class Agent implements SnapshotListener, AutoCloseable {
     if (snapshot == null || closed) {
       return;
     }
+    Optional<String> missing = Warming.missing(snapshot);
+    if (missing.isPresent()) {
+      warming = Optional.of(snapshot);
+      if (warmupTimer.isEmpty()) {
+        log.debug("[agent] waiting for {} before pushing", missing.get());
+        warmupTimer = Optional.of(scheduler.schedule(this::warmupExpired, config.warmup()));
+      }
+      return;
+    }
+    warmupTimer.ifPresent(SerialScheduler.Cancellable::cancel);
+    warmupTimer = Optional.empty();
+    warming = Optional.empty();
+    translateAndPush(snapshot);
+  }
+
+  private void warmupExpired() {
+    warmupTimer = Optional.empty();
+    if (warming.isEmpty() || closed) {
+      return;
+    }
+    XdsSnapshot snapshot = warming.get();
+    warming = Optional.empty();
+    log.warn("[agent] still no {} after {} ms; pushing what has arrived", Warming.missing(snapshot).orElse("-"), config.warmup().toMillis());
+    translateAndPush(snapshot);
+  }
+
+  private void translateAndPush(XdsSnapshot snapshot) {
     Translation translation;
     try {
       translation = translator.apply(snapshot);

@@ -181,7 +181,7 @@ public final class AgentCommand implements Callable<Integer> {
     SerialScheduler adsScheduler = SerialScheduler.singleThread("ax-ads");
     SerialScheduler agentScheduler = SerialScheduler.singleThread("ax-agent");
     Agent agent = Agent.standard(dataplane, agentScheduler, new SplittableRandom(),
-        new Agent.Config(Agent.Config.DEFAULT_DEBOUNCE, setup.resync(), Agent.Config.DEFAULT_PUSH_RETRY));
+        new Agent.Config(Agent.Config.DEFAULT_DEBOUNCE, setup.resync(), Agent.Config.DEFAULT_PUSH_RETRY, Agent.Config.DEFAULT_WARMUP));
     AdsClient ads = new AdsClient(channel, PilotChannels.credentials(setup.security()), adsConfig, ResourceDecoder.standard(), agent,
         adsScheduler, new SplittableRandom());
     CountDownLatch stopped = new CountDownLatch(1);

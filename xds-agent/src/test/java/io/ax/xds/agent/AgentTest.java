@@ -11,15 +11,19 @@ import io.ax.xds.dataplane.ApplyResult;
 import io.ax.xds.dataplane.Dataplane;
 import io.ax.xds.dataplane.DataplaneException;
 import io.ax.xds.resource.ClusterResource;
+import io.ax.xds.resource.EndpointResource;
+import io.ax.xds.resource.ListenerResource;
 import io.ax.xds.resource.EnvoyProtos;
 import io.ax.xds.resource.InvalidResourceException;
 import io.ax.xds.resource.ResourceParser;
 import io.ax.xds.translate.Translation;
 import io.ax.xds.translate.XdsSnapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -66,7 +70,22 @@ class AgentTest {
   final Agent agent = new Agent(translator, dataplane, clock, new SplittableRandom(1), CONFIG);
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+  /** A complete snapshot: EDS clusters with their endpoints, and a listener. */
   static XdsSnapshot clusters(String... names) {
+    XdsSnapshot s = incomplete(names);
+    Map<String, EndpointResource> endpoints = new HashMap<>();
+    for (String n : names) {
+      try {
+        endpoints.put(n, ResourceParser.parseEndpoints(EnvoyProtos.assignment(n, EnvoyProtos.endpoint("10.0.0.1", 80, HealthStatus.HEALTHY, 1))));
+      } catch (InvalidResourceException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return new XdsSnapshot(s.clusters(), endpoints, s.listeners(), s.routes());
+  }
+
+  /** EDS clusters whose endpoints have not arrived yet, and a listener. */
+  static XdsSnapshot incomplete(String... names) {
     Map<String, ClusterResource> m = Arrays.stream(names).collect(Collectors.toMap(n -> n, n -> {
       try {
         return ResourceParser.parseCluster(EnvoyProtos.edsCluster(n, Cluster.LbPolicy.ROUND_ROBIN));
@@ -74,7 +93,12 @@ class AgentTest {
         throw new AssertionError(e);
       }
     }));
-    return new XdsSnapshot(m, Map.of(), Map.of(), Map.of());
+    try {
+      ListenerResource l = ResourceParser.parseListener(EnvoyProtos.tcpListener("10.96.0.1", 80, names.length == 0 ? "none" : names[0]));
+      return new XdsSnapshot(m, Map.of(), Map.of(l.name(), l), Map.of());
+    } catch (InvalidResourceException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @BeforeEach
@@ -201,5 +225,31 @@ class AgentTest {
     failing.onSnapshot(clusters("good"));
     clock.advance(Duration.ofMillis(50));
     assertThat(dataplane.applied).containsExactly(List.of("good"));
+  }
+
+  @Test
+  void onSnapshot_endpointsNotYetArrived_waitsForThemInsteadOfPushingEmptyServices() {
+    agent.onSnapshot(incomplete("a"));
+    clock.advance(Duration.ofMillis(500));
+    assertThat(dataplane.applied).isEmpty();
+
+    agent.onSnapshot(clusters("a"));
+    clock.advance(Duration.ofMillis(50));
+
+    assertThat(dataplane.applied).containsExactly(List.of("a"));
+    clock.advance(Agent.Config.DEFAULT_WARMUP);
+    assertThat(dataplane.applied).hasSize(1);
+  }
+
+  @Test
+  void onSnapshot_endpointsNeverArrive_pushedAfterTheWarmupWithAWarning() {
+    agent.onSnapshot(incomplete("a"));
+    clock.advance(Agent.Config.DEFAULT_WARMUP.minusMillis(1));
+    assertThat(dataplane.applied).isEmpty();
+
+    clock.advance(Duration.ofMillis(51));
+
+    assertThat(dataplane.applied).containsExactly(List.of("a"));
+    assertThat(messages("still no EDS for 1 cluster")).hasSize(1);
   }
 }
