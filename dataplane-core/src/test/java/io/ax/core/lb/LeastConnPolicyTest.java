@@ -31,7 +31,7 @@ class LeastConnPolicyTest {
   void order_twoBackends_alwaysTheLessLoadedFirst() {
     FakeCounts counts = new FakeCounts();
     counts.open.put(Candidates.address(0), 5);
-    SeededLbState lb = new SeededLbState(System.nanoTime(), counts);
+    SeededLbState lb = SeededLbState.fromLoggedSeed("least conn two", counts);
     List<Candidate<String>> candidates = Candidates.of(List.of("a", "b"));
 
     // b has none, a has five held: b takes the next five, then they alternate.
@@ -47,7 +47,7 @@ class LeastConnPolicyTest {
     counts.open.put(Candidates.address(0), 1);
     counts.open.put(Candidates.address(1), 1000);
     counts.open.put(Candidates.address(2), 2);
-    SeededLbState lb = new SeededLbState(System.nanoTime(), counts);
+    SeededLbState lb = SeededLbState.fromLoggedSeed("least conn three", counts);
     List<Candidate<String>> candidates = Candidates.of(List.of("a", "b", "c"));
 
     for (int i = 0; i < 200; i++) {

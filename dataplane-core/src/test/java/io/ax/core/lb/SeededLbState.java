@@ -36,10 +36,15 @@ public final class SeededLbState implements LbState {
 
   /** A state whose seed is logged under {@code what}, so a failing run can be replayed. */
   public static SeededLbState fromLoggedSeed(String what) {
+    return fromLoggedSeed(what, ConnectionCounts.NONE);
+  }
+
+  /** The same, with connection counts for least connections. */
+  public static SeededLbState fromLoggedSeed(String what, ConnectionCounts connections) {
     String fixed = System.getProperty("ax.test.seed");
     long seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
     log.info("[lb-test {}] random seed {} (replay with -Dax.test.seed={})", what, seed, seed);
-    return new SeededLbState(seed);
+    return new SeededLbState(seed, connections);
   }
 
   public long seed() {
