@@ -9,6 +9,7 @@ import io.ax.admin.v1.VServicesGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.ax.core.admin.AdminServer;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -53,6 +54,7 @@ final class AdminClient implements AutoCloseable {
           .channelType(EpollDomainSocketChannel.class)
           .eventLoopGroup(loop)
           .usePlaintext()
+          .maxInboundMessageSize(AdminServer.MAX_INBOUND_MESSAGE)
           .build();
       return new AdminClient("unix:" + socket, ch, loop);
     }
@@ -66,7 +68,10 @@ final class AdminClient implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new CliException("--admin: '" + address.substring(colon + 1) + "' is not a port");
     }
-    ManagedChannel ch = NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext().build();
+    ManagedChannel ch = NettyChannelBuilder.forAddress(address.substring(0, colon), port)
+        .usePlaintext()
+        .maxInboundMessageSize(AdminServer.MAX_INBOUND_MESSAGE) // a list of 10,000 vservices exceeds gRPC's 4 MB default
+        .build();
     return new AdminClient("tcp:" + address, ch, null);
   }
 

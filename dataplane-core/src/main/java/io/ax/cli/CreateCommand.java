@@ -45,7 +45,7 @@ final class CreateCommand {
     String ip;
 
     @Option(names = "--lbtype", paramLabel = "TYPE", defaultValue = "Random",
-        description = "Load balancer type: Random or RoundRobin (default: ${DEFAULT-VALUE}).")
+        description = "Load balancer type: Random, RoundRobin, LeastConn or ConsistentHash (default: ${DEFAULT-VALUE}).")
     String lbType;
 
     @Option(names = "--backends", paramLabel = "IP[:PORT],...", split = ",", description = "Comma separated list of backend IPv4 addresses.")
@@ -62,6 +62,10 @@ final class CreateCommand {
 
     @Option(names = "--external", description = "Make this vservice external: also expose each vport on every node.")
     boolean external;
+
+    @Option(names = "--hostnames", paramLabel = "NAME,...", split = ",",
+        description = "Comma separated list of extra DNS names (e.g. web.default.svc.cluster.local) the daemon's DNS answers with the IP.")
+    List<String> hostnames = List.of();
 
     @Option(names = "--source-ip", paramLabel = "IP", description = "Host IP address to use when making the outbound connection.")
     String sourceIp;
@@ -95,6 +99,7 @@ final class CreateCommand {
         if (sourceIp != null) {
           b.setSourceIp(sourceIp);
         }
+        b.addAllHostnames(hostnames);
         // The remaining rules (name, ip, duplicates) are checked once, as the daemon checks them.
         Protos.vservice("", b.build(), LbPolicy.RANDOM);
       } catch (InvalidFieldException e) {
@@ -119,7 +124,7 @@ final class CreateCommand {
         case "source_ip" -> "--source-ip";
         case "ports" -> "--ports";
         case "backends" -> "--backends";
-        default -> field;
+        default -> field.startsWith("hostnames") ? "--hostnames" : field;
       };
     }
   }

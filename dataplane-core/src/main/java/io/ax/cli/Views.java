@@ -81,13 +81,15 @@ final class Views {
   static Table vservices(List<VService> vservices, boolean wide) {
     List<String> header = new ArrayList<>(List.of("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS"));
     if (wide) {
-      header.addAll(List.of("EXTERNAL", "SOURCEIP"));
+      header.addAll(List.of("EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES"));
     }
     Table t = new Table(header);
     for (VService v : vservices) {
-      List<String> row = new ArrayList<>(List.of(v.getName(), lbType(v.getLbType()), v.getIp(), ports(v.getPortsList()), backends(v.getBackendsList())));
+      String out = v.getSubsetsCount() > 0 ? subsets(v) : backends(v.getBackendsList());
+      List<String> row = new ArrayList<>(List.of(v.getName(), lbType(v.getLbType()), v.getIp(), ports(v.getPortsList()), out));
       if (wide) {
-        row.addAll(List.of(Boolean.toString(v.getExternal()), v.getSourceIp()));
+        row.addAll(List.of(Boolean.toString(v.getExternal()), v.getSourceIp(), v.getOwner().isEmpty() ? "-" : v.getOwner(),
+            "[" + String.join(" ", v.getHostnamesList()) + "]"));
       }
       t.row(row);
     }
@@ -118,7 +120,29 @@ final class Views {
   }
 
   private static String backends(List<Backend> backends) {
-    return backends.stream().map(b -> b.getPort() == 0 ? b.getIp() : b.getIp() + ":" + b.getPort()).collect(Collectors.joining(" ", "[", "]"));
+    return backends.stream().map(Views::backend).collect(Collectors.joining(" ", "[", "]"));
+  }
+
+  /** {@code ip[:port]}, then {@code (w=N)} for a weight other than 1 (0 on the wire means 1). */
+  private static String backend(Backend b) {
+    String at = b.getPort() == 0 ? b.getIp() : b.getIp() + ":" + b.getPort();
+    return b.getWeight() <= 1 ? at : at + "(w=" + Integer.toUnsignedString(b.getWeight()) + ")";
+  }
+
+  /**
+   * A split as {@code v1=80%[10.0.0.1 10.0.0.2] v2=20%[10.0.0.3]}: each subset's share of the
+   * total weight, rounded, and its type when it differs from the vservice's
+   * ({@code v2=20%/LeastConn[...]}).
+   */
+  static String subsets(VService v) {
+    long total = v.getSubsetsList().stream().mapToLong(s -> Integer.toUnsignedLong(s.getWeight())).sum();
+    return v.getSubsetsList().stream()
+        .map(s -> {
+          long percent = total == 0 ? 0 : Math.round(100.0 * Integer.toUnsignedLong(s.getWeight()) / total);
+          String type = s.getLbType() == v.getLbType() || s.getLbType() == LbType.LB_TYPE_UNSPECIFIED ? "" : "/" + lbType(s.getLbType());
+          return s.getName() + "=" + percent + "%" + type + backends(s.getBackendsList());
+        })
+        .collect(Collectors.joining(" "));
   }
 
   private static String labels(List<Label> labels) {

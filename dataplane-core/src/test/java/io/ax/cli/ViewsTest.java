@@ -9,6 +9,7 @@ import io.ax.admin.v1.Label;
 import io.ax.admin.v1.LbType;
 import io.ax.admin.v1.Node;
 import io.ax.admin.v1.PortMapping;
+import io.ax.admin.v1.Subset;
 import io.ax.admin.v1.Protocol;
 import io.ax.admin.v1.Proxy;
 import io.ax.admin.v1.Server;
@@ -69,13 +70,49 @@ class ViewsTest {
   }
 
   @Test
-  void vservices_wide_addsExternalAndSourceIp() {
-    VService vs = MYVSVC.toBuilder().setExternal(true).setSourceIp("192.168.1.2").build();
+  void vservices_wide_addsExternalSourceIpOwnerAndHostnames() {
+    VService vs = MYVSVC.toBuilder().setExternal(true).setSourceIp("192.168.1.2").setOwner("xds-agent")
+        .addHostnames("myvsvc.default.svc.cluster.local").addHostnames("myvsvc.default").build();
 
     List<List<String>> rows = cells(Views.vservices(List.of(vs), true));
 
-    assertThat(rows.get(0)).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS", "EXTERNAL", "SOURCEIP");
-    assertThat(rows.get(1)).endsWith("true", "192.168.1.2");
+    assertThat(rows.get(0)).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS", "EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES");
+    assertThat(rows.get(1)).endsWith("true", "192.168.1.2", "xds-agent", "[myvsvc.default.svc.cluster.local myvsvc.default]");
+  }
+
+  @Test
+  void vservices_wide_userVServiceHasDashForOwner() {
+    List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), true));
+
+    assertThat(rows.get(1)).endsWith("-", "[]");
+  }
+
+  @Test
+  void vservices_subsets_sharesAndBackendsPerSubset() {
+    VService vs = MYVSVC.toBuilder()
+        .setLbType(LbType.LEAST_CONN)
+        .clearBackends()
+        .addSubsets(Subset.newBuilder().setName("v1").setWeight(80).setLbType(LbType.LEAST_CONN)
+            .addBackends(Backend.newBuilder().setIp("10.0.0.1")).addBackends(Backend.newBuilder().setIp("10.0.0.2")))
+        .addSubsets(Subset.newBuilder().setName("v2").setWeight(20).setLbType(LbType.RANDOM)
+            .addBackends(Backend.newBuilder().setIp("10.0.0.3").setPort(9080).setWeight(3)))
+        .build();
+
+    List<String> row = cells(Views.vservices(List.of(vs), false)).get(1);
+
+    assertThat(row.get(1)).isEqualTo("LeastConn");
+    assertThat(row.get(4)).isEqualTo("v1=80%[10.0.0.1 10.0.0.2] v2=20%/Random[10.0.0.3:9080(w=3)]");
+  }
+
+  @Test
+  void vservices_weightedBackends_showWeightsOtherThanOne() {
+    VService vs = MYVSVC.toBuilder()
+        .clearBackends()
+        .addBackends(Backend.newBuilder().setIp("10.0.0.1").setWeight(1))
+        .addBackends(Backend.newBuilder().setIp("10.0.0.2").setWeight(5))
+        .build();
+
+    assertThat(cells(Views.vservices(List.of(vs), false)).get(1).get(4)).isEqualTo("[10.0.0.1 10.0.0.2(w=5)]");
   }
 
   @Test
@@ -86,7 +123,9 @@ class ViewsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"RANDOM, Random", "ROUND_ROBIN, RoundRobin", "LB_TYPE_UNSPECIFIED, LB_TYPE_UNSPECIFIED"})
+  @CsvSource({
+    "RANDOM, Random", "ROUND_ROBIN, RoundRobin", "LEAST_CONN, LeastConn", "CONSISTENT_HASH, ConsistentHash", "LB_TYPE_UNSPECIFIED, LB_TYPE_UNSPECIFIED"
+  })
   void lbType_eachType_nameUsersType(LbType type, String shown) {
     assertThat(Views.lbType(type)).isEqualTo(shown);
   }

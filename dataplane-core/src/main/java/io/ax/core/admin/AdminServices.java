@@ -2,7 +2,10 @@ package io.ax.core.admin;
 
 import com.google.protobuf.Message;
 import io.ax.admin.v1.AppEvent;
+import io.ax.admin.v1.ApplyVServicesRequest;
+import io.ax.admin.v1.ApplyVServicesResponse;
 import io.ax.admin.v1.AppsGrpc;
+import io.ax.admin.v1.RejectedVService;
 import io.ax.admin.v1.CreateVServiceRequest;
 import io.ax.admin.v1.DeleteVServiceRequest;
 import io.ax.admin.v1.DeleteVServiceResponse;
@@ -30,18 +33,23 @@ import io.ax.admin.v1.VServiceEvent;
 import io.ax.admin.v1.VServicesGrpc;
 import io.ax.admin.v1.WatchRequest;
 import io.ax.core.lb.LbPolicy;
+import io.ax.core.model.InvalidFieldException;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.VService;
 import io.ax.core.proto.Protos;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
+import io.ax.core.state.VServiceApply;
 import io.grpc.BindableService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,8 +57,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API's services over one {@link DataplaneStore}. Lists read one snapshot; watches
- * are {@link WatchStream}s; creates and deletes go through the store, whose errors become
- * statuses in {@link GrpcErrors}.
+ * are {@link WatchStream}s; creates, deletes and applies go through the store, whose errors
+ * become statuses in {@link GrpcErrors}.
  */
 public final class AdminServices {
   private static final Logger log = LoggerFactory.getLogger(AdminServices.class);
@@ -154,6 +162,11 @@ public final class AdminServices {
     }
 
     @Override
+    public void apply(ApplyVServicesRequest request, StreamObserver<ApplyVServicesResponse> observer) {
+      answer("VServices.Apply", observer, () -> AdminServices.this.apply(request));
+    }
+
+    @Override
     public void delete(DeleteVServiceRequest request, StreamObserver<DeleteVServiceResponse> observer) {
       answer("VServices.Delete", observer, () -> {
         store.deleteVService(request.getName());
@@ -161,6 +174,52 @@ public final class AdminServices {
         return DeleteVServiceResponse.getDefaultInstance();
       });
     }
+  }
+
+  /**
+   * Checks each vservice on its own (an invalid one is rejected with its field and the rest
+   * still applies), sets the owner on all, and reconciles in one store commit.
+   */
+  ApplyVServicesResponse apply(ApplyVServicesRequest request) {
+    String owner = request.getOwner();
+    if (owner.isEmpty()) {
+      throw new InvalidFieldException("owner", "an owner is required (the id of the agent that manages these vservices, e.g. xds-agent)");
+    }
+    VService.checkOwner(owner);
+    long started = System.nanoTime();
+    List<VService> valid = new ArrayList<>(request.getVservicesCount());
+    Set<String> invalid = new HashSet<>();
+    List<RejectedVService> rejected = new ArrayList<>();
+    for (int i = 0; i < request.getVservicesCount(); i++) {
+      io.ax.admin.v1.VService m = request.getVservices(i);
+      try {
+        // Apply is the agents' call: no default policy was chosen by a user, so RoundRobin,
+        // Envoy's default, stands in for an unspecified type.
+        valid.add(Protos.vservice("vservices[" + i + "].", m.toBuilder().setOwner(owner).build(), LbPolicy.ROUND_ROBIN));
+      } catch (InvalidFieldException e) {
+        invalid.add(m.getName());
+        rejected.add(RejectedVService.newBuilder().setName(m.getName()).setReason(e.getMessage()).build());
+      }
+    }
+    VServiceApply.Result r = store.applyVServices(owner, valid, invalid);
+    r.rejected().forEach(x -> rejected.add(RejectedVService.newBuilder().setName(x.name()).setReason(x.reason()).build()));
+    long micros = (System.nanoTime() - started) / 1000;
+    if (r.changed() || !rejected.isEmpty()) {
+      log.info("[admin] apply {}: {} created, {} updated, {} deleted, {} unchanged, {} rejected in {} ms",
+          owner, r.created(), r.updated(), r.deleted(), r.unchanged(), rejected.size(), micros / 1000);
+    } else {
+      log.debug("[admin] apply {}: {} unchanged in {} us", owner, r.unchanged(), micros);
+    }
+    for (RejectedVService x : rejected) {
+      log.warn("[admin] apply {}: rejected vservice '{}': {}", owner, x.getName(), x.getReason());
+    }
+    return ApplyVServicesResponse.newBuilder()
+        .setCreated(r.created())
+        .setUpdated(r.updated())
+        .setDeleted(r.deleted())
+        .setUnchanged(r.unchanged())
+        .addAllRejected(rejected)
+        .build();
   }
 
   private final class Nodes extends NodesGrpc.NodesImplBase {

@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
 final class WatchStream<T, E extends Message> implements StateListener {
   private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
   private static final AtomicLong ids = new AtomicLong();
-  /** Room for changes beyond the initial replay; a watcher further behind than this is dropped. */
-  static final int BACKLOG = 4096;
+  /**
+   * Room for changes beyond the initial replay; a watcher further behind than this is dropped.
+   * One Apply of the xDS agent's target scale changes 10,000 vservices in one commit: a watcher
+   * must hold that batch (about 130 KB of references per watcher).
+   */
+  static final int BACKLOG = 16_384;
 
   private final long id = ids.incrementAndGet();
   private final ResourceKind<T, E> kind;

@@ -5,8 +5,12 @@ import io.ax.core.admin.AdminServices;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.server.BridgeServer;
+import io.ax.bridge.sys.SockDiag;
+import io.ax.bridge.sys.SysCallException;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.dns.DnsServer;
+import io.ax.core.lb.ConnectionCounts;
+import io.ax.core.mesh.KernelConnectionCounts;
 import io.ax.core.mesh.MeshSocketPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
@@ -15,6 +19,8 @@ import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
+import io.ax.core.net.HostPort;
+import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
@@ -102,7 +108,7 @@ public final class Daemon implements AutoCloseable {
     reserveRestoredPorts(initial);
 
     MeshSocketPolicy policy = new MeshSocketPolicy(
-        store, portPool, new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp()), new SecureRandom());
+        store, portPool, new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp()), new SecureRandom(), connectionCounts());
     forgetDeadApps();
     BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp());
     started.push(bridge);
@@ -186,6 +192,23 @@ public final class Daemon implements AutoCloseable {
    * Listening sockets of apps that outlived the previous daemon: the bridge watches them again
    * (their closing withdraws their entries) and their pool ports go back when their app exits.
    */
+  /** The kernel's connection counts for least connections, or none when netlink is closed to us. */
+  private ConnectionCounts connectionCounts() {
+    SockDiag diag;
+    try {
+      diag = SockDiag.open();
+    } catch (SysCallException e) {
+      log.warn("[daemon] cannot open sock_diag ({}): LeastConn vservices will not see open connections", e.getMessage());
+      return ConnectionCounts.NONE;
+    }
+    started.push(diag);
+    return new KernelConnectionCounts(() -> {
+      Map<HostPort, Integer> counts = new java.util.HashMap<>();
+      diag.connectionsByPeer(SockDiag.CONNECTED_STATES).forEach((peer, n) -> counts.put(new HostPort(new Ipv4(peer.ip()), peer.port()), n));
+      return counts;
+    }, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime);
+  }
+
   private void adoptRestored(BridgeServer bridge, MeshSocketPolicy policy) {
     for (ServerEntry e : store.current().servers().values()) {
       if (!e.nodeId().equals(config.nodeName())) {

@@ -1,5 +1,6 @@
 package io.ax.core.decision;
 
+import io.ax.core.lb.Candidate;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.LbState;
 import io.ax.core.lb.PickContext;
@@ -8,14 +9,15 @@ import io.ax.core.model.Backend;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
+import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
 import io.ax.core.net.HostPort;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The connect decision: a pure function of a snapshot, the client app and the destination (the
@@ -24,7 +26,10 @@ import java.util.Set;
  * <ol>
  *   <li>The destination is a vservice's vIP:vport: its backends, each naming service table
  *       entries at backend-ip:app-port or, when none is there, that external address; entries
- *       the client shares no label with are left out. Ordered by the vservice's policy.
+ *       the client shares no label with are left out. Ordered by the vservice's policy. A
+ *       vservice with subsets first picks a subset by smooth weighted round robin over their
+ *       weights, then orders that subset's backends by the subset's policy; the rest of the
+ *       split is not tried.
  *   <li>The destination is the service address of service table entries (apps started with
  *       {@code --ip X} form the implicit vservice of X): those the client shares a label with,
  *       in round-robin order.
@@ -73,7 +78,8 @@ public final class ConnectDecider {
           return deniedByLabels(client, destination.toString());
         }
         String key = destination.toString();
-        return new Decision.Connect(key, IMPLICIT_POLICY.order(allowed, new PickContext(key, lb)));
+        List<Candidate<Target>> candidates = allowed.stream().map(t -> new Candidate<>(t, t.address(), 1)).toList();
+        return new Decision.Connect(key, IMPLICIT_POLICY.order(candidates, new PickContext(key, lb, client.appIp())));
       }
     }
     for (ServerEntry e : state.serversAtHost(destination)) {
@@ -87,22 +93,37 @@ public final class ConnectDecider {
   private static Decision viaVService(DataplaneState state, App client, Protocol protocol, HostPort destination, VService vs, LbState lb) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
+    String key = vs.name();
+    String what = "vservice " + vs.name();
+    List<Backend> backends = vs.backends();
+    LbPolicy policy = vs.policy();
+    if (!vs.subsets().isEmpty()) {
+      // The split is made before the label ACL and the backends are looked at, so the shares
+      // hold whatever the client may reach; failover stays within the chosen subset.
+      Subset subset = chooseSubset(vs, lb);
+      key = vs.name() + "/" + subset.name();
+      what = "subset " + subset.name() + " of vservice " + vs.name();
+      backends = subset.backends();
+      policy = subset.policy();
+    }
     // Two backends may name the same address (10.0.0.7 and 10.0.0.7:8080 under 80:8080);
-    // each target counts once, or it would be picked twice as often.
-    Set<Target> candidates = new LinkedHashSet<>();
+    // each target counts once (with its first weight), or it would be picked twice as often.
+    Map<Target, Integer> candidates = new LinkedHashMap<>();
     boolean deniedAny = false;
-    for (Backend b : vs.backends()) {
+    for (Backend b : backends) {
       HostPort at = new HostPort(b.ip(), b.port().orElse(mapping.appPort()));
       List<ServerEntry> all = state.serversAt(at);
       if (all.isEmpty()) {
-        candidates.add(Target.external(at));
+        candidates.putIfAbsent(Target.external(at), b.weight());
         continue;
       }
       // Entries there, but of the other protocol: this backend has nothing for this socket.
-      List<ServerEntry> entries = all.stream().filter(e -> e.protocol() == protocol).toList();
-      for (ServerEntry e : entries) {
+      for (ServerEntry e : all) {
+        if (e.protocol() != protocol) {
+          continue;
+        }
         if (client.labels().sharesAnyWith(e.labels())) {
-          candidates.add(Target.server(e.hostAddr(), e.id()));
+          candidates.putIfAbsent(Target.server(e.hostAddr(), e.id()), b.weight());
         } else {
           deniedAny = true;
         }
@@ -110,10 +131,22 @@ public final class ConnectDecider {
     }
     if (candidates.isEmpty()) {
       return deniedAny
-          ? deniedByLabels(client, "vservice " + vs.name())
-          : new Decision.Deny(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no backends");
+          ? deniedByLabels(client, what)
+          : new Decision.Deny(Errno.ECONNREFUSED, what + " has no backends");
     }
-    return new Decision.Connect(vs.name(), vs.policy().order(List.copyOf(candidates), new PickContext(vs.name(), lb)));
+    List<Candidate<Target>> list = new ArrayList<>(candidates.size());
+    candidates.forEach((t, w) -> list.add(new Candidate<>(t, t.address(), w)));
+    return new Decision.Connect(key, policy.order(list, new PickContext(key, lb, client.appIp())));
+  }
+
+  /** Smooth weighted round robin over the subsets' weights: exact shares over every W picks. */
+  private static Subset chooseSubset(VService vs, LbState lb) {
+    List<Subset> subsets = vs.subsets();
+    if (subsets.size() == 1) {
+      return subsets.getFirst();
+    }
+    int[] weights = subsets.stream().mapToInt(Subset::weight).toArray();
+    return subsets.get(lb.smoothWeighted(vs.name()).next(subsets.stream().map(Subset::name).toList(), weights));
   }
 
   private static Decision deniedByLabels(App client, String what) {

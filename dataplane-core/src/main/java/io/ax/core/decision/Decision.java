@@ -10,7 +10,7 @@ public sealed interface Decision permits Decision.Connect, Decision.Deny, Decisi
    * Dial the targets in order: the first is the load balancer's pick, the rest are tried when a
    * target refuses, before the app hears anything.
    *
-   * @param via what was balanced: a vservice name or an implicit service address
+   * @param via what was balanced: a vservice name, {@code name/subset}, or an implicit service address
    */
   record Connect(String via, List<Target> targets) implements Decision {
     public Connect {

@@ -20,7 +20,8 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * The answers this server gives with authority: names of apps and vservices under the domain.
+ * The answers this server gives with authority: names of apps and vservices under the domain,
+ * and vservice hostnames wherever they are.
  * A records carry {@link DnsConfig.Limits#localTtl()}; other types of an existing name are NODATA
  * and unknown names under the domain NXDOMAIN, both with a synthesized SOA for the domain whose
  * TTL and MINIMUM are the local TTL (RFC 2308 §3), and whose serial is the state's version.

@@ -26,6 +26,12 @@ import java.util.TreeSet;
  * named like an outside name ({@code example.com}) shadows it for clients of this server; that is
  * the mesh's intent.
  *
+ * <p>Each vservice's {@code hostnames} (such as Istio's {@code reviews.default.svc.cluster.local})
+ * are answered as exact names, in the domain or outside it, the way Istio's DNS proxy answers
+ * cluster names: a hostname resolves to its vservice's vIP alone and is looked up before the
+ * names under the domain. A hostname that several vservices claim answers with the vIP of the
+ * one whose name sorts first.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class NameTable {
@@ -36,12 +42,15 @@ public final class NameTable {
   // Names below the domain that exist only because a longer name does ("b.c" for "a.b.c"): RFC
   // 8020 forbids NXDOMAIN for them.
   private final Set<String> interior;
+  // Vservice hostnames, exact (lower case, no trailing dot) -> the vIP.
+  private final Map<String, Ipv4> hostnames;
 
-  private NameTable(String domain, Map<String, List<Ipv4>> addresses, Set<String> interior) {
+  private NameTable(String domain, Map<String, List<Ipv4>> addresses, Set<String> interior, Map<String, Ipv4> hostnames) {
     this.domain = domain;
     this.suffix = "." + domain;
     this.addresses = addresses;
     this.interior = interior;
+    this.hostnames = hostnames;
   }
 
   /**
@@ -61,8 +70,13 @@ public final class NameTable {
         byName.computeIfAbsent(qualify(name, domain, suffix), k -> new TreeSet<>()).add(app.appIp());
       }
     }
+    Map<String, Ipv4> hostnames = new HashMap<>();
+    // vservices() is sorted by name: the first claim of a hostname is the one that sorts first.
     for (VService vs : state.vservices().values()) {
       byName.computeIfAbsent(qualify(normalize(vs.name()), domain, suffix), k -> new TreeSet<>()).add(vs.ip());
+      for (String h : vs.hostnames()) {
+        hostnames.putIfAbsent(h, vs.ip());
+      }
     }
     Map<String, List<Ipv4>> addresses = new HashMap<>();
     Set<String> interior = new HashSet<>();
@@ -73,7 +87,7 @@ public final class NameTable {
         interior.add(relative.substring(dot + 1) + suffix);
       }
     }
-    return new NameTable(domain, Map.copyOf(addresses), Set.copyOf(interior));
+    return new NameTable(domain, Map.copyOf(addresses), Set.copyOf(interior), Map.copyOf(hostnames));
   }
 
   /** The domain, lower case, without trailing dot. */
@@ -88,25 +102,35 @@ public final class NameTable {
 
   /**
    * The IPv4 addresses of {@code name} ({@code NAME} or {@code NAME.DOMAIN}, any case, one
-   * trailing dot allowed), sorted; empty when no app or vservice has that name.
+   * trailing dot allowed), sorted; empty when no app or vservice has that name. A vservice
+   * hostname gives that vservice's vIP alone.
    */
   public List<Ipv4> lookup(String name) {
-    if (!wellFormed(normalize(name))) {
+    String n = normalize(name);
+    if (!wellFormed(n)) {
       return List.of();
     }
-    return addresses.getOrDefault(qualify(normalize(name), domain, suffix), List.of());
+    Ipv4 host = hostnames.get(n);
+    if (host != null) {
+      return List.of(host);
+    }
+    return addresses.getOrDefault(qualify(n, domain, suffix), List.of());
   }
 
   /**
-   * Whether {@code name} exists under the domain: it has addresses, is the domain itself, or
-   * lies between the domain and a name that has addresses. Such names get NODATA rather than
+   * Whether {@code name} exists: it is a vservice hostname, or under the domain it has
+   * addresses, is the domain itself, or lies between the domain and a name that has addresses. Such names get NODATA rather than
    * NXDOMAIN for types they lack.
    */
   public boolean exists(String name) {
-    if (!wellFormed(normalize(name))) {
+    String n = normalize(name);
+    if (!wellFormed(n)) {
       return false;
     }
-    String q = qualify(normalize(name), domain, suffix);
+    if (hostnames.containsKey(n)) {
+      return true;
+    }
+    String q = qualify(n, domain, suffix);
     return q.equals(domain) || addresses.containsKey(q) || interior.contains(q);
   }
 

@@ -11,6 +11,15 @@ public interface LbState {
   /** The next ticket of a round-robin sequence named by {@code key}: 0, 1, 2... */
   long nextTicket(String key);
 
+  /** The smooth weighted round-robin memory of the sequence named by {@code key}. */
+  SmoothWeighted smoothWeighted(String key);
+
+  /** The hash ring of {@code shape}, built once and shared while it is in use. */
+  HashRing ring(HashRing.Shape shape);
+
+  /** Open connections per address, for least connections. */
+  ConnectionCounts connections();
+
   /** The randomness of random policies. */
   RandomGenerator random();
 }

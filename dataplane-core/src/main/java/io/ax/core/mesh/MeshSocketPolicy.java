@@ -5,6 +5,7 @@ import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.decision.ConnectDecider;
 import io.ax.core.decision.Decision;
 import io.ax.core.decision.Target;
+import io.ax.core.lb.ConnectionCounts;
 import io.ax.core.lb.SharedLbState;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
@@ -57,7 +58,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
   private final DataplaneStore store;
   private final PortPool pool;
   private final Node node;
-  private final SharedLbState lb = new SharedLbState();
+  private final SharedLbState lb;
   private final RandomGenerator random;
   private final Map<String, List<Exposure>> exposures = new ConcurrentHashMap<>();
   private final java.util.Set<AppId> registered = ConcurrentHashMap.newKeySet();
@@ -72,11 +73,26 @@ public final class MeshSocketPolicy implements SocketPolicy {
 
   private record LoopbackSocket(String appId, String key) {}
 
-  public MeshSocketPolicy(DataplaneStore store, PortPool pool, Node node, RandomGenerator random) {
+  /**
+   * @param connections open connections per backend, for least-connections vservices
+   */
+  public MeshSocketPolicy(DataplaneStore store, PortPool pool, Node node, RandomGenerator random, ConnectionCounts connections) {
     this.store = Objects.requireNonNull(store, "store");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.node = Objects.requireNonNull(node, "node");
     this.random = Objects.requireNonNull(random, "random");
+    this.lb = new SharedLbState(connections);
+    // The balancers' memory of a deleted vservice goes with it.
+    store.addListener((before, after) -> {
+      if (before.vservices() != after.vservices()) {
+        before.vservices().keySet().stream().filter(name -> !after.vservices().containsKey(name)).forEach(lb::forget);
+      }
+    });
+  }
+
+  /** A policy whose least-connections vservices see no connections. */
+  public MeshSocketPolicy(DataplaneStore store, PortPool pool, Node node, RandomGenerator random) {
+    this(store, pool, node, random, ConnectionCounts.NONE);
   }
 
   @Override

@@ -9,16 +9,40 @@ import java.util.OptionalInt;
  * A vservice backend: an IP and, optionally, its own port. Without a port the backend is reached
  * on the app port of the vport the client used. At connect time the IP first names service table
  * entries (matched by their service address); only when none match is it an external address.
+ *
+ * @param weight the backend's relative share under Random, RoundRobin and ConsistentHash (Envoy's
+ *     {@code load_balancing_weight}), 1 to {@link #MAX_WEIGHT}; every service table entry the IP
+ *     names gets this weight
  */
-public record Backend(Ipv4 ip, OptionalInt port) {
+public record Backend(Ipv4 ip, OptionalInt port, int weight) {
+  /**
+   * Envoy caps the sum of a locality's weights at 2^32-1; a million per backend keeps every sum
+   * the balancers make (4096 backends at most) well inside a long and the hash ring bounded.
+   */
+  public static final int MAX_WEIGHT = 1_000_000;
+
   public Backend {
     Objects.requireNonNull(ip, "ip");
     Objects.requireNonNull(port, "port");
     port.ifPresent(p -> Ports.check("port", p));
+    checkWeight("weight", weight);
+  }
+
+  /** A backend of weight 1. */
+  public Backend(Ipv4 ip, OptionalInt port) {
+    this(ip, port, 1);
   }
 
   public static Backend of(Ipv4 ip) {
     return new Backend(ip, OptionalInt.empty());
+  }
+
+  /** Checks a weight: 1 to {@link #MAX_WEIGHT}. */
+  public static int checkWeight(String field, long weight) {
+    if (weight < 1 || weight > MAX_WEIGHT) {
+      throw new InvalidFieldException(field, "weight " + weight + " is outside 1-" + MAX_WEIGHT);
+    }
+    return (int) weight;
   }
 
   /** Parses {@code ip} or {@code ip:port}. */
@@ -31,8 +55,10 @@ public record Backend(Ipv4 ip, OptionalInt port) {
     return new Backend(Ipv4.parse(field, t.substring(0, colon)), OptionalInt.of(Ports.parse(field, t.substring(colon + 1))));
   }
 
+  /** {@code ip[:port]}, then {@code (w=N)} when the weight is not 1. */
   @Override
   public String toString() {
-    return port.isPresent() ? ip + ":" + port.getAsInt() : ip.toString();
+    String at = port.isPresent() ? ip + ":" + port.getAsInt() : ip.toString();
+    return weight == 1 ? at : at + "(w=" + weight + ")";
   }
 }

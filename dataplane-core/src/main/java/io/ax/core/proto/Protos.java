@@ -15,6 +15,7 @@ import io.ax.core.model.Protocol;
 import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
+import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
 import io.ax.core.net.HostPort;
 import io.ax.core.net.Ipv4;
@@ -96,7 +97,14 @@ public final class Protos {
     return switch (policy) {
       case LbPolicy.Random r -> LbType.RANDOM;
       case LbPolicy.RoundRobin r -> LbType.ROUND_ROBIN;
+      case LbPolicy.LeastConn l -> LbType.LEAST_CONN;
+      case LbPolicy.ConsistentHash c -> LbType.CONSISTENT_HASH;
     };
+  }
+
+  /** A backend; weight 1 is left out (the wire's 0 means 1), so plain backends print as before. */
+  public static io.ax.admin.v1.Backend backend(Backend be) {
+    return io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)).setWeight(be.weight() == 1 ? 0 : be.weight()).build();
   }
 
   public static io.ax.admin.v1.VService vservice(VService vs) {
@@ -109,10 +117,15 @@ public final class Protos {
       b.addPorts(io.ax.admin.v1.PortMapping.newBuilder().setVport(p.vport()).setAppPort(p.appPort()));
     }
     for (Backend be : vs.backends()) {
-      b.addBackends(io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)));
+      b.addBackends(backend(be));
+    }
+    for (Subset s : vs.subsets()) {
+      io.ax.admin.v1.Subset.Builder sb = io.ax.admin.v1.Subset.newBuilder().setName(s.name()).setWeight(s.weight()).setLbType(lbType(s.policy()));
+      s.backends().forEach(be -> sb.addBackends(backend(be)));
+      b.addSubsets(sb);
     }
     vs.sourceIp().ifPresent(ip -> b.setSourceIp(ip.toString()));
-    return b.build();
+    return b.addAllHostnames(vs.hostnames()).setOwner(vs.owner()).build();
   }
 
   public static io.ax.admin.v1.Node node(NodeInfo n) {
@@ -156,26 +169,55 @@ public final class Protos {
       String f = prefix + "ports[" + i + "]";
       ports.add(new PortMapping(Ports.check(f + ".vport", p.getVport()), Ports.check(f + ".app_port", p.getAppPort())));
     }
-    List<Backend> backends = new ArrayList<>();
-    for (int i = 0; i < m.getBackendsCount(); i++) {
-      io.ax.admin.v1.Backend be = m.getBackends(i);
-      String f = prefix + "backends[" + i + "]";
-      OptionalInt port = be.getPort() == 0 ? OptionalInt.empty() : OptionalInt.of(Ports.check(f + ".port", be.getPort()));
-      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port));
+    List<Backend> backends = backends(prefix + "backends", m.getBackendsList());
+    LbPolicy policy = policy(prefix + "lb_type", m.getLbType(), m.getLbTypeValue(), defaultPolicy);
+    List<Subset> subsets = new ArrayList<>();
+    for (int i = 0; i < m.getSubsetsCount(); i++) {
+      io.ax.admin.v1.Subset sm = m.getSubsets(i);
+      String f = prefix + "subsets[" + i + "]";
+      // A subset without a type balances like its vservice.
+      LbPolicy subsetPolicy = policy(f + ".lb_type", sm.getLbType(), sm.getLbTypeValue(), policy);
+      List<Backend> subsetBackends = backends(f + ".backends", sm.getBackendsList());
+      try {
+        subsets.add(new Subset(sm.getName(), sm.getWeight(), subsetPolicy, subsetBackends));
+      } catch (InvalidFieldException e) {
+        throw e.renamed(f + "." + e.field());
+      }
     }
-    LbPolicy policy = switch (m.getLbType()) {
-      case LB_TYPE_UNSPECIFIED -> defaultPolicy;
-      case RANDOM -> LbPolicy.RANDOM;
-      case ROUND_ROBIN -> LbPolicy.ROUND_ROBIN;
-      case LEAST_CONN, CONSISTENT_HASH -> throw new InvalidFieldException(prefix + "lb_type", m.getLbType() + " is not built yet");
-      case UNRECOGNIZED -> throw new InvalidFieldException(prefix + "lb_type", "unknown load balancer type " + m.getLbTypeValue() + " (expected RANDOM or ROUND_ROBIN)");
-    };
     Optional<Ipv4> source = m.getSourceIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "source_ip", m.getSourceIp()));
     try {
-      return new VService(name, ip, ports, backends, policy, m.getExternal() ? VService.Exposure.EXTERNAL : VService.Exposure.INTERNAL, source);
+      return new VService(
+          name, ip, ports, backends, policy, m.getExternal() ? VService.Exposure.EXTERNAL : VService.Exposure.INTERNAL, source,
+          subsets, m.getHostnamesList(), m.getOwner());
     } catch (InvalidFieldException e) {
       throw e.renamed(prefix + e.field());
     }
+  }
+
+  private static List<Backend> backends(String field, List<io.ax.admin.v1.Backend> list) {
+    List<Backend> backends = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      io.ax.admin.v1.Backend be = list.get(i);
+      String f = field + "[" + i + "]";
+      OptionalInt port = be.getPort() == 0 ? OptionalInt.empty() : OptionalInt.of(Ports.check(f + ".port", be.getPort()));
+      // uint32 on the wire: read it unsigned, or 2^31 and above would look negative.
+      int weight = be.getWeight() == 0 ? 1 : Backend.checkWeight(f + ".weight", Integer.toUnsignedLong(be.getWeight()));
+      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port, weight));
+    }
+    return backends;
+  }
+
+  /** A policy from the wire; {@code unspecified} stands in for LB_TYPE_UNSPECIFIED. */
+  public static LbPolicy policy(String field, LbType type, int value, LbPolicy unspecified) {
+    return switch (type) {
+      case LB_TYPE_UNSPECIFIED -> unspecified;
+      case RANDOM -> LbPolicy.RANDOM;
+      case ROUND_ROBIN -> LbPolicy.ROUND_ROBIN;
+      case LEAST_CONN -> LbPolicy.LEAST_CONN;
+      case CONSISTENT_HASH -> LbPolicy.CONSISTENT_HASH;
+      case UNRECOGNIZED -> throw new InvalidFieldException(
+          field, "unknown load balancer type " + value + " (expected RANDOM, ROUND_ROBIN, LEAST_CONN or CONSISTENT_HASH)");
+    };
   }
 
   public static HostPort hostPort(String field, Endpoint e) {

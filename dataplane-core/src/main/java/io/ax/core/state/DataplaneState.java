@@ -160,7 +160,11 @@ public final class DataplaneState {
     return new DataplaneState(version + 1, apps, servers, remove(sockets, id), vservices, serversByServiceAddr, vserviceByFrontend, serversByHostAddr);
   }
 
-  private DataplaneState withVServices(Map<String, VService> next) {
+  /**
+   * The state with exactly these vservices, as one change; {@code next} must be sorted by name
+   * (the store's maps are) and is not copied. Rebuilding the frontend index is O(vservices).
+   */
+  public DataplaneState withVServices(Map<String, VService> next) {
     return new DataplaneState(version + 1, apps, servers, sockets, next, serversByServiceAddr, frontendIndex(next), serversByHostAddr);
   }
 

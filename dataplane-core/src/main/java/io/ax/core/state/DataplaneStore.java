@@ -83,6 +83,23 @@ public final class DataplaneStore {
     return vs;
   }
 
+  /**
+   * Reconciles {@code owner}'s vservices to {@code desired} in one commit (one state write, one
+   * publish, nothing at all when nothing changes). See {@link VServiceApply} for the rules.
+   *
+   * @param desired valid vservices, each already carrying {@code owner}
+   * @param invalidNames names of desired vservices the caller refused as invalid: their current
+   *     values are kept
+   */
+  public VServiceApply.Result applyVServices(String owner, List<VService> desired, java.util.Set<String> invalidNames) {
+    VServiceApply.Result[] result = new VServiceApply.Result[1];
+    commit(s -> {
+      result[0] = VServiceApply.reconcile(s.vservices(), owner, desired, invalidNames);
+      return result[0].changed() ? s.withVServices(result[0].vservices()) : s;
+    });
+    return result[0];
+  }
+
   /** Deletes a vservice by name; NOT_FOUND when there is none. */
   public VService deleteVService(String name) {
     VService[] removed = new VService[1];

@@ -53,7 +53,8 @@ final class LocalAdminServer implements AutoCloseable {
     NettyServerBuilder sb = NettyServerBuilder.forAddress(address)
         .channelType(LocalServerChannel.class)
         .bossEventLoopGroup(loop)
-        .workerEventLoopGroup(loop);
+        .workerEventLoopGroup(loop)
+        .maxInboundMessageSize(AdminServer.MAX_INBOUND_MESSAGE);
     new AdminServices(store, nodes, proxies).all().forEach(sb::addService);
     try {
       server = sb.build().start();
@@ -64,6 +65,7 @@ final class LocalAdminServer implements AutoCloseable {
     NettyChannelBuilder cb = NettyChannelBuilder.forAddress(address)
         .channelType(LocalChannel.class)
         .eventLoopGroup(loop)
+        .maxInboundMessageSize(AdminServer.MAX_INBOUND_MESSAGE)
         .usePlaintext();
     if (clientWindow > 0) {
       cb.flowControlWindow(clientWindow);

@@ -30,16 +30,22 @@ class LbPolicyTest {
         "roundrobin  | RoundRobin",
         "ROUNDROBIN  | RoundRobin",
         "roundRobin  | RoundRobin",
+        "round_robin | RoundRobin",
+        "LeastConn   | LeastConn",
+        "least_conn  | LeastConn",
+        "LEAST-CONN  | LeastConn",
+        "ConsistentHash | ConsistentHash",
+        "consistent_hash | ConsistentHash",
       })
   void parse_knownNameInAnyCase_returnsThatPolicy(String text, String displayName) {
     LbPolicy policy = LbPolicy.parse("--lbtype", text);
 
     assertThat(policy.displayName()).isEqualTo(displayName);
-    assertThat(policy).isSameAs(displayName.equals("Random") ? LbPolicy.RANDOM : LbPolicy.ROUND_ROBIN);
+    assertThat(policy).isSameAs(policies().filter(p -> p.displayName().equals(displayName)).findFirst().orElseThrow());
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")
-  @ValueSource(strings = {"", "   ", "rand", "Round Robin", "LeastConn", "random1", "hash"})
+  @ValueSource(strings = {"", "   ", "rand", "Round Robin", "LeastRequest", "random1", "hash", "Maglev"})
   void parse_unknownName_failsNamingFieldAndValue(String text) {
     assertThatThrownBy(() -> LbPolicy.parse("--lbtype", text))
         .isInstanceOf(InvalidFieldException.class)
@@ -58,7 +64,7 @@ class LbPolicyTest {
   }
 
   static Stream<LbPolicy> policies() {
-    return Stream.of(LbPolicy.RANDOM, LbPolicy.ROUND_ROBIN);
+    return Stream.of(LbPolicy.RANDOM, LbPolicy.ROUND_ROBIN, LbPolicy.LEAST_CONN, LbPolicy.CONSISTENT_HASH);
   }
 
   @ParameterizedTest
@@ -78,7 +84,7 @@ class LbPolicyTest {
     List<Integer> candidates = IntStream.range(0, size).boxed().toList();
 
     for (int pick = 0; pick < 50; pick++) {
-      List<Integer> ordered = policy.order(candidates, new PickContext("vs", lb));
+      List<Integer> ordered = policy.order(Candidates.of(candidates), new PickContext("vs", lb));
 
       assertThat(ordered).as("pick %d, seed %d", pick, lb.seed()).containsExactlyInAnyOrderElementsOf(candidates);
     }
@@ -91,7 +97,7 @@ class LbPolicyTest {
     List<String> candidates = new ArrayList<>(List.of("a", "b", "c", "d"));
 
     for (int pick = 0; pick < 10; pick++) {
-      List<String> ordered = policy.order(candidates, new PickContext("vs", lb));
+      List<String> ordered = policy.order(Candidates.of(candidates), new PickContext("vs", lb));
 
       assertThat(ordered).isNotSameAs(candidates);
     }
@@ -103,7 +109,7 @@ class LbPolicyTest {
   void order_immutableCandidates_orders(LbPolicy policy) {
     List<String> candidates = List.of("a", "b", "c");
 
-    List<String> ordered = policy.order(candidates, new PickContext("vs", new SeededLbState(7)));
+    List<String> ordered = policy.order(Candidates.of(candidates), new PickContext("vs", new SeededLbState(7)));
 
     assertThat(ordered).containsExactlyInAnyOrderElementsOf(candidates);
   }

@@ -25,7 +25,7 @@ class RandomPolicyTest {
     Map<String, Integer> firsts = new HashMap<>();
 
     for (int i = 0; i < picks; i++) {
-      firsts.merge(policy.order(candidates, new PickContext("vs", lb)).getFirst(), 1, Integer::sum);
+      firsts.merge(policy.order(Candidates.of(candidates), new PickContext("vs", lb)).getFirst(), 1, Integer::sum);
     }
     log.info("[lb-test random first pick] seed {} counts {}", lb.seed(), firsts);
 
@@ -48,7 +48,7 @@ class RandomPolicyTest {
     Map<List<String>, Integer> orders = new HashMap<>();
 
     for (int i = 0; i < picks; i++) {
-      orders.merge(policy.order(candidates, new PickContext("vs", lb)), 1, Integer::sum);
+      orders.merge(policy.order(Candidates.of(candidates), new PickContext("vs", lb)), 1, Integer::sum);
     }
     log.info("[lb-test random permutations] seed {} counts {}", lb.seed(), orders);
 
@@ -65,7 +65,7 @@ class RandomPolicyTest {
     SeededLbState two = new SeededLbState(42);
 
     for (int i = 0; i < 20; i++) {
-      assertThat(policy.order(candidates, new PickContext("vs", one))).isEqualTo(policy.order(candidates, new PickContext("x", two)));
+      assertThat(policy.order(Candidates.of(candidates), new PickContext("vs", one))).isEqualTo(policy.order(Candidates.of(candidates), new PickContext("x", two)));
     }
   }
 
@@ -73,7 +73,7 @@ class RandomPolicyTest {
   void order_doesNotUseRoundRobinTickets() {
     SeededLbState lb = SeededLbState.fromLoggedSeed("random tickets");
 
-    policy.order(List.of("a", "b"), new PickContext("vs", lb));
+    policy.order(Candidates.of(List.of("a", "b")), new PickContext("vs", lb));
 
     assertThat(lb.nextTicket("vs")).isZero();
   }

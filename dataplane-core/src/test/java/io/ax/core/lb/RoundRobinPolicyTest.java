@@ -18,7 +18,7 @@ class RoundRobinPolicyTest {
     SeededLbState lb = new SeededLbState(0);
     List<String> candidates = List.of("a", "b", "c");
 
-    List<List<String>> orders = IntStream.range(0, 4).mapToObj(i -> policy.order(candidates, new PickContext("web", lb))).toList();
+    List<List<String>> orders = IntStream.range(0, 4).mapToObj(i -> policy.order(Candidates.of(candidates), new PickContext("web", lb))).toList();
 
     assertThat(orders)
         .containsExactly(
@@ -36,7 +36,7 @@ class RoundRobinPolicyTest {
     Map<Integer, Integer> firsts = new HashMap<>();
 
     for (int pick = 0; pick < n * k; pick++) {
-      firsts.merge(policy.order(candidates, new PickContext("vs", lb)).getFirst(), 1, Integer::sum);
+      firsts.merge(policy.order(Candidates.of(candidates), new PickContext("vs", lb)).getFirst(), 1, Integer::sum);
     }
 
     assertThat(firsts).hasSize(n).allSatisfy((candidate, count) -> assertThat(count).as("candidate %d", candidate).isEqualTo(k));
@@ -47,10 +47,10 @@ class RoundRobinPolicyTest {
     SeededLbState lb = new SeededLbState(0);
     List<String> candidates = List.of("a", "b", "c");
 
-    policy.order(candidates, new PickContext("web", lb));
-    policy.order(candidates, new PickContext("web", lb));
-    List<String> firstOfDb = policy.order(candidates, new PickContext("db", lb));
-    List<String> thirdOfWeb = policy.order(candidates, new PickContext("web", lb));
+    policy.order(Candidates.of(candidates), new PickContext("web", lb));
+    policy.order(Candidates.of(candidates), new PickContext("web", lb));
+    List<String> firstOfDb = policy.order(Candidates.of(candidates), new PickContext("db", lb));
+    List<String> thirdOfWeb = policy.order(Candidates.of(candidates), new PickContext("web", lb));
 
     assertThat(firstOfDb).containsExactly("a", "b", "c");
     assertThat(thirdOfWeb).containsExactly("c", "a", "b");
@@ -60,10 +60,10 @@ class RoundRobinPolicyTest {
   void order_keepsCandidateOrderAfterTheStart() {
     SeededLbState lb = new SeededLbState(0);
     List<Integer> candidates = List.of(10, 20, 30, 40, 50);
-    policy.order(candidates, new PickContext("vs", lb));
-    policy.order(candidates, new PickContext("vs", lb));
+    policy.order(Candidates.of(candidates), new PickContext("vs", lb));
+    policy.order(Candidates.of(candidates), new PickContext("vs", lb));
 
-    List<Integer> third = policy.order(candidates, new PickContext("vs", lb));
+    List<Integer> third = policy.order(Candidates.of(candidates), new PickContext("vs", lb));
 
     // Failover goes on along the list and wraps: the order the bridge retries in.
     assertThat(third).containsExactly(30, 40, 50, 10, 20);
@@ -80,18 +80,33 @@ class RoundRobinPolicyTest {
           }
 
           @Override
+          public SmoothWeighted smoothWeighted(String key) {
+            throw new AssertionError("equal weights use the tickets");
+          }
+
+          @Override
+          public HashRing ring(HashRing.Shape shape) {
+            throw new AssertionError("round robin has no ring");
+          }
+
+          @Override
+          public ConnectionCounts connections() {
+            throw new AssertionError("round robin counts no connections");
+          }
+
+          @Override
           public java.util.random.RandomGenerator random() {
             throw new AssertionError("round robin must not use randomness");
           }
         };
 
-    List<String> ordered = policy.order(List.of("a", "b", "c"), new PickContext("vs", lb));
+    List<String> ordered = policy.order(Candidates.of(List.of("a", "b", "c")), new PickContext("vs", lb));
 
     assertThat(ordered).containsExactly("c", "a", "b");
   }
 
   @Test
   void order_emptyCandidates_returnsEmpty() {
-    assertThat(policy.order(List.of(), new PickContext("vs", new SeededLbState(0)))).isEmpty();
+    assertThat(policy.order(Candidates.of(List.of()), new PickContext("vs", new SeededLbState(0)))).isEmpty();
   }
 }

@@ -78,7 +78,7 @@ class SharedLbStateTest {
   void random_isUsableByRandomPolicy() {
     SharedLbState lb = new SharedLbState();
 
-    List<String> ordered = LbPolicy.RANDOM.order(List.of("a", "b", "c"), new PickContext("vs", lb));
+    List<String> ordered = LbPolicy.RANDOM.order(Candidates.of(List.of("a", "b", "c")), new PickContext("vs", lb));
 
     assertThat(ordered).containsExactlyInAnyOrder("a", "b", "c");
   }

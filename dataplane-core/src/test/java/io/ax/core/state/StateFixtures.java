@@ -9,6 +9,7 @@ import io.ax.core.model.PortMapping;
 import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
+import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
 import io.ax.core.net.HostPort;
 import io.ax.core.net.Ipv4;
@@ -62,6 +63,23 @@ public final class StateFixtures {
         policy,
         VService.Exposure.INTERNAL,
         Optional.empty());
+  }
+
+  /**
+   * A vservice split over subsets, each {@code name:weight:policy:ip,ip...} (backends may be
+   * {@code ip:port}, written {@code ip/port} here).
+   */
+  public static VService split(String name, String vip, LbPolicy policy, List<String> ports, String... subsets) {
+    List<Subset> list = Arrays.stream(subsets).map(text -> {
+      String[] f = text.split(":", 4);
+      List<Backend> backends = f.length < 4 || f[3].isEmpty()
+          ? List.of()
+          : Arrays.stream(f[3].split(",")).map(b -> Backend.parse("backends", b.replace('/', ':'))).toList();
+      return new Subset(f[0], Integer.parseInt(f[1]), LbPolicy.parse("lb", f[2]), backends);
+    }).toList();
+    return new VService(
+        name, ip(vip), ports.stream().map(p -> PortMapping.parse("ports", p)).toList(), List.of(), policy, VService.Exposure.INTERNAL,
+        Optional.empty(), list, List.of(), "");
   }
 
   public static VService vservice(String name, String vip, String port, String... backends) {

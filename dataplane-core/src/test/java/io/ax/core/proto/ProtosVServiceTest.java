@@ -1,0 +1,100 @@
+package io.ax.core.proto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ax.admin.v1.Backend;
+import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.PortMapping;
+import io.ax.admin.v1.Subset;
+import io.ax.admin.v1.VService;
+import io.ax.core.lb.LbPolicy;
+import io.ax.core.model.InvalidFieldException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProtosVServiceTest {
+  static final VService SPLIT = VService.newBuilder()
+      .setName("reviews.default-9080")
+      .setIp("10.96.36.43")
+      .addPorts(PortMapping.newBuilder().setVport(9080).setAppPort(9080))
+      .setLbType(LbType.LEAST_CONN)
+      .addSubsets(Subset.newBuilder().setName("v1").setWeight(80).setLbType(LbType.CONSISTENT_HASH)
+          .addBackends(Backend.newBuilder().setIp("10.244.0.5").setWeight(3))
+          .addBackends(Backend.newBuilder().setIp("10.244.0.6").setPort(9081)))
+      .addSubsets(Subset.newBuilder().setName("v2").setWeight(20).setLbType(LbType.RANDOM).addBackends(Backend.newBuilder().setIp("10.244.0.7")))
+      .addHostnames("reviews.default.svc.cluster.local")
+      .setOwner("xds-agent")
+      .build();
+
+  @Test
+  void vservice_splitWithEveryNewField_roundTripsExactly() {
+    io.ax.core.model.VService model = Protos.vservice("", SPLIT, LbPolicy.RANDOM);
+
+    assertThat(model.policy()).isEqualTo(LbPolicy.LEAST_CONN);
+    assertThat(model.subsets().getFirst().policy()).isEqualTo(LbPolicy.CONSISTENT_HASH);
+    assertThat(model.subsets().getFirst().backends().getFirst().weight()).isEqualTo(3);
+    assertThat(model.subsets().getFirst().backends().get(1).weight()).isEqualTo(1);
+    assertThat(model.hostnames()).containsExactly("reviews.default.svc.cluster.local");
+    assertThat(model.owner()).isEqualTo("xds-agent");
+    assertThat(Protos.vservice(model)).isEqualTo(SPLIT);
+  }
+
+  @Test
+  void vservice_subsetWithoutType_takesTheVServicesType() {
+    VService m = SPLIT.toBuilder().setSubsets(1, SPLIT.getSubsets(1).toBuilder().clearLbType()).build();
+
+    assertThat(Protos.vservice("", m, LbPolicy.RANDOM).subsets().get(1).policy()).isEqualTo(LbPolicy.LEAST_CONN);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"RANDOM, Random", "ROUND_ROBIN, RoundRobin", "LEAST_CONN, LeastConn", "CONSISTENT_HASH, ConsistentHash"})
+  void lbType_everyType_roundTrips(LbType type, String displayName) {
+    LbPolicy p = Protos.policy("lb_type", type, type.getNumber(), LbPolicy.RANDOM);
+
+    assertThat(p.displayName()).isEqualTo(displayName);
+    assertThat(Protos.lbType(p)).isEqualTo(type);
+  }
+
+  @Test
+  void vservice_subsetWeightZero_namesTheSubsetField() {
+    VService m = SPLIT.toBuilder().setSubsets(0, SPLIT.getSubsets(0).toBuilder().setWeight(0)).build();
+
+    assertThatThrownBy(() -> Protos.vservice("vservices[4].", m, LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("vservices[4].subsets[0].weight"));
+  }
+
+  @Test
+  void vservice_badSubsetName_namesTheSubsetField() {
+    VService m = SPLIT.toBuilder().setSubsets(1, SPLIT.getSubsets(1).toBuilder().setName("-bad")).build();
+
+    assertThatThrownBy(() -> Protos.vservice("vservices[4].", m, LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("vservices[4].subsets[1].name"));
+  }
+
+  @Test
+  void vservice_backendWeightAboveTheLimit_namesTheBackend() {
+    VService m = SPLIT.toBuilder().clearSubsets().addBackends(Backend.newBuilder().setIp("10.0.0.1").setWeight(-1)).build();
+
+    assertThatThrownBy(() -> Protos.vservice("", m, LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("backends[0].weight"))
+        .hasMessageContaining("4294967295");
+  }
+
+  @Test
+  void vservice_unknownLbTypeNumber_listsTheKnownOnes() {
+    VService m = SPLIT.toBuilder().setLbTypeValue(99).build();
+
+    assertThatThrownBy(() -> Protos.vservice("", m, LbPolicy.RANDOM))
+        .hasMessage("lb_type: unknown load balancer type 99 (expected RANDOM, ROUND_ROBIN, LEAST_CONN or CONSISTENT_HASH)");
+  }
+
+  @Test
+  void vservice_badHostnameAndOwner_nameTheirFields() {
+    assertThatThrownBy(() -> Protos.vservice("v.", SPLIT.toBuilder().addHostnames("Bad Name").build(), LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("v.hostnames[1]"));
+    assertThatThrownBy(() -> Protos.vservice("v.", SPLIT.toBuilder().setOwner("Agent!").build(), LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("v.owner"));
+  }
+}
