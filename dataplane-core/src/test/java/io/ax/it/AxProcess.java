@@ -153,4 +153,70 @@ final class AxProcess {
       }
     }
   }
+
+  /**
+   * A long-running {@code ax} command other than the daemon ({@code ax pilot}, {@code ax agent}),
+   * with its output in a log file.
+   */
+  static final class Background implements AutoCloseable {
+    final Path log;
+    private final String name;
+    private final Process process;
+
+    Background(Path log, String... args) {
+      this.log = log;
+      this.name = "ax " + String.join(" ", args);
+      try {
+        process = new ProcessBuilder(java(args))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Waits until the log holds a line matching {@code regex}; fails if the process exits first. */
+    Background awaitLog(String regex, Duration atMost) {
+      java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.MULTILINE);
+      await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
+        String text = logText();
+        if (!process.isAlive() && !pattern.matcher(text).find()) {
+          throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + text);
+        }
+        return pattern.matcher(text).find();
+      });
+      return this;
+    }
+
+    String logText() {
+      try {
+        return Files.exists(log) ? Files.readString(log) : "";
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** SIGTERM; returns the exit code. */
+    int stop() {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new AssertionError(name + " did not stop in 30 s");
+        }
+        return process.exitValue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+  }
 }
