@@ -121,7 +121,7 @@ class ApplyIT {
       ApplyVServicesResponse updated = admin.apply(AGENT, tenThousand(1));
       timings.add("1,000 updated " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       System.out.println("[apply-bench] 10,000 vservices / 100,000 endpoints on a running daemon: " + String.join(", ", timings)
-          + "; state file " + java.nio.file.Files.size(tmp.resolve("run3").resolve("state.json")) + " bytes");
+          + "; state file " + java.nio.file.Files.size(tmp.resolve("run3").resolve("state.pb")) + " bytes");
 
       assertThat(created.getCreated()).isEqualTo(10_000);
       assertThat(unchanged.getUnchanged()).isEqualTo(10_000);

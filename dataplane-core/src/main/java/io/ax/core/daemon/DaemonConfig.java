@@ -49,7 +49,7 @@ public record DaemonConfig(
   }
 
   public Path stateFile() {
-    return runDir.resolve("state.json");
+    return runDir.resolve("state.pb");
   }
 
   /** What {@code ax run --dns-override} mounts over an app's /etc/resolv.conf. */

@@ -27,10 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon state on disk: {@code state.json} under the run directory, the admin API's
- * {@code DaemonState} message as JSON (readable, and evolvable the protobuf way). Writes go to a
- * temporary file that is synced and then renamed over the old one, so a crash leaves either the
- * old state or the new one, never a torn file.
+ * The daemon state on disk: {@code state.pb} under the run directory, the admin API's
+ * {@code DaemonState} message in protobuf's binary encoding (evolvable the protobuf way; {@code ax
+ * get -o json} is the readable view). Binary because the whole file is rewritten on every change:
+ * 10,000 vservices with 100,000 endpoints print as 8.5 MB of JSON in about 250 ms, but encode as
+ * 3 MB in a few milliseconds. Writes go to a temporary file that is synced and then renamed over
+ * the old one, so a crash leaves either the old state or the new one, never a torn file. A
+ * {@code state.json} left by an earlier version is read when there is no {@code state.pb}, and
+ * removed by the first save.
  */
 public final class StateFile implements StatePersistence {
   private static final Logger log = LoggerFactory.getLogger(StateFile.class);
@@ -40,10 +44,12 @@ public final class StateFile implements StatePersistence {
 
   private final Path file;
   private final Path temp;
+  private final Path legacyJson;
 
   public StateFile(Path file) {
     this.file = Objects.requireNonNull(file, "file");
     this.temp = file.resolveSibling(file.getFileName() + ".tmp");
+    this.legacyJson = file.resolveSibling("state.json");
   }
 
   public Path path() {
@@ -57,15 +63,18 @@ public final class StateFile implements StatePersistence {
     state.servers().values().forEach(s -> b.addServers(Protos.server(s)));
     state.sockets().values().forEach(s -> b.addSockets(Protos.socket(s)));
     state.vservices().values().forEach(v -> b.addVservices(Protos.vservice(v)));
-    byte[] json = JsonFormat.printer().preservingProtoFieldNames().print(b).getBytes(StandardCharsets.UTF_8);
+    byte[] encoded = b.build().toByteArray();
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.wrap(json);
+      ByteBuffer buf = ByteBuffer.wrap(encoded);
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
       ch.force(true);
     }
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (!legacyJson.equals(file)) {
+      Files.deleteIfExists(legacyJson);
+    }
   }
 
   /**
@@ -74,23 +83,33 @@ public final class StateFile implements StatePersistence {
    * @throws StateFileException when the file exists but cannot be used: it is left in place
    */
   public Optional<DataplaneState> load() {
+    boolean legacy = !Files.exists(file) && Files.exists(legacyJson) && !legacyJson.equals(file);
+    Path source = legacy ? legacyJson : file;
     byte[] bytes;
     try {
-      if (Files.size(file) > MAX_BYTES) {
-        throw new StateFileException(file + " is larger than " + MAX_BYTES + " bytes");
+      if (Files.size(source) > MAX_BYTES) {
+        throw new StateFileException(source + " is larger than " + MAX_BYTES + " bytes");
       }
-      bytes = Files.readAllBytes(file);
+      bytes = Files.readAllBytes(source);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new StateFileException("cannot read " + file + ": " + e.getMessage());
+      throw new StateFileException("cannot read " + source + ": " + e.getMessage());
     }
     DaemonState.Builder b = DaemonState.newBuilder();
     try {
-      JsonFormat.parser().ignoringUnknownFields().merge(new String(bytes, StandardCharsets.UTF_8), b);
+      if (legacy) {
+        JsonFormat.parser().ignoringUnknownFields().merge(new String(bytes, StandardCharsets.UTF_8), b);
+      } else {
+        b.mergeFrom(bytes);
+      }
     } catch (InvalidProtocolBufferException e) {
-      throw new StateFileException(file + " is not a valid state file: " + e.getMessage());
+      throw new StateFileException(source + " is not a valid state file: " + e.getMessage());
     }
+    return Optional.of(restore(b, source));
+  }
+
+  private static DataplaneState restore(DaemonState.Builder b, Path file) {
     if (b.getFormatVersion() != FORMAT_VERSION) {
       throw new StateFileException(file + " has format version " + b.getFormatVersion() + ", this daemon reads " + FORMAT_VERSION);
     }
@@ -107,7 +126,7 @@ public final class StateFile implements StatePersistence {
       }
       DataplaneState state = DataplaneState.of(apps, servers, sockets, vservices);
       log.info("[state] restored {} vservices, {} apps, {} servers from {}", vservices.size(), apps.size(), servers.size(), file);
-      return Optional.of(state);
+      return state;
     } catch (InvalidFieldException | IllegalArgumentException e) {
       throw new StateFileException(file + " holds an invalid entry: " + e.getMessage());
     }
@@ -117,6 +136,7 @@ public final class StateFile implements StatePersistence {
   public void delete() throws IOException {
     Files.deleteIfExists(file);
     Files.deleteIfExists(temp);
+    Files.deleteIfExists(legacyJson);
   }
 
   /** A state file that exists but cannot be used; the daemon refuses to start over it. */

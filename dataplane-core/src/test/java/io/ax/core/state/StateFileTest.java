@@ -8,6 +8,8 @@ import static io.ax.core.state.StateFixtures.vservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
+import io.ax.admin.v1.DaemonState;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.Backend;
 import io.ax.core.model.PortMapping;
@@ -31,6 +33,11 @@ class StateFileTest {
   @TempDir Path dir;
 
   private Path file() {
+    return dir.resolve("state.pb");
+  }
+
+  /** Where an earlier version of the daemon kept the state, as JSON. */
+  private Path legacyJson() {
     return dir.resolve("state.json");
   }
 
@@ -85,7 +92,7 @@ class StateFileTest {
     stateFile.save(DataplaneState.EMPTY.withVService(vservice("only", "10.96.0.9", "53")));
 
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("state.json");
+      assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("state.pb");
     }
     assertThat(stateFile.load().orElseThrow().vservices()).containsOnlyKeys("only");
   }
@@ -104,11 +111,46 @@ class StateFileTest {
   }
 
   @Test
-  void save_writesTheAdminApiMessageWithSnakeCaseNames() throws IOException {
+  void save_writesTheAdminApiMessageInBinary() throws IOException {
     new StateFile(file()).save(sample());
 
-    String text = Files.readString(file());
-    assertThat(text).contains("\"format_version\": 1", "\"lb_type\": \"ROUND_ROBIN\"", "\"source_ip\": \"192.168.1.2\"", "\"app_port\": 8443");
+    DaemonState written = DaemonState.parseFrom(Files.readAllBytes(file()));
+    assertThat(written.getFormatVersion()).isEqualTo(1);
+    assertThat(written.getVservicesList()).extracting(io.ax.admin.v1.VService::getName).containsExactlyInAnyOrder("api.prod", "web");
+  }
+
+  @Test
+  void load_legacyJsonOnly_readsItAndTheNextSaveReplacesIt() throws IOException {
+    Files.writeString(legacyJson(), """
+        {"format_version": 1, "vservices": [{"name": "old", "ip": "1.1.1.1", "lb_type": "ROUND_ROBIN", "ports": [{"vport": 80, "app_port": 8080}]}]}
+        """);
+    StateFile stateFile = new StateFile(file());
+
+    DataplaneState loaded = stateFile.load().orElseThrow();
+    assertThat(loaded.vservices()).containsOnlyKeys("old");
+    stateFile.save(loaded);
+
+    assertThat(legacyJson()).doesNotExist();
+    assertThat(stateFile.load().orElseThrow().vservices()).containsOnlyKeys("old");
+  }
+
+  @Test
+  void load_corruptBinary_throwsNamingTheFile() throws IOException {
+    Files.write(file(), new byte[] {(byte) 0x0a, (byte) 0xff, (byte) 0xff});
+
+    assertThatThrownBy(() -> new StateFile(file()).load())
+        .isInstanceOf(StateFile.StateFileException.class)
+        .hasMessageContaining(file().toString())
+        .hasMessageContaining("is not a valid state file");
+  }
+
+  @Test
+  void load_newerBinaryFormat_throwsNamingTheVersion() throws IOException {
+    Files.write(file(), DaemonState.newBuilder().setFormatVersion(2).build().toByteArray());
+
+    assertThatThrownBy(() -> new StateFile(file()).load())
+        .isInstanceOf(StateFile.StateFileException.class)
+        .hasMessageContaining("has format version 2");
   }
 
   @Test
@@ -139,14 +181,14 @@ class StateFileTest {
       two vservices, one name  | {"format_version": 1, "vservices": [{"name": "a", "ip": "1.1.1.1", "ports": [{"vport": 80, "app_port": 80}]}, {"name": "a", "ip": "1.1.1.2", "ports": [{"vport": 80, "app_port": 80}]}]} | duplicate
       an app with a bad id     | {"format_version": 1, "apps": [{"app_id": "xyz", "app_ip": "10.0.0.1"}]} | app_id
       """)
-  void load_unusableFile_throwsNamingTheFileAndLeavesItInPlace(String label, String content, String reason) throws IOException {
-    Files.writeString(file(), content, StandardCharsets.UTF_8);
+  void load_unusableLegacyJson_throwsNamingTheFileAndLeavesItInPlace(String label, String content, String reason) throws IOException {
+    Files.writeString(legacyJson(), content, StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> new StateFile(file()).load())
         .isInstanceOf(StateFile.StateFileException.class)
-        .hasMessageContaining(file().toString())
+        .hasMessageContaining(legacyJson().toString())
         .hasMessageContaining(reason);
-    assertThat(file()).exists().hasContent(content);
+    assertThat(legacyJson()).exists().hasContent(content);
   }
 
   @Test
@@ -161,7 +203,7 @@ class StateFileTest {
 
   @Test
   void save_intoMissingDirectory_throwsAndLeavesNothing() {
-    Path missing = dir.resolve("gone").resolve("state.json");
+    Path missing = dir.resolve("gone").resolve("state.pb");
 
     assertThatThrownBy(() -> new StateFile(missing).save(sample())).isInstanceOf(IOException.class);
     assertThat(missing.getParent()).doesNotExist();
