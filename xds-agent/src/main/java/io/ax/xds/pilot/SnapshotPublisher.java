@@ -3,8 +3,8 @@ package io.ax.xds.pilot;
 import io.ax.xds.pilot.config.ConfigObject;
 import io.ax.xds.pilot.mesh.MeshBuilder;
 import io.ax.xds.pilot.mesh.MeshOptions;
+import io.ax.xds.pilot.xds.IncrementalGenerator;
 import io.ax.xds.pilot.xds.IstioResources;
-import io.ax.xds.pilot.xds.XdsGenerator;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.HashSet;
@@ -25,6 +25,7 @@ final class SnapshotPublisher {
   private final SimpleCache<String> cache;
   private final String group;
   private final MeshOptions options;
+  private final IncrementalGenerator generator = new IncrementalGenerator();
   private final Set<String> reportedNotes = new HashSet<>();
   private long version;
   private IstioResources current;
@@ -38,7 +39,7 @@ final class SnapshotPublisher {
 
   /** Publishes the resources of {@code objects}; returns the new state when anything changed. */
   Optional<ServingState> publish(List<ConfigObject> objects, List<String> notes) {
-    IstioResources next = XdsGenerator.generate(MeshBuilder.build(objects, options));
+    IstioResources next = generator.generate(MeshBuilder.build(objects, options));
     for (String n : notes) {
       report(n);
     }
