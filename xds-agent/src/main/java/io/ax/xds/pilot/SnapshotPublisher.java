@@ -26,6 +26,7 @@ final class SnapshotPublisher {
   private final String group;
   private final MeshOptions options;
   private final IncrementalGenerator generator = new IncrementalGenerator();
+  private final VersionedSnapshot.Maker snapshots = new VersionedSnapshot.Maker();
   private final Set<String> reportedNotes = new HashSet<>();
   private long version;
   private IstioResources current;
@@ -64,12 +65,11 @@ final class SnapshotPublisher {
     if (current == null || !current.routes().equals(next.routes())) {
       typeVersions[3] = version;
     }
-    Snapshot snapshot = Snapshot.create(
+    Snapshot snapshot = snapshots.make(
         next.clusters(), Long.toString(typeVersions[0]),
         next.endpoints(), Long.toString(typeVersions[1]),
         next.listeners(), Long.toString(typeVersions[2]),
-        next.routes(), Long.toString(typeVersions[3]),
-        List.of(), "0");
+        next.routes(), Long.toString(typeVersions[3]));
     cache.setSnapshot(group, snapshot);
     current = next;
     return Optional.of(new ServingState(version, next));
