@@ -1,7 +1,7 @@
 package io.ax.xds.pilot;
 
 import io.ax.xds.pilot.config.ConfigObject;
-import io.ax.xds.pilot.mesh.MeshBuilder;
+import io.ax.xds.pilot.mesh.IncrementalMeshBuilder;
 import io.ax.xds.pilot.mesh.MeshOptions;
 import io.ax.xds.pilot.xds.IncrementalGenerator;
 import io.ax.xds.pilot.xds.IstioResources;
@@ -24,7 +24,7 @@ final class SnapshotPublisher {
 
   private final SimpleCache<String> cache;
   private final String group;
-  private final MeshOptions options;
+  private final IncrementalMeshBuilder meshes;
   private final IncrementalGenerator generator = new IncrementalGenerator();
   private final VersionedSnapshot.Maker snapshots = new VersionedSnapshot.Maker();
   private final Set<String> reportedNotes = new HashSet<>();
@@ -35,12 +35,12 @@ final class SnapshotPublisher {
   SnapshotPublisher(SimpleCache<String> cache, String group, MeshOptions options) {
     this.cache = cache;
     this.group = group;
-    this.options = options;
+    this.meshes = new IncrementalMeshBuilder(options);
   }
 
   /** Publishes the resources of {@code objects}; returns the new state when anything changed. */
   Optional<ServingState> publish(List<ConfigObject> objects, List<String> notes) {
-    IstioResources next = generator.generate(MeshBuilder.build(objects, options));
+    IstioResources next = generator.generate(meshes.build(objects));
     for (String n : notes) {
       report(n);
     }
