@@ -133,6 +133,7 @@ public final class PilotLite implements AutoCloseable {
   }
 
   private void reload(Suspects suspects) {
+    long start = System.nanoTime();
     try {
       if (closed || !directory.scan(suspects) && state.get() != null) {
         errors.set(directory.errors());
@@ -144,7 +145,8 @@ public final class PilotLite implements AutoCloseable {
       Optional<ServingState> next = publisher.publish(objects, notes);
       next.ifPresent(s -> {
         state.set(s);
-        log.info("[pilot] {}", s.summary());
+        // How long from the scan to the snapshot in the cache: what a change costs beyond the debounce.
+        log.info("[pilot] {} in {} ms", s.summary(), (System.nanoTime() - start) / 1_000_000);
         onChange.accept(s);
       });
     } catch (RuntimeException e) {
