@@ -56,11 +56,10 @@ final class ConfigDirectory {
   /**
    * Reads what changed since the last scan.
    *
-   * @param force re-read every file, not only those whose size or modification time changed (after
-   *     a change event, which may come within the file system's timestamp granularity)
+   * @param suspects files to read again even when their size and modification time are the same
    * @return true when the served objects may have changed
    */
-  boolean scan(boolean force) {
+  boolean scan(Suspects suspects) {
     Map<Path, BasicFileAttributes> present = list();
     boolean changed = files.keySet().removeIf(p -> {
       if (!present.containsKey(p)) {
@@ -70,7 +69,7 @@ final class ConfigDirectory {
       return false;
     });
     for (Map.Entry<Path, BasicFileAttributes> e : present.entrySet()) {
-      changed |= read(e.getKey(), e.getValue(), force);
+      changed |= read(e.getKey(), e.getValue(), suspects);
     }
     return changed;
   }
@@ -106,13 +105,13 @@ final class ConfigDirectory {
         && (lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json"));
   }
 
-  private boolean read(Path p, BasicFileAttributes attrs, boolean force) {
+  private boolean read(Path p, BasicFileAttributes attrs, Suspects suspects) {
     FileState old = files.get(p);
     if (attrs == null) {
       return false; // the listing failed: keep what we have
     }
     long mtime = attrs.lastModifiedTime().toMillis();
-    if (!force && old != null && old.mtime == mtime && old.size == attrs.size()) {
+    if (!suspects.includes(p) && old != null && old.mtime == mtime && old.size == attrs.size()) {
       return false;
     }
     byte[] content;
@@ -174,10 +173,12 @@ final class ConfigDirectory {
   List<ConfigObject> objects(List<String> notes) {
     List<Map.Entry<Path, FileState>> ordered = new ArrayList<>(files.entrySet());
     ordered.sort(Comparator.<Map.Entry<Path, FileState>>comparingLong(e -> -e.getValue().mtime).thenComparing(Map.Entry::getKey));
-    Map<String, ConfigObject> seen = new LinkedHashMap<>();
+    // Keyed by a record, not by meta().id(): that string, built for each of 100,000 objects on
+    // every change, cost more than the rest of this method.
+    Map<ObjectKey, ConfigObject> seen = new LinkedHashMap<>();
     for (Map.Entry<Path, FileState> e : ordered) {
       for (ConfigObject o : e.getValue().good.map(ConfigParser.Parsed::objects).orElse(List.of())) {
-        ConfigObject first = seen.putIfAbsent(o.meta().id(), o);
+        ConfigObject first = seen.putIfAbsent(new ObjectKey(o.meta().kind(), o.meta().namespace(), o.meta().name()), o);
         if (first != null) {
           notes.add(o.meta().id() + " at " + o.meta().source() + " is also at " + first.meta().source() + ", which is newer and wins");
         }
@@ -185,4 +186,7 @@ final class ConfigDirectory {
     }
     return List.copyOf(seen.values());
   }
+
+  /** What Kubernetes holds one of. */
+  private record ObjectKey(String kind, String namespace, String name) {}
 }

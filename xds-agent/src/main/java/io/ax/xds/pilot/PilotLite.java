@@ -17,13 +17,16 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -62,6 +65,8 @@ public final class PilotLite implements AutoCloseable {
   private Thread watcher;
   private Server server;
   private ScheduledFuture<?> pendingScan;
+  /** Files named by events since the pending scan was scheduled; confined to the executor. */
+  private Suspects pendingSuspects = Suspects.NONE;
   private volatile boolean closed;
 
   private PilotLite(PilotConfig config, Consumer<ServingState> onChange) {
@@ -92,9 +97,9 @@ public final class PilotLite implements AutoCloseable {
     PilotLite p = new PilotLite(config, onChange);
     try {
       p.startWatching();
-      p.runOnExecutor(() -> p.reload(true));
+      p.runOnExecutor(() -> p.reload(Suspects.ALL));
       p.startServer();
-      p.executor.scheduleWithFixedDelay(() -> p.reload(false), config.rescanInterval().toMillis(), config.rescanInterval().toMillis(), TimeUnit.MILLISECONDS);
+      p.executor.scheduleWithFixedDelay(() -> p.reload(Suspects.NONE), config.rescanInterval().toMillis(), config.rescanInterval().toMillis(), TimeUnit.MILLISECONDS);
       return p;
     } catch (PilotException | RuntimeException e) {
       p.close();
@@ -127,9 +132,10 @@ public final class PilotLite implements AutoCloseable {
     return List.copyOf(new ArrayList<>(streams.values()));
   }
 
-  private void reload(boolean force) {
+  private void reload(Suspects suspects) {
+    long start = System.nanoTime();
     try {
-      if (closed || !directory.scan(force) && state.get() != null) {
+      if (closed || !directory.scan(suspects) && state.get() != null) {
         errors.set(directory.errors());
         return;
       }
@@ -139,7 +145,8 @@ public final class PilotLite implements AutoCloseable {
       Optional<ServingState> next = publisher.publish(objects, notes);
       next.ifPresent(s -> {
         state.set(s);
-        log.info("[pilot] {}", s.summary());
+        // How long from the scan to the snapshot in the cache: what a change costs beyond the debounce.
+        log.info("[pilot] {} in {} ms", s.summary(), (System.nanoTime() - start) / 1_000_000);
         onChange.accept(s);
       });
     } catch (RuntimeException e) {
@@ -171,9 +178,17 @@ public final class PilotLite implements AutoCloseable {
       try {
         while (!closed) {
           WatchKey key = watch.take();
-          key.pollEvents(); // which files does not matter: a scan looks at all of them
+          Set<Path> named = new HashSet<>();
+          boolean lost = false;
+          for (WatchEvent<?> e : key.pollEvents()) {
+            if (e.kind() == StandardWatchEventKinds.OVERFLOW || !(e.context() instanceof Path p)) {
+              lost = true;
+            } else {
+              named.add(config.configDir().resolve(p));
+            }
+          }
           key.reset();
-          scheduleScan();
+          scheduleScan(lost ? Suspects.ALL : new Suspects.Named(named));
         }
       } catch (InterruptedException | ClosedWatchServiceException e) {
         // closing
@@ -181,11 +196,19 @@ public final class PilotLite implements AutoCloseable {
     });
   }
 
-  /** Debounce: the first event of a burst schedules one forced scan after the quiet time. */
-  private void scheduleScan() {
+  /**
+   * Debounce: the first event of a burst schedules one scan after the quiet time; the files the
+   * burst's events name are read again then, whatever their modification time says.
+   */
+  private void scheduleScan(Suspects suspects) {
     executor.execute(() -> {
+      pendingSuspects = pendingSuspects.union(suspects);
       if (pendingScan == null || pendingScan.isDone()) {
-        pendingScan = executor.schedule(() -> reload(true), config.debounce().toMillis(), TimeUnit.MILLISECONDS);
+        pendingScan = executor.schedule(() -> {
+          Suspects now = pendingSuspects;
+          pendingSuspects = Suspects.NONE;
+          reload(now);
+        }, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
       }
     });
   }

@@ -1,10 +1,10 @@
 package io.ax.xds.pilot;
 
 import io.ax.xds.pilot.config.ConfigObject;
-import io.ax.xds.pilot.mesh.MeshBuilder;
+import io.ax.xds.pilot.mesh.IncrementalMeshBuilder;
 import io.ax.xds.pilot.mesh.MeshOptions;
+import io.ax.xds.pilot.xds.IncrementalGenerator;
 import io.ax.xds.pilot.xds.IstioResources;
-import io.ax.xds.pilot.xds.XdsGenerator;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.HashSet;
@@ -24,7 +24,9 @@ final class SnapshotPublisher {
 
   private final SimpleCache<String> cache;
   private final String group;
-  private final MeshOptions options;
+  private final IncrementalMeshBuilder meshes;
+  private final IncrementalGenerator generator = new IncrementalGenerator();
+  private final VersionedSnapshot.Maker snapshots = new VersionedSnapshot.Maker();
   private final Set<String> reportedNotes = new HashSet<>();
   private long version;
   private IstioResources current;
@@ -33,12 +35,12 @@ final class SnapshotPublisher {
   SnapshotPublisher(SimpleCache<String> cache, String group, MeshOptions options) {
     this.cache = cache;
     this.group = group;
-    this.options = options;
+    this.meshes = new IncrementalMeshBuilder(options);
   }
 
   /** Publishes the resources of {@code objects}; returns the new state when anything changed. */
   Optional<ServingState> publish(List<ConfigObject> objects, List<String> notes) {
-    IstioResources next = XdsGenerator.generate(MeshBuilder.build(objects, options));
+    IstioResources next = generator.generate(meshes.build(objects));
     for (String n : notes) {
       report(n);
     }
@@ -63,12 +65,11 @@ final class SnapshotPublisher {
     if (current == null || !current.routes().equals(next.routes())) {
       typeVersions[3] = version;
     }
-    Snapshot snapshot = Snapshot.create(
+    Snapshot snapshot = snapshots.make(
         next.clusters(), Long.toString(typeVersions[0]),
         next.endpoints(), Long.toString(typeVersions[1]),
         next.listeners(), Long.toString(typeVersions[2]),
-        next.routes(), Long.toString(typeVersions[3]),
-        List.of(), "0");
+        next.routes(), Long.toString(typeVersions[3]));
     cache.setSnapshot(group, snapshot);
     current = next;
     return Optional.of(new ServingState(version, next));

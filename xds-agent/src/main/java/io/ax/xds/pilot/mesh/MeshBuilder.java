@@ -10,8 +10,10 @@ import io.ax.xds.pilot.config.ServiceEntry;
 import io.ax.xds.pilot.config.TrafficPolicy;
 import io.ax.xds.pilot.config.VirtualService;
 import io.ax.xds.pilot.config.Workload;
+import io.ax.xds.pilot.config.WorkloadEntry;
 import java.net.Inet4Address;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -36,6 +39,27 @@ public final class MeshBuilder {
   private MeshBuilder() {}
 
   public static Mesh build(List<ConfigObject> objects, MeshOptions options) {
+    return build(objects, options, services(objects, options));
+  }
+
+  /**
+   * The services of a mesh with their endpoints, and the notes on making them: what the Services,
+   * ServiceEntries and WorkloadEntries make, before any rule applies. Immutable.
+   */
+  public record Services(SortedMap<String, MeshService> byHost, List<String> notes) {
+    public Services {
+      byHost = Collections.unmodifiableSortedMap(new TreeMap<>(byHost));
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /** True for the objects {@link #services} reads: Services, ServiceEntries and WorkloadEntries. */
+  static boolean definesServices(ConfigObject o) {
+    return o instanceof KubeService || o instanceof ServiceEntry || o instanceof WorkloadEntry;
+  }
+
+  /** The services of {@code objects} (only those for which {@link #definesServices} holds are read). */
+  static Services services(List<ConfigObject> objects, MeshOptions options) {
     List<String> notes = new ArrayList<>();
     WorkloadIndex workloadsByNs = new WorkloadIndex(objects);
 
@@ -55,7 +79,14 @@ public final class MeshBuilder {
       Optional<String> vip = d.needsVip ? Optional.of(allocated.get(d.host)) : d.vip;
       services.put(d.host, new MeshService(d.host, d.namespace, vip, d.ports, d.discovery, d.endpoints, d.source));
     }
-    return new Mesh(services, rules(objects, services.keySet(), options, notes), virtualServices(objects, services.keySet(), options, notes), notes, options);
+    return new Services(services, notes);
+  }
+
+  /** The mesh of {@code services} (made from the same {@code objects}) with the rules of {@code objects} applied. */
+  static Mesh build(List<ConfigObject> objects, MeshOptions options, Services services) {
+    List<String> notes = new ArrayList<>(services.notes());
+    Set<String> hosts = services.byHost().keySet();
+    return new Mesh(services.byHost(), rules(objects, hosts, options, notes), virtualServices(objects, hosts, options, notes), notes, options);
   }
 
   /** A service before vIP allocation. */

@@ -31,23 +31,29 @@ final class RouteGenerator {
 
   private RouteGenerator() {}
 
-  static RouteConfiguration generate(Mesh mesh, int port, List<MeshService> services, List<String> notes) {
-    RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(ClusterNames.route(port)).setValidateClusters(com.google.protobuf.BoolValue.of(false));
-    for (MeshService s : services) {
-      VirtualHost.Builder vh = VirtualHost.newBuilder().setName(s.host() + ":" + port).addAllDomains(Hosts.domains(s, port, mesh.options()));
-      Optional<VirtualService> vs = mesh.virtualService(s.host());
-      if (vs.isPresent() && !vs.get().http().isEmpty()) {
-        routes(mesh, vs.get(), port, vh, notes);
-      }
-      if (vh.getRoutesCount() == 0) {
-        vh.addRoutes(Route.newBuilder()
-            .setName("default")
-            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-            .setRoute(RouteAction.newBuilder().setCluster(ClusterNames.outbound(port, "", s.host())).setTimeout(NO_TIMEOUT)));
-      }
-      rc.addVirtualHosts(vh);
+  /** The route configuration of an HTTP port over the virtual hosts of its services. */
+  static RouteConfiguration configuration(int port, List<VirtualHost> virtualHosts) {
+    return RouteConfiguration.newBuilder()
+        .setName(ClusterNames.route(port))
+        .setValidateClusters(com.google.protobuf.BoolValue.of(false))
+        .addAllVirtualHosts(virtualHosts)
+        .build();
+  }
+
+  /** The virtual host {@code HOST:PORT} of a service on one of its HTTP ports. */
+  static VirtualHost virtualHost(Mesh mesh, int port, MeshService s, List<String> notes) {
+    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(s.host() + ":" + port).addAllDomains(Hosts.domains(s, port, mesh.options()));
+    Optional<VirtualService> vs = mesh.virtualService(s.host());
+    if (vs.isPresent() && !vs.get().http().isEmpty()) {
+      routes(mesh, vs.get(), port, vh, notes);
     }
-    return rc.build();
+    if (vh.getRoutesCount() == 0) {
+      vh.addRoutes(Route.newBuilder()
+          .setName("default")
+          .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+          .setRoute(RouteAction.newBuilder().setCluster(ClusterNames.outbound(port, "", s.host())).setTimeout(NO_TIMEOUT)));
+    }
+    return vh.build();
   }
 
   private static void routes(Mesh mesh, VirtualService vs, int port, VirtualHost.Builder vh, List<String> notes) {
