@@ -45,6 +45,7 @@ import io.grpc.BindableService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,12 @@ public final class AdminServices {
 
   private final DataplaneStore store;
   private final ResourceKinds kinds;
+  // Per owner, the vservices of its last Apply as received and as checked. An agent resends its
+  // whole set on every change and most of it is what it sent last time: those messages skip
+  // parsing and validation (a pure function of the message and the owner, so the memo can never
+  // be stale), which at 10,000 vservices is most of an Apply's cost. Admin callers are root, so
+  // the owners are few.
+  private final Map<String, Map<io.ax.admin.v1.VService, VService>> applyMemo = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param nodes the nodes of the cluster as seen from a snapshot
@@ -190,17 +197,28 @@ public final class AdminServices {
     List<VService> valid = new ArrayList<>(request.getVservicesCount());
     Set<String> invalid = new HashSet<>();
     List<RejectedVService> rejected = new ArrayList<>();
+    Map<io.ax.admin.v1.VService, VService> memo = applyMemo.getOrDefault(owner, Map.of());
+    Map<io.ax.admin.v1.VService, VService> nextMemo = new HashMap<>();
     for (int i = 0; i < request.getVservicesCount(); i++) {
       io.ax.admin.v1.VService m = request.getVservices(i);
+      VService known = memo.get(m);
+      if (known != null) {
+        valid.add(known);
+        nextMemo.put(m, known);
+        continue;
+      }
       try {
         // Apply is the agents' call: no default policy was chosen by a user, so RoundRobin,
         // Envoy's default, stands in for an unspecified type.
-        valid.add(Protos.vservice("vservices[" + i + "].", m.toBuilder().setOwner(owner).build(), LbPolicy.ROUND_ROBIN));
+        VService vs = Protos.vservice("vservices[" + i + "].", m.toBuilder().setOwner(owner).build(), LbPolicy.ROUND_ROBIN);
+        valid.add(vs);
+        nextMemo.put(m, vs);
       } catch (InvalidFieldException e) {
         invalid.add(m.getName());
         rejected.add(RejectedVService.newBuilder().setName(m.getName()).setReason(e.getMessage()).build());
       }
     }
+    applyMemo.put(owner, nextMemo);
     VServiceApply.Result r = store.applyVServices(owner, valid, invalid);
     r.rejected().forEach(x -> rejected.add(RejectedVService.newBuilder().setName(x.name()).setReason(x.reason()).build()));
     long micros = (System.nanoTime() - started) / 1000;

@@ -110,7 +110,7 @@ public final class VServiceApply {
       if (old == null) {
         created++;
         puts.add(vs);
-      } else if (old.equals(vs)) {
+      } else if (old == vs || old.equals(vs)) { // the same instance when Apply reused it from its memo
         unchanged++;
       } else {
         updated++;

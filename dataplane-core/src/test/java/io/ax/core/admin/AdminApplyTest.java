@@ -160,4 +160,18 @@ class AdminApplyTest {
     assertThat(again.getUnchanged()).isEqualTo(10_000);
     assertThat(store.current().vservices()).hasSize(10_000);
   }
+
+  @Test
+  void apply_sameSetAgain_reusesTheCheckedVServicesAndStillRejectsTheInvalidOne() {
+    apply("xds-agent", vs("a", "10.96.0.1", 80, "10.0.0.1"), vs("b", "10.96.0.2", 80), vs("bad", "10.96.0.300", 80));
+    io.ax.core.model.VService firstA = store.current().vservices().get("a");
+
+    ApplyVServicesResponse again = apply("xds-agent", vs("a", "10.96.0.1", 80, "10.0.0.1"), vs("b", "10.96.0.2", 81), vs("bad", "10.96.0.300", 80));
+
+    assertThat(again.getUnchanged()).isEqualTo(1);
+    assertThat(again.getUpdated()).isEqualTo(1);
+    assertThat(again.getRejectedList()).extracting(RejectedVService::getName).containsExactly("bad");
+    assertThat(store.current().vservices().get("a")).isSameAs(firstA);
+    assertThat(store.current().vservices().get("b").ports()).extracting(io.ax.core.model.PortMapping::vport).containsExactly(81);
+  }
 }
