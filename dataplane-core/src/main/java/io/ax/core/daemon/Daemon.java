@@ -202,7 +202,7 @@ public final class Daemon implements AutoCloseable {
       Map<HostPort, Integer> counts = new java.util.HashMap<>();
       diag.connectionsByPeer(SockDiag.CONNECTED_STATES).forEach((peer, n) -> counts.put(new HostPort(new Ipv4(peer.ip()), peer.port()), n));
       return counts;
-    }, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime);
+    }, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime, KernelConnectionCounts.virtualThreads());
   }
 
   /**
