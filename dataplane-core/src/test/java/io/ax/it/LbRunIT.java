@@ -122,6 +122,10 @@ class LbRunIT {
       return Files.exists(holderLog) && Files.readString(holderLog).contains("held");
     });
 
+    // The connect decision answers from the last counts read and asks for fresh ones in the
+    // background: the first picks may predate the holder. Once the counts have it, B wins.
+    await().atMost(TIMEOUT).until(() -> client("10.210.0.100", 7000, 1).equals(List.of("B")));
+
     // Four connections one after another through the vservice: B has fewer open connections
     // each time (it never gets to eight), so every one goes to B.
     List<String> ids = client("10.210.0.100", 7000, 4);

@@ -188,10 +188,6 @@ public final class Daemon implements AutoCloseable {
     log.info("[dns] serving {} and forwarding to {}", dns.domain(), dns.upstreams().isEmpty() ? "nobody" : dns.upstreams());
   }
 
-  /**
-   * Listening sockets of apps that outlived the previous daemon: the bridge watches them again
-   * (their closing withdraws their entries) and their pool ports go back when their app exits.
-   */
   /** The kernel's connection counts for least connections, or none when netlink is closed to us. */
   private ConnectionCounts connectionCounts() {
     SockDiag diag;
@@ -206,9 +202,13 @@ public final class Daemon implements AutoCloseable {
       Map<HostPort, Integer> counts = new java.util.HashMap<>();
       diag.connectionsByPeer(SockDiag.CONNECTED_STATES).forEach((peer, n) -> counts.put(new HostPort(new Ipv4(peer.ip()), peer.port()), n));
       return counts;
-    }, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime);
+    }, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime, KernelConnectionCounts.virtualThreads());
   }
 
+  /**
+   * Listening sockets of apps that outlived the previous daemon: the bridge watches them again
+   * (their closing withdraws their entries) and their pool ports go back when their app exits.
+   */
   private void adoptRestored(BridgeServer bridge, MeshSocketPolicy policy) {
     for (ServerEntry e : store.current().servers().values()) {
       if (!e.nodeId().equals(config.nodeName())) {

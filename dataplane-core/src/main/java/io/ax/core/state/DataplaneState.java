@@ -206,11 +206,19 @@ public final class DataplaneState {
     return Map.copyOf(byAddr);
   }
 
+  /**
+   * @throws IllegalStateException when two vservices serve one vIP:vport: a connect must have one
+   *     answer, and the store's writers refuse such a change before it gets here
+   */
   private static Map<HostPort, VService> frontendIndex(Map<String, VService> vservices) {
     Map<HostPort, VService> byFrontend = new HashMap<>();
     for (VService vs : vservices.values()) {
       for (PortMapping p : vs.ports()) {
-        byFrontend.put(new HostPort(vs.ip(), p.vport()), vs);
+        VService other = byFrontend.putIfAbsent(new HostPort(vs.ip(), p.vport()), vs);
+        if (other != null && other != vs) {
+          throw new IllegalStateException(
+              "vservices '" + other.name() + "' and '" + vs.name() + "' both serve " + vs.ip() + ":" + p.vport() + ": a vIP:vport has one vservice");
+        }
       }
     }
     return Map.copyOf(byFrontend);

@@ -127,7 +127,7 @@ public final class StateFile implements StatePersistence {
       DataplaneState state = DataplaneState.of(apps, servers, sockets, vservices);
       log.info("[state] restored {} vservices, {} apps, {} servers from {}", vservices.size(), apps.size(), servers.size(), file);
       return state;
-    } catch (InvalidFieldException | IllegalArgumentException e) {
+    } catch (InvalidFieldException | IllegalArgumentException | IllegalStateException e) {
       throw new StateFileException(file + " holds an invalid entry: " + e.getMessage());
     }
   }

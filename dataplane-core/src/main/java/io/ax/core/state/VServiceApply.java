@@ -24,6 +24,10 @@ import java.util.TreeMap;
  * {@code invalidNames}), keeps the owner's current vservice of that name if there is one: a bad
  * update never deletes the last good value (the xDS way: a NACKed resource keeps its last good
  * value).
+ *
+ * <p>Kept vservices hold their vIP:vports before anything new is placed, so the result never has
+ * two vservices on one vIP:vport: a desired vservice on a kept one's frontend is refused, even
+ * when it is listed first.
  */
 public final class VServiceApply {
   /** A desired vservice left out, with a one-line reason naming the clash. */
@@ -61,45 +65,88 @@ public final class VServiceApply {
    */
   public static Result reconcile(Map<String, VService> current, String owner, List<VService> desired, Set<String> invalidNames) {
     Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(desired, "desired");
+    Objects.requireNonNull(invalidNames, "invalidNames");
     if (Objects.requireNonNull(owner, "owner").isEmpty()) {
       throw new IllegalArgumentException("owner must not be empty");
     }
-    // Frontends held by others (other owners, users), and the owner's current ones by name.
-    Map<HostPort, VService> taken = new HashMap<>();
+    // Frontends held by others (other owners, users). The owner's current ones are not taken:
+    // its set may move a frontend from one name to another in one apply.
+    Map<HostPort, VService> others = new HashMap<>();
     for (VService vs : current.values()) {
       if (!vs.owner().equals(owner)) {
-        vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
+        vs.ports().forEach(p -> others.put(new HostPort(vs.ip(), p.vport()), vs));
       }
     }
-    List<Rejected> rejected = new ArrayList<>();
+    // Step 1: what is refused whatever else the set holds (a repeated name, a clash with
+    // others), and so which current vservices are kept. Reasons by position in desired.
+    String[] reasons = new String[desired.size()];
     Set<String> kept = new HashSet<>();
     for (String invalid : invalidNames) {
-      VService old = current.get(invalid);
-      if (old != null && old.owner().equals(owner)) {
+      if (isOwners(current.get(invalid), owner)) {
         kept.add(invalid);
       }
     }
-    // Kept vservices hold their frontends against the new set.
-    for (String name : kept) {
-      VService vs = current.get(name);
-      vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
-    }
-    Map<String, VService> accepted = new HashMap<>();
-    for (VService vs : desired) {
+    Set<String> seen = new HashSet<>(invalidNames);
+    List<Integer> candidates = new ArrayList<>();
+    for (int i = 0; i < desired.size(); i++) {
+      VService vs = desired.get(i);
       if (!vs.owner().equals(owner)) {
         throw new IllegalArgumentException("vservice " + vs.name() + " has owner '" + vs.owner() + "', not '" + owner + "'");
       }
-      String clash = clash(vs, owner, current, accepted, kept, taken);
-      if (clash != null) {
-        rejected.add(new Rejected(vs.name(), clash));
-        VService old = current.get(vs.name());
-        if (old != null && old.owner().equals(owner) && !accepted.containsKey(vs.name())) {
-          kept.add(vs.name());
-        }
+      if (!seen.add(vs.name())) {
+        // The first of a name decides; a later one neither is applied nor keeps anything.
+        reasons[i] = "name: '" + vs.name() + "' is listed more than once in this apply";
         continue;
       }
-      accepted.put(vs.name(), vs);
-      vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
+      reasons[i] = clashWithOthers(vs, owner, current, others);
+      if (reasons[i] == null) {
+        candidates.add(i);
+      } else if (isOwners(current.get(vs.name()), owner)) {
+        kept.add(vs.name());
+      }
+    }
+    // Step 2: kept vservices hold their frontends; the rest are accepted in order, each
+    // refused when a kept one or one before it serves its vIP:vport. A candidate refused here
+    // keeps its current value too, whose frontend an earlier candidate may have taken: then
+    // place again with it kept from the start. Kept only grows (bounded by the owner's current
+    // vservices), so this ends; a set without such a clash is placed once.
+    Map<String, VService> accepted;
+    while (true) {
+      Map<HostPort, VService> taken = new HashMap<>(others);
+      for (String name : kept) {
+        VService vs = current.get(name);
+        vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
+      }
+      accepted = new HashMap<>();
+      Set<String> keptNow = new HashSet<>();
+      for (int i : candidates) {
+        VService vs = desired.get(i);
+        String reason = clashWithSet(vs, owner, kept, taken);
+        if (kept.contains(vs.name())) {
+          // Refused in an earlier placement; say what it clashes with now if anything.
+          reasons[i] = reason != null ? reason : reasons[i];
+        } else if (reason != null) {
+          reasons[i] = reason;
+          if (isOwners(current.get(vs.name()), owner)) {
+            keptNow.add(vs.name());
+          }
+        } else {
+          reasons[i] = null;
+          accepted.put(vs.name(), vs);
+          vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
+        }
+      }
+      if (keptNow.isEmpty()) {
+        break;
+      }
+      kept.addAll(keptNow);
+    }
+    List<Rejected> rejected = new ArrayList<>();
+    for (int i = 0; i < reasons.length; i++) {
+      if (reasons[i] != null) {
+        rejected.add(new Rejected(desired.get(i).name(), reasons[i]));
+      }
     }
     int created = 0;
     int updated = 0;
@@ -132,19 +179,24 @@ public final class VServiceApply {
     return new Result(created, updated, deletes.size(), unchanged, rejected, Collections.unmodifiableSortedMap(next));
   }
 
-  /** Why {@code vs} cannot be applied, or null when it can. */
-  private static String clash(
-      VService vs, String owner, Map<String, VService> current, Map<String, VService> accepted, Set<String> kept, Map<HostPort, VService> taken) {
-    if (accepted.containsKey(vs.name()) || kept.contains(vs.name())) {
-      return "name: '" + vs.name() + "' is listed more than once in this apply";
-    }
+  private static boolean isOwners(VService vs, String owner) {
+    return vs != null && vs.owner().equals(owner);
+  }
+
+  /** Why {@code vs} clashes with another owner's (or a user's) name or frontend, or null. */
+  private static String clashWithOthers(VService vs, String owner, Map<String, VService> current, Map<HostPort, VService> others) {
     VService holder = current.get(vs.name());
     if (holder != null && !holder.owner().equals(owner)) {
       return "name: '" + vs.name() + "' is held by " + describeOwner(holder.owner());
     }
+    return clashWithSet(vs, owner, Set.of(), others);
+  }
+
+  /** Why a frontend of {@code vs} is already in {@code taken}, or null when none is. */
+  private static String clashWithSet(VService vs, String owner, Set<String> kept, Map<HostPort, VService> taken) {
     for (PortMapping p : vs.ports()) {
       VService other = taken.get(new HostPort(vs.ip(), p.vport()));
-      if (other != null) {
+      if (other != null && !other.name().equals(vs.name())) { // its own kept value is no clash
         String whose = !other.owner().equals(owner)
             ? "of " + describeOwner(other.owner())
             : kept.contains(other.name()) ? "(its last good value, kept)" : "listed before it in this apply";

@@ -151,6 +151,23 @@ class DataplaneStateTest {
   }
 
   @Test
+  void withVService_frontendOfAnother_refusedNamingBoth() {
+    DataplaneState s = DataplaneState.EMPTY.withVService(vservice("a", "10.96.0.1", "80"));
+
+    assertThatThrownBy(() -> s.withVService(vservice("c", "10.96.0.1", "80")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("vservices 'a' and 'c' both serve 10.96.0.1:80: a vIP:vport has one vservice");
+    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 80)).orElseThrow().name()).isEqualTo("a");
+  }
+
+  @Test
+  void of_twoVServicesOnOneFrontend_refused() {
+    assertThatThrownBy(() -> DataplaneState.of(List.of(), List.of(), List.of(), List.of(vservice("a", "10.96.0.1", "80"), vservice("b", "10.96.0.1", "80"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'a' and 'b' both serve 10.96.0.1:80");
+  }
+
+  @Test
   void of_duplicateIds_refused() {
     assertThatThrownBy(
             () ->

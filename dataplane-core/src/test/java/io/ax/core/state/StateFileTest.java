@@ -178,6 +178,7 @@ class StateFileTest {
       no format version        | {"vservices": []}                              | has format version 0
       a vservice with a bad ip | {"format_version": 1, "vservices": [{"name": "web", "ip": "1.1.1", "ports": [{"vport": 80, "app_port": 80}]}]} | vservices[0].ip
       a vservice without ports | {"format_version": 1, "vservices": [{"name": "web", "ip": "1.1.1.1"}]} | invalid entry
+      two vservices on one vIP:vport | {"format_version": 1, "vservices": [{"name": "a", "ip": "10.96.0.1", "ports": [{"vport": 80, "app_port": 80}]}, {"name": "c", "ip": "10.96.0.1", "ports": [{"vport": 80, "app_port": 80}]}]} | both serve 10.96.0.1:80
       two vservices, one name  | {"format_version": 1, "vservices": [{"name": "a", "ip": "1.1.1.1", "ports": [{"vport": 80, "app_port": 80}]}, {"name": "a", "ip": "1.1.1.2", "ports": [{"vport": 80, "app_port": 80}]}]} | duplicate
       an app with a bad id     | {"format_version": 1, "apps": [{"app_id": "xyz", "app_ip": "10.0.0.1"}]} | app_id
       """)

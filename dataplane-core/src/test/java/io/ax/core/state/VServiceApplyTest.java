@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.VService;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class VServiceApplyTest {
   private static final String AGENT = "xds-agent";
@@ -142,5 +146,85 @@ class VServiceApplyTest {
 
     assertThat(r.updated()).isEqualTo(1);
     assertThat(r.vservices().get("a").policy()).isEqualTo(LbPolicy.LEAST_CONN);
+  }
+
+  /** No two vservices on one vIP:vport: the invariant the frontend index refuses to break. */
+  private static void assertOneVServicePerFrontend(VServiceApply.Result r) {
+    DataplaneState.EMPTY.withVServices(r.vservices());
+    Set<String> frontends = new HashSet<>();
+    r.vservices().values().forEach(vs -> vs.ports().forEach(p -> assertThat(frontends.add(vs.ip() + ":" + p.vport())).isTrue()));
+  }
+
+  @ParameterizedTest(name = "rejected one listed first: {0}")
+  @ValueSource(booleans = {false, true})
+  void reconcile_rejectedOneKeepsItsFrontend_newcomerOnItRejectedInEitherOrder(boolean rejectedFirst) {
+    VService oldA = owned(AGENT, "a", "10.96.0.1", "80");
+    Map<String, VService> current = map(oldA, owned("", "user", "10.96.0.9", "80"));
+    List<VService> desired = new ArrayList<>(List.of(owned(AGENT, "c", "10.96.0.1", "80"), owned(AGENT, "a", "10.96.0.9", "80")));
+    if (rejectedFirst) {
+      desired = desired.reversed();
+    }
+
+    VServiceApply.Result r = VServiceApply.reconcile(current, AGENT, desired, Set.of());
+
+    assertThat(r.rejected()).containsExactlyInAnyOrder(
+        new VServiceApply.Rejected("a", "ports: 10.96.0.9:80 is already served by vservice 'user' of a user (made with ax create or REST)"),
+        new VServiceApply.Rejected("c", "ports: 10.96.0.1:80 is already served by vservice 'a' (its last good value, kept)"));
+    assertThat(r.changed()).isFalse();
+    assertThat(r.vservices()).isSameAs(current);
+    assertThat(r.vservices().get("a")).isSameAs(oldA);
+    assertOneVServicePerFrontend(r);
+  }
+
+  @Test
+  void reconcile_movesOntoAKeptOnesFrontend_rejectedAndKeepsItsOwn() {
+    Map<String, VService> current = map(owned(AGENT, "a", "10.96.0.1", "80"), owned(AGENT, "b", "10.96.0.2", "80"), owned("", "user", "10.96.0.9", "80"));
+
+    VServiceApply.Result r = VServiceApply.reconcile(current, AGENT, List.of(owned(AGENT, "b", "10.96.0.1", "80"), owned(AGENT, "a", "10.96.0.9", "80")), Set.of());
+
+    assertThat(r.rejected()).extracting(VServiceApply.Rejected::name).containsExactly("b", "a");
+    assertThat(r.changed()).isFalse();
+    assertThat(r.vservices().get("b").ip()).hasToString("10.96.0.2");
+    assertOneVServicePerFrontend(r);
+  }
+
+  @Test
+  void reconcile_rejectedByOneBeforeItWhileAnEarlierOneTookItsOldFrontend_oldValueWins() {
+    // b's refusal keeps b on 10.96.0.2:80, which c (listed first) was about to take.
+    Map<String, VService> current = map(owned(AGENT, "b", "10.96.0.2", "80"));
+
+    VServiceApply.Result r = VServiceApply.reconcile(current, AGENT, List.of(
+        owned(AGENT, "c", "10.96.0.2", "80"), owned(AGENT, "d", "10.96.0.5", "80"), owned(AGENT, "b", "10.96.0.5", "80")), Set.of());
+
+    assertThat(r.rejected()).containsExactly(
+        new VServiceApply.Rejected("c", "ports: 10.96.0.2:80 is already served by vservice 'b' (its last good value, kept)"),
+        new VServiceApply.Rejected("b", "ports: 10.96.0.5:80 is already served by vservice 'd' listed before it in this apply"));
+    assertThat(r.created()).isEqualTo(1);
+    assertThat(r.vservices()).containsOnlyKeys("b", "d");
+    assertThat(r.vservices().get("b").ip()).hasToString("10.96.0.2");
+    assertOneVServicePerFrontend(r);
+  }
+
+  @Test
+  void reconcile_swapOfTwoFrontends_bothUpdated() {
+    Map<String, VService> current = map(owned(AGENT, "a", "10.96.0.1", "80"), owned(AGENT, "b", "10.96.0.2", "80"));
+
+    VServiceApply.Result r = VServiceApply.reconcile(current, AGENT, List.of(owned(AGENT, "a", "10.96.0.2", "80"), owned(AGENT, "b", "10.96.0.1", "80")), Set.of());
+
+    assertThat(r.rejected()).isEmpty();
+    assertThat(r.updated()).isEqualTo(2);
+    assertOneVServicePerFrontend(r);
+  }
+
+  @Test
+  void reconcile_invalidOneKeepsItsFrontend_newcomerOnItRejected() {
+    Map<String, VService> current = map(owned(AGENT, "a", "10.96.0.1", "80"));
+    List<VService> desired = List.of(owned(AGENT, "c", "10.96.0.1", "80"), owned(AGENT, "e", "10.96.0.3", "80"));
+
+    VServiceApply.Result r = VServiceApply.reconcile(current, AGENT, desired, Set.of("a"));
+
+    assertThat(r.rejected()).extracting(VServiceApply.Rejected::name).containsExactly("c");
+    assertThat(r.vservices()).containsOnlyKeys("a", "e");
+    assertOneVServicePerFrontend(r);
   }
 }
