@@ -201,16 +201,25 @@ public final class PilotLite implements AutoCloseable {
    * burst's events name are read again then, whatever their modification time says.
    */
   private void scheduleScan(Suspects suspects) {
-    executor.execute(() -> {
-      pendingSuspects = pendingSuspects.union(suspects);
-      if (pendingScan == null || pendingScan.isDone()) {
-        pendingScan = executor.schedule(() -> {
-          Suspects now = pendingSuspects;
-          pendingSuspects = Suspects.NONE;
-          reload(now);
-        }, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
-      }
-    });
+    if (executor.isShutdown()) {
+      return; // closing: a file event that raced close() has nothing left to update
+    }
+    try {
+      executor.execute(() -> scheduleOnExecutor(suspects));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // close() shut the executor down between the check and here
+    }
+  }
+
+  private void scheduleOnExecutor(Suspects suspects) {
+    pendingSuspects = pendingSuspects.union(suspects);
+    if (pendingScan == null || pendingScan.isDone()) {
+      pendingScan = executor.schedule(() -> {
+        Suspects now = pendingSuspects;
+        pendingSuspects = Suspects.NONE;
+        reload(now);
+      }, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   private void startServer() throws PilotException {

@@ -25,11 +25,26 @@ public final class Yaml {
   static final int MAX_DEPTH = 64;
   /** A generated file with every service of a large mesh stays well under this. */
   static final int MAX_DOCUMENTS = 1_000_000;
+  /** pilot-lite reads files of up to 64 MiB (ConfigDirectory); one document may be all of it. */
+  static final int MAX_CODE_POINTS = 64 << 20;
 
-  private static final YAMLFactory YAML = new YAMLFactory();
+  // SnakeYAML caps one document at 3 MiB by default; a `kind: List` from `kubectl get -o yaml` of
+  // a large cluster is one document, so the cap is the directory's file limit instead.
+  // The builder does not start from the factory's default parser features: an empty document
+  // must still read as null, not as an empty string.
+  private static final YAMLFactory YAML = YAMLFactory.builder()
+      .loaderOptions(loaderOptions())
+      .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+      .build();
   private static final JsonFactory JSON = new JsonFactory();
 
   private Yaml() {}
+
+  private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+    org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+    o.setCodePointLimit(MAX_CODE_POINTS);
+    return o;
+  }
 
   /** The format of a file, from its name. */
   public enum Format {

@@ -193,4 +193,23 @@ class ConfigParserTest {
     assertThat(we.meta().namespace()).isEqualTo("ns1");
     assertThat(we.workload()).isEqualTo(new Workload("192.168.1.5", Map.of("app", "db"), Map.of("tcp-db", 5432), 3, "eu/west/a"));
   }
+
+  @Test
+  void parse_oneListDocumentOverSnakeYamlsDefault3MiB_readsEveryItem() throws Exception {
+    StringBuilder y = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+    int n = 0;
+    while (y.length() < 4 << 20) {
+      y.append("""
+          - apiVersion: networking.istio.io/v1
+            kind: WorkloadEntry
+            metadata: {name: w-%d, namespace: big}
+            spec: {address: 10.%d.%d.%d, labels: {app: big}}
+          """.formatted(n, 10 + n / 65536, n / 256 % 256, n % 256));
+      n++;
+    }
+
+    ConfigParser.Parsed parsed = ConfigParser.parse("big.yaml", y.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), Yaml.Format.YAML);
+
+    assertThat(parsed.objects()).hasSize(n);
+  }
 }
