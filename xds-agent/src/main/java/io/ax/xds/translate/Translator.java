@@ -208,7 +208,9 @@ public final class Translator {
     }
 
     private Map<String, Split> weighted(HostPort hp, ClusterResource def, String name, List<ClusterWeight> entries) {
-      LinkedHashMap<String, Split> out = new LinkedHashMap<>();
+      // By cluster first: two entries for one cluster add up; names are given after.
+      LinkedHashMap<String, ClusterResource> clusters = new LinkedHashMap<>();
+      Map<String, Long> weights = new HashMap<>();
       for (ClusterWeight w : entries) {
         if (w.weight() == 0) {
           continue; // never chosen
@@ -219,13 +221,25 @@ public final class Translator {
           continue;
         }
         usedClusters.add(c.name());
-        out.merge(subsetName(hp, def, c), new Split(c, w.weight()), (a, b) -> new Split(a.cluster, a.weight + b.weight));
+        clusters.putIfAbsent(c.name(), c);
+        weights.merge(c.name(), Integer.toUnsignedLong(w.weight()), Long::sum);
       }
-      if (out.size() == 1 && out.values().iterator().next().cluster == def) {
+      if (clusters.size() == 1 && clusters.values().iterator().next() == def) {
         return Map.of();
       }
-      if (out.isEmpty()) {
+      if (clusters.isEmpty()) {
         notes.service(name, "no cluster of the catch-all route can be used; using " + def.name());
+        return Map.of();
+      }
+      long[] raw = clusters.keySet().stream().mapToLong(weights::get).toArray();
+      if (Weights.needsScaling(raw)) {
+        notes.service(name, "split weights above " + Weights.MAX + " are scaled down in proportion");
+      }
+      int[] scaled = Weights.scale(raw);
+      LinkedHashMap<String, Split> out = new LinkedHashMap<>();
+      int i = 0;
+      for (ClusterResource c : clusters.values()) {
+        out.put(VServiceNames.uniqueSubset(subsetName(hp, def, c), out.keySet()), new Split(c, scaled[i++]));
       }
       return out;
     }
@@ -308,23 +322,34 @@ public final class Translator {
           priority = Math.min(priority, e.priority());
         }
       }
-      Map<String, Backend> out = new LinkedHashMap<>();
+      Map<String, LbEndpoint> usable = new LinkedHashMap<>();
       List<String> left = new ArrayList<>();
       for (LbEndpoint e : endpoints) {
         if (!e.health().usable() || e.priority() != priority) {
           continue;
         }
         if (e.address() instanceof XdsAddress.Ipv4(String ip, int port)) {
-          out.putIfAbsent(ip + ":" + port, Backend.newBuilder().setIp(ip).setPort(port).setWeight(e.weight()).build());
+          usable.putIfAbsent(ip + ":" + port, e);
         } else {
           left.add(e.address().display());
         }
+      }
+      long[] raw = usable.values().stream().mapToLong(e -> Integer.toUnsignedLong(e.weight())).toArray();
+      if (Weights.needsScaling(raw)) {
+        notes.service(name, "endpoint weights of " + c.name() + " above " + Weights.MAX + " are scaled down in proportion");
+      }
+      int[] scaled = Weights.scale(raw);
+      List<Backend> out = new ArrayList<>(usable.size());
+      int i = 0;
+      for (LbEndpoint e : usable.values()) {
+        XdsAddress.Ipv4 a = (XdsAddress.Ipv4) e.address();
+        out.add(Backend.newBuilder().setIp(a.ip()).setPort(a.port()).setWeight(scaled[i++]).build());
       }
       if (!left.isEmpty()) {
         notes.service(name, "left out " + left.size() + " endpoint(s) of " + c.name() + " that are not IPv4 addresses (ax backends are): "
             + left.stream().limit(Notes.SHOWN).collect(Collectors.joining(", ")) + (left.size() > Notes.SHOWN ? " ..." : ""));
       }
-      return List.copyOf(out.values());
+      return List.copyOf(out);
     }
   }
 }

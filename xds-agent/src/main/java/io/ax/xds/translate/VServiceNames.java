@@ -85,4 +85,29 @@ public final class VServiceNames {
     }
     return s.substring(start, end);
   }
+
+  /** The daemon's limit for a subset name (a DNS label). */
+  static final int SUBSET_NAME_MAX = 63;
+
+  /**
+   * The daemon's subset names are unique within a vservice and at most 63 characters: a long
+   * name keeps its start and ends in a hash of the whole; a taken one (a DestinationRule subset
+   * called "default", say) gets "-2", "-3"...
+   */
+  static String uniqueSubset(String preferred, java.util.Set<String> taken) {
+    String n = fit(preferred, "");
+    for (int k = 2; taken.contains(n); k++) {
+      n = fit(preferred, "-" + k);
+    }
+    return n;
+  }
+
+  private static String fit(String name, String suffix) {
+    if (name.length() + suffix.length() <= SUBSET_NAME_MAX) {
+      return name + suffix;
+    }
+    String hash = "-" + Integer.toHexString(name.hashCode());
+    String head = name.substring(0, SUBSET_NAME_MAX - hash.length() - suffix.length()).replaceAll("[^a-z0-9]+$", "");
+    return head + hash + suffix;
+  }
 }

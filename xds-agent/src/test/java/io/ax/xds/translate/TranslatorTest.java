@@ -274,4 +274,42 @@ class TranslatorTest {
   private static Backend backend(String ip, int weight) {
     return Backend.newBuilder().setIp(ip).setPort(9080).setWeight(weight).build();
   }
+
+  @Test
+  void translate_subsetNamedDefault_keptApartFromTheDefaultCluster() throws Exception {
+    String vDefault = "outbound|9080|default|" + HOST;
+    XdsSnapshot s = bookinfoReviews()
+        .cluster(edsCluster(vDefault, Cluster.LbPolicy.ROUND_ROBIN))
+        .endpoints(assignment(vDefault, endpoint("10.244.0.199", 9080, HealthStatus.HEALTHY, 0)))
+        .routes(routes("9080", vhost(HOST + ":9080", DOMAINS, weighted(prefix("/"), REVIEWS, 50, vDefault, 50))))
+        .build();
+
+    VService reviews = Translator.translate(s).vservices().getFirst();
+
+    assertThat(reviews.getSubsetsList()).extracting(Subset::getName).containsExactly("default", "default-2");
+    assertThat(reviews.getSubsets(1).getBackends(0).getIp()).isEqualTo("10.244.0.199");
+  }
+
+  @Test
+  void translate_weightsAboveTheDaemonsLimit_scaledDownInProportionWithANote() throws Exception {
+    XdsSnapshot s = bookinfoReviews()
+        .routes(routes("9080", vhost(HOST + ":9080", DOMAINS, weighted(prefix("/"), V1, 2_000_000_000, V2, 1_000_000_000))))
+        .build();
+
+    Translation t = Translator.translate(s);
+
+    assertThat(t.vservices().getFirst().getSubsetsList()).extracting(Subset::getWeight).containsExactly(1_000_000, 500_000);
+    assertThat(t.notes()).anyMatch(n -> n.contains("split weights above 1000000 are scaled down"));
+  }
+
+  @Test
+  void uniqueSubsetName_longName_shortenedTo63WithAHashAndNumberedWhenTaken() {
+    String longName = "a-very-long-service-name-that-goes-on.some-namespace-with-a-long-name-9080-v1";
+
+    String first = VServiceNames.uniqueSubset(longName, java.util.Set.of());
+    String second = VServiceNames.uniqueSubset(longName, java.util.Set.of(first));
+
+    assertThat(first).hasSizeLessThanOrEqualTo(63).startsWith("a-very-long-service-name").matches("[a-z0-9][a-z0-9.-]*[a-z0-9]");
+    assertThat(second).hasSizeLessThanOrEqualTo(63).endsWith("-2").isNotEqualTo(first);
+  }
 }
