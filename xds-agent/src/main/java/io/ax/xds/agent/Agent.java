@@ -119,6 +119,8 @@ public final class Agent implements SnapshotListener, AutoCloseable {
   // An incomplete snapshot waiting for its endpoints or routes, and the deadline that pushes it anyway.
   private Optional<XdsSnapshot> warming = Optional.empty();
   private Optional<SerialScheduler.Cancellable> warmupTimer = Optional.empty();
+  private List<String> lastRejected = List.of();
+  private boolean pushed; // a snapshot has been translated and pushed (or tried) since the start
   private int failures;
   private boolean closed;
 
@@ -169,7 +171,7 @@ public final class Agent implements SnapshotListener, AutoCloseable {
     if (snapshot == null || closed) {
       return;
     }
-    Optional<String> missing = Warming.missing(snapshot);
+    Optional<String> missing = Warming.missing(snapshot, pushed ? Warming.Phase.RUNNING : Warming.Phase.START);
     if (missing.isPresent()) {
       warming = Optional.of(snapshot);
       if (warmupTimer.isEmpty()) {
@@ -191,11 +193,13 @@ public final class Agent implements SnapshotListener, AutoCloseable {
     }
     XdsSnapshot snapshot = warming.get();
     warming = Optional.empty();
-    log.warn("[agent] still no {} after {} ms; pushing what has arrived", Warming.missing(snapshot).orElse("-"), config.warmup().toMillis());
+    log.warn("[agent] still no {} after {} ms; pushing what has arrived", Warming.missing(snapshot, pushed ? Warming.Phase.RUNNING : Warming.Phase.START).orElse("-"),
+        config.warmup().toMillis());
     translateAndPush(snapshot);
   }
 
   private void translateAndPush(XdsSnapshot snapshot) {
+    pushed = true;
     Translation translation;
     try {
       translation = translator.apply(snapshot);
@@ -221,7 +225,8 @@ public final class Agent implements SnapshotListener, AutoCloseable {
     List<VService> vservices = desired.get();
     try {
       ApplyResult r = dataplane.apply(vservices);
-      boolean changed = r.created() + r.updated() + r.deleted() > 0 || !r.rejected().isEmpty();
+      boolean changed = r.created() + r.updated() + r.deleted() > 0 || !r.rejected().equals(lastRejected);
+      lastRejected = r.rejected();
       if (changed || why != Why.RESYNC || failures > 0) {
         log.info("[agent] pushed {} vservices ({}): {} created, {} updated, {} deleted, {} unchanged, {} rejected{}", vservices.size(),
             why.name().toLowerCase(java.util.Locale.ROOT), r.created(), r.updated(), r.deleted(), r.unchanged(), r.rejected().size(),

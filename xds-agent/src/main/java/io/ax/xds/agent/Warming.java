@@ -15,8 +15,20 @@ import java.util.Optional;
 final class Warming {
   private Warming() {}
 
-  /** What the snapshot still waits for, e.g. "EDS for 3 clusters, RDS for 1 route"; empty when complete. */
-  static Optional<String> missing(XdsSnapshot s) {
+  /** Before the agent's first push, or after it. */
+  enum Phase {
+    START,
+    RUNNING
+  }
+
+  /**
+   * What the snapshot still waits for, e.g. "EDS for 3 clusters, RDS for 1 route"; empty when
+   * complete.
+   *
+   * @param phase {@link Phase#START} before the first push: only then are clusters without any listener
+   *     taken as LDS not having answered (later, a mesh may well have no listeners)
+   */
+  static Optional<String> missing(XdsSnapshot s, Phase phase) {
     long eds = s.clusters().values().stream()
         .map(ClusterResource::edsServiceName)
         .flatMap(Optional::stream)
@@ -28,8 +40,9 @@ final class Warming {
         .distinct()
         .filter(name -> !s.routes().containsKey(name))
         .count();
-    // Clusters without any listener: LDS has not answered yet (every Istio proxy gets listeners).
-    boolean lds = !s.clusters().isEmpty() && s.listeners().isEmpty();
+    // At the start, clusters without any listener: LDS has not answered yet (istiod sends CDS
+    // first, and a sidecar gets listeners for any service with a vIP).
+    boolean lds = phase == Phase.START && !s.clusters().isEmpty() && s.listeners().isEmpty();
     StringBuilder out = new StringBuilder();
     if (eds > 0) {
       out.append("EDS for ").append(eds).append(eds == 1 ? " cluster" : " clusters");

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class AdminDataplane implements Dataplane {
   private final String owner;
   private final EventLoopGroup loop;
   private final ManagedChannel channel;
+  // The refusals of the last apply; applies come from one thread at a time (the agent's executor).
+  private volatile Set<String> lastRejected = Set.of();
 
   /**
    * @param adminSocket the daemon's admin socket, e.g. {@link #DEFAULT_SOCKET}
@@ -84,7 +87,10 @@ public final class AdminDataplane implements Dataplane {
     } else {
       log.debug("[dataplane {}] applied {} vservices: nothing changed", socket, vservices.size());
     }
-    rejected.forEach(line -> log.warn("[dataplane {}] the daemon refused vservice {}", socket, line));
+    // A refusal holds until the control plane changes the vservice: say it once, not on every resync.
+    Set<String> now = Set.copyOf(rejected);
+    rejected.stream().filter(line -> !lastRejected.contains(line)).forEach(line -> log.warn("[dataplane {}] the daemon refused vservice {}", socket, line));
+    lastRejected = now;
     return result;
   }
 

@@ -14,19 +14,21 @@ import org.junit.jupiter.api.Test;
 class WarmingTest {
   @Test
   void missing_completeSnapshot_empty() {
-    assertThat(Warming.missing(AgentTest.clusters("a", "b"))).isEmpty();
-    assertThat(Warming.missing(XdsSnapshot.EMPTY)).isEmpty();
+    assertThat(Warming.missing(AgentTest.clusters("a", "b"), Warming.Phase.START)).isEmpty();
+    assertThat(Warming.missing(XdsSnapshot.EMPTY, Warming.Phase.START)).isEmpty();
   }
 
   @Test
   void missing_endpointsOfTwoClusters_named() {
-    assertThat(Warming.missing(AgentTest.incomplete("a", "b"))).contains("EDS for 2 clusters");
+    assertThat(Warming.missing(AgentTest.incomplete("a", "b"), Warming.Phase.RUNNING)).contains("EDS for 2 clusters");
   }
 
   @Test
   void missing_clustersButNoListenerYet_waitsForLds() {
     XdsSnapshot s = AgentTest.clusters("a");
-    assertThat(Warming.missing(new XdsSnapshot(s.clusters(), s.endpoints(), Map.of(), Map.of()))).contains("LDS");
+    XdsSnapshot noListener = new XdsSnapshot(s.clusters(), s.endpoints(), Map.of(), Map.of());
+    assertThat(Warming.missing(noListener, Warming.Phase.START)).contains("LDS");
+    assertThat(Warming.missing(noListener, Warming.Phase.RUNNING)).as("a running mesh may have no listeners").isEmpty();
   }
 
   @Test
@@ -34,9 +36,9 @@ class WarmingTest {
     XdsSnapshot s = AgentTest.clusters("a");
     ListenerResource http = ResourceParser.parseListener(EnvoyProtos.httpListener(9080, "9080"));
     XdsSnapshot withoutRoute = new XdsSnapshot(s.clusters(), s.endpoints(), Map.of(http.name(), http), Map.of());
-    assertThat(Warming.missing(withoutRoute)).contains("RDS for 1 route");
+    assertThat(Warming.missing(withoutRoute, Warming.Phase.RUNNING)).contains("RDS for 1 route");
 
     RouteResource route = ResourceParser.parseRoute(EnvoyProtos.routes("9080", EnvoyProtos.vhost("a", List.of("a"), EnvoyProtos.toCluster(EnvoyProtos.prefix("/"), "a"))));
-    assertThat(Warming.missing(new XdsSnapshot(s.clusters(), s.endpoints(), Map.of(http.name(), http), Map.of("9080", route)))).isEmpty();
+    assertThat(Warming.missing(new XdsSnapshot(s.clusters(), s.endpoints(), Map.of(http.name(), http), Map.of("9080", route)), Warming.Phase.RUNNING)).isEmpty();
   }
 }
