@@ -59,10 +59,16 @@ public final class TranslateCommand implements Callable<Integer> {
     }
     Translation t = Translator.translate(dump.snapshot());
     switch (format) {
-      case table -> out.print(table(t.vservices()));
+      case table -> {
+        if (t.vservices().isEmpty()) {
+          err.println("No vservices found in " + configDump + ".");
+        } else {
+          out.print(table(t.vservices()));
+        }
+      }
       case json -> {
         try {
-          out.println(JsonFormat.printer().print(ListVServicesResponse.newBuilder().addAllVservices(t.vservices())));
+          out.println(JsonFormat.printer().preservingProtoFieldNames().print(ListVServicesResponse.newBuilder().addAllVservices(t.vservices())));
         } catch (InvalidProtocolBufferException e) {
           // VService holds no Any: printing cannot fail
           throw new IllegalStateException(e);

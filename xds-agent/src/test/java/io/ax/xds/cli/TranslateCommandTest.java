@@ -49,7 +49,18 @@ class TranslateCommandTest {
     JsonFormat.parser().merge(r.out(), parsed);
     assertThat(r.exit()).isZero();
     assertThat(parsed.getVservicesList()).hasSize(18).extracting(VService::getName).contains("reviews.default-9080");
-    assertThat(r.out()).startsWith("{\n  \"vservices\": [");
+    assertThat(r.out()).startsWith("{\n  \"vservices\": [").contains("\"lb_type\": \"ROUND_ROBIN\"");
+  }
+
+  @Test
+  void translate_dumpWithoutVServices_saysSoOnStderrAndPrintsNoTable() {
+    Path waypoint = Fixtures.path(Fixtures.WAYPOINT);
+
+    Run r = run("translate", "--config-dump", waypoint.toString());
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("No vservices found in " + waypoint + ".\n");
   }
 
   @Test
