@@ -27,6 +27,14 @@ final class Table {
     return rows.isEmpty();
   }
 
+  List<String> header() {
+    return header;
+  }
+
+  List<List<String>> rows() {
+    return List.copyOf(rows);
+  }
+
   String render() {
     int[] width = new int[header.size()];
     for (int i = 0; i < width.length; i++) {

@@ -47,28 +47,47 @@ final class Watcher {
       case VSERVICES -> client.watchStub(io.ax.admin.v1.VServicesGrpc::newBlockingStub).watch(req);
       case NODES -> client.watchStub(io.ax.admin.v1.NodesGrpc::newBlockingStub).watch(req);
     });
-    boolean headerPrinted = false;
+    // Column widths grow as wider rows come; a stream cannot be measured ahead, as a table is.
+    int[] widths = null;
     while (hasNext(events)) {
       Message event = events.next();
       switch (format) {
         case JSON -> out.println(jsonLine(event));
         case YAML -> out.print("---\n" + Output.yaml(event));
         case TABLE, WIDE -> {
-          String type = eventType(event);
           Message item = item(event);
           if (item == null) {
             break; // SYNCED: the list is complete; a table has nothing to show for it
           }
-          String[] lines = table(item).render().split("\n");
-          if (!headerPrinted) {
-            out.println(String.format("%-9s %s", "EVENT", lines[0]));
-            headerPrinted = true;
+          Table t = table(item);
+          if (widths == null) {
+            // The header takes the widths of the first row too, so that at least it lines up.
+            widths = new int[t.header().size() + 1];
+            line(widths, "MODIFIED", t.rows().getFirst());
+            out.println(line(widths, "EVENT", t.header()));
           }
-          out.println(String.format("%-9s %s", type, lines[2]));
+          out.println(line(widths, eventType(event), t.rows().getFirst()));
         }
       }
       out.flush();
     }
+  }
+
+  /** One line: each cell padded to the widest seen in its column so far, two spaces apart. */
+  private static String line(int[] widths, String first, List<String> cells) {
+    List<String> all = new java.util.ArrayList<>(cells.size() + 1);
+    all.add(first);
+    all.addAll(cells);
+    StringBuilder l = new StringBuilder();
+    for (int i = 0; i < all.size(); i++) {
+      String c = all.get(i);
+      widths[i] = Math.max(widths[i], c.length());
+      l.append(c);
+      if (i < all.size() - 1) {
+        l.append(" ".repeat(widths[i] - c.length() + 2));
+      }
+    }
+    return l.toString().stripTrailing();
   }
 
   private boolean hasNext(Iterator<? extends Message> events) {
