@@ -15,7 +15,8 @@
 #                         under 80/20), one line at the end; exits 1 with one line if not
 #
 # Needs root (network namespaces; the daemon's DNS binds NODE-IP:53, so no other ax daemon with
-# DNS may run). Logs go to files whose paths are printed when something fails.
+# DNS may run). Logs go to files whose paths are printed when something fails (AX_DEMO_LOGS=DIR
+# puts them in DIR and keeps them).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEMO="$ROOT/bookinfo-demo"
@@ -26,28 +27,23 @@ MODE=story
 case "${1:-}" in
   "") ;;
   --quick) MODE=quick ;;
-  -h|--help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
   *) echo "$ME: unknown argument '$1' (expected --quick or nothing)" >&2; exit 2 ;;
 esac
 [ $# -le 1 ] || { echo "$ME: too many arguments (expected --quick or nothing)" >&2; exit 2; }
 
 # ---------------------------------------------------------------- output
-if [ -t 1 ]; then B=$'\033[1m' C=$'\033[36m' G=$'\033[32m' R=$'\033[31m' N=$'\033[0m'; else B= C= G= R= N=; fi
+if [ -t 1 ]; then B=$'\033[1m' C=$'\033[36m' G=$'\033[32m' N=$'\033[0m'; else B= C= G= N=; fi
 step() { printf '\n%s==> %s%s\n' "$B" "$*" "$N"; }
 note() { printf '    %s\n' "$*"; }
 cmd() { printf '%s$ %s%s\n' "$C" "$*" "$N"; }
 show() { cmd "$*"; "$@"; }
-# begin NAME: the start of a progress line; done_ok / die finish it.
-T0=0
-begin() { printf '    %-28s' "$1 ..."; T0=$(date +%s%N); }
-done_ok() { printf '%sok%s  %4.1f s  %s\n' "$G" "$N" "$(awk -v a="$T0" -v b="$(date +%s%N)" 'BEGIN{print (b-a)/1e9}')" "${1:-}"; T0=0; }
 
 FAILED=0
 LOGS=""
 # One line on stderr, the log directory kept and named, exit 1 (the EXIT trap stops everything).
 die() {
   FAILED=1
-  [ "${T0:-0}" = 0 ] || printf '%sfailed%s\n' "$R" "$N"
   echo "$ME: $*" >&2
   [ -z "$LOGS" ] || echo "$ME: logs are in $LOGS" >&2
   exit 1
@@ -67,7 +63,7 @@ if [ ! -f "$ROOT/dataplane-core/target/ax.jar" ] || [ ! -x "$ROOT/syscall-bridge
 fi
 
 PREFIX=$(mktemp -d /tmp/ax-bookinfo.XXXXXX)
-LOGS="$PREFIX/logs"
+LOGS="${AX_DEMO_LOGS:-$PREFIX/logs}"   # AX_DEMO_LOGS=DIR keeps the logs after a run that went well
 RUN_DIR="$PREFIX/run"
 CONFIG="$PREFIX/istio"
 mkdir -p "$LOGS" "$RUN_DIR" "$CONFIG"
@@ -171,58 +167,56 @@ await() {
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+logged() { grep -q -- "$2" "$LOGS/$1.log"; }
 vservices() { ax get vservices 2>/dev/null; }
-has_vservices() { [ "$(vservices | grep -c '\.default-9080 ')" -eq 4 ]; }
 reviews_is() { vservices | grep -E "^reviews\.default-9080 +$1 " ; }
 reviews_split() { vservices | grep -E "^reviews\.default-9080 .* v1=80%.* v2=20%"; }
-servers_up() {
-  local s
-  s=$(ax get servers 2>/dev/null) || return 1
-  for ip in "${APP_IPS[@]}"; do grep -q " $ip:9080 " <<<"$s" || return 1; done
-}
 
-step "building and starting: the ax daemon, pilot-lite, the xDS agent and bookinfo under ax run"
-"$ROOT/ci/install.sh" --prefix "$PREFIX" >"$LOGS/install.log" 2>&1 || die "ci/install.sh failed: $(tail -n 1 "$LOGS/install.log")"
-note "ax installed in $PREFIX (run dir $RUN_DIR, Istio config dir $CONFIG)"
-
-begin "ax daemon"
-# REST on a free port (the demo does not use it); DNS on NODE-IP:53, which apps' resolv.conf names.
-start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0
-DAEMON_PID=$STARTED
-await 60 "$DAEMON_PID" daemon ax get nodes
-done_ok "DNS on $(sed -n 's/^nameserver //p' "$RUN_DIR/resolv.conf"):53"
-
-begin "pilot-lite (ax pilot)"
-cp "$SAMPLES/bookinfo.yaml" "$SAMPLES/workloads.yaml" "$SAMPLES/destination-rules.yaml" "$CONFIG/"
-XDS_PORT=$(free_port)
-start pilot ax pilot --config "$CONFIG" --port "$XDS_PORT" --address 127.0.0.1
-PILOT_PID=$STARTED
-await 60 "$PILOT_PID" pilot grep -q "pilot-lite listening" "$LOGS/pilot.log"
-done_ok "xDS on 127.0.0.1:$XDS_PORT"
-
-begin "xDS agent (ax agent)"
-start agent ax agent --pilot "127.0.0.1:$XDS_PORT" --admin-socket "$AX_ADMIN"
-AGENT_PID=$STARTED
-await 60 "$AGENT_PID" agent has_vservices
-done_ok "4 vservices pushed to the daemon"
+# ready NAME DETAIL: one progress line, with the time since the start began.
+ready() { printf '    %-24s %sready%s at %4.1f s  %s\n' "$1" "$G" "$N" "$(awk -v a="$T_START" -v b="$(date +%s%N)" 'BEGIN{print (b-a)/1e9}')" "$2"; }
 
 # name version ip: the bookinfo programs, where Kubernetes would run pods (istio-samples/bookinfo/workloads.yaml).
 APPS=("productpage v1 10.244.0.10" "details v1 10.244.0.11" "ratings v1 10.244.0.12"
       "reviews v1 10.244.0.21" "reviews v2 10.244.0.22" "reviews v3 10.244.0.23")
-APP_IPS=()
-begin "bookinfo (6 apps, ax run)"
+
+step "building and starting: the ax daemon, pilot-lite, the xDS agent and bookinfo under ax run"
+"$ROOT/ci/install.sh" --prefix "$PREFIX" >"$LOGS/install.log" 2>&1 || die "ci/install.sh failed: $(tail -n 1 "$LOGS/install.log")"
+note "ax installed in $PREFIX (run dir $RUN_DIR, Istio config dir $CONFIG)"
+T_START=$(date +%s%N)
+# The daemon, pilot-lite and the agent start at once (the agent retries until both answer); the
+# apps once the daemon is up (ax run registers with it). Readiness is read from the logs (each
+# line is written once the thing is serving), and checked with the CLI at the end.
+cp "$SAMPLES/bookinfo.yaml" "$SAMPLES/workloads.yaml" "$SAMPLES/destination-rules.yaml" "$CONFIG/"
+XDS_PORT=$(free_port)
+# REST on a free port (the demo does not use it); DNS on NODE-IP:53, which apps' resolv.conf names.
+start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0
+DAEMON_PID=$STARTED
+start pilot ax pilot --config "$CONFIG" --port "$XDS_PORT" --address 127.0.0.1
+PILOT_PID=$STARTED
+start agent ax agent --pilot "127.0.0.1:$XDS_PORT" --admin-socket "$AX_ADMIN"
+AGENT_PID=$STARTED
+await 60 "$DAEMON_PID" daemon logged daemon "\[daemon\] node .* is up"
+ready "ax daemon" "DNS on $(sed -n 's/^nameserver //p' "$RUN_DIR/resolv.conf"):53, admin API on $AX_ADMIN"
 for app in "${APPS[@]}"; do
   read -r name version ip <<<"$app"
   start "$name-$version" ax run --ip "$ip" --name "$name-$version" --labels "app=$name,version=$version,zone=default" \
     -- python3 "$DEMO/services/$name.py" --port 9080 --version "$version"
   APP_PIDS+=("$STARTED")
-  APP_IPS+=("$ip")
 done
-for i in "${!APP_PIDS[@]}"; do
-  read -r name version _ <<<"${APPS[$i]}"
-  await 30 "${APP_PIDS[$i]}" "$name-$version" servers_up
+await 60 "$PILOT_PID" pilot logged pilot "pilot-lite listening"
+ready "pilot-lite (ax pilot)" "xDS on 127.0.0.1:$XDS_PORT, serving $CONFIG"
+await 60 "$AGENT_PID" agent logged agent "\[agent\] pushed 4 vservices"
+ready "xDS agent (ax agent)" "4 vservices pushed to the daemon"
+for i in "${!APPS[@]}"; do
+  read -r name version ip <<<"${APPS[$i]}"
+  await 30 "${APP_PIDS[$i]}" "$name-$version" logged "$name-$version" "listening on port 9080"
 done
-done_ok "listening on port 9080 of their own IPs"
+SERVERS=$(ax get servers 2>&1) || die "ax get servers failed: $SERVERS"
+for app in "${APPS[@]}"; do
+  read -r name version ip <<<"$app"
+  grep -q " $ip:9080 " <<<"$SERVERS" || die "$name-$version listens but the daemon has no server $ip:9080 (log: $LOGS/$name-$version.log)"
+done
+ready "bookinfo under ax run" "6 apps on port 9080 of their own IPs"
 # The apps' own pids too (the supervisors' children), for the check that nothing outlives the demo.
 while read -r pid; do WATCH_PIDS+=("$pid"); done < <(ax get apps -o json 2>/dev/null | sed -n 's/.*"pid": *"\{0,1\}\([0-9]*\).*/\1/p')
 
