@@ -39,13 +39,16 @@ note() { printf '    %s\n' "$*"; }
 cmd() { printf '%s$ %s%s\n' "$C" "$*" "$N"; }
 show() { cmd "$*"; "$@"; }
 
+# fd 3 is the demo's stderr, for messages from the EXIT trap and die(), which may run while a
+# check's output goes to /dev/null (a Ctrl-C during `until check >/dev/null`).
+exec 3>&2
 FAILED=0
 LOGS=""
 # One line on stderr, the log directory kept and named, exit 1 (the EXIT trap stops everything).
 die() {
   FAILED=1
-  echo "$ME: $*" >&2
-  [ -z "$LOGS" ] || echo "$ME: logs are in $LOGS" >&2
+  echo "$ME: $*" >&3
+  [ -z "$LOGS" ] || echo "$ME: logs are in $LOGS" >&3
   exit 1
 }
 
@@ -53,9 +56,9 @@ die() {
 [ "$(uname -s)" = Linux ] || die "ax runs on Linux (this is $(uname -s))"
 [ "$(id -u)" -eq 0 ] || die "needs root: ax run makes network namespaces and the daemon's DNS binds port 53 (try: sudo $ME)"
 missing=()
-for tool in python3 gcc make ip pgrep setsid; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+for tool in python3 curl gcc make ip pgrep setsid; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  command -v dpkg-query >/dev/null 2>&1 || die "missing ${missing[*]}: install them (python3, gcc, make, iproute2, procps, util-linux)"
+  command -v dpkg-query >/dev/null 2>&1 || die "missing ${missing[*]}: install them (python3, curl, gcc, make, iproute2, procps, util-linux)"
   "$ROOT/ci/install-deps.sh" --demo
 fi
 if [ ! -f "$ROOT/dataplane-core/target/ax.jar" ] || [ ! -x "$ROOT/syscall-bridge/target/native/ax-run" ]; then
@@ -87,7 +90,7 @@ stop_pids() {
   for pid in "$@"; do
     while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "$ME: pid $pid did not stop in ${grace} s; killing it" >&2
+      echo "$ME: pid $pid did not stop in ${grace} s; killing it" >&3
       kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
@@ -115,8 +118,10 @@ stop_all() {
   STOPPED=1
   trap '' INT TERM   # a second Ctrl-C must not cut the teardown short
   [ ${#APP_PIDS[@]} -eq 0 ] || stop_pids 5 "${APP_PIDS[@]}"
-  [ -z "$AGENT_PID" ] || stop_pids 5 "$AGENT_PID"
-  [ -z "$PILOT_PID" ] || stop_pids 5 "$PILOT_PID"
+  local xds=()
+  [ -z "$AGENT_PID" ] || xds+=("$AGENT_PID")
+  [ -z "$PILOT_PID" ] || xds+=("$PILOT_PID")
+  [ ${#xds[@]} -eq 0 ] || stop_pids 8 "${xds[@]}"
   [ -z "$DAEMON_PID" ] || stop_pids 10 "$DAEMON_PID"
 }
 
@@ -126,15 +131,20 @@ on_exit() {
   local left
   left=$(leftovers)
   if [ -n "$left" ]; then
-    echo "$ME: after stopping, $(echo "$left" | paste -sd ';' | sed 's/;/; /g')" >&2
+    echo "$ME: after stopping, $(echo "$left" | paste -sd ';' | sed 's/;/; /g') (logs in $LOGS)" >&3
     status=1 FAILED=1
   fi
   if [ "$FAILED" = 0 ] && [ "$status" -eq 0 ]; then
     rm -rf "$PREFIX"
-  elif [ "$status" -eq 130 ]; then
-    echo "$ME: interrupted; everything it started is stopped (logs in $LOGS)" >&2
-  else
-    [ -n "$left" ] || [ "$FAILED" = 1 ] || echo "$ME: failed (exit $status); logs are in $LOGS" >&2
+    exit 0
+  fi
+  # Keep the logs only (the installed jar alone is 50 MB).
+  find "$PREFIX" -mindepth 1 -maxdepth 1 ! -path "$LOGS" -exec rm -rf {} + 2>/dev/null || true
+  rmdir "$PREFIX" 2>/dev/null || true
+  if [ "$status" -eq 130 ]; then
+    echo "$ME: interrupted; everything it started is stopped (logs in $LOGS)" >&3
+  elif [ "$FAILED" = 0 ]; then
+    echo "$ME: failed (exit $status); logs are in $LOGS" >&3
   fi
   exit "$status"
 }
@@ -159,7 +169,12 @@ await() {
   local deadline=$((SECONDS + limit))
   until "$@" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      die "$name exited: $(grep -v '^\s*at ' "$LOGS/$name.log" | grep . | tail -n 1)"
+      local last
+      last=$(grep -v '^\s*at ' "$LOGS/$name.log" | grep . | tail -n 1)
+      case "$last" in
+        *"cannot serve DNS"*) last="$last; the demo needs that port (bookinfo finds its services by name): stop the ax daemon or DNS server holding it" ;;
+      esac
+      die "$name exited: $last"
     fi
     [ $SECONDS -lt $deadline ] || die "$name was not ready after $limit s (log: $LOGS/$name.log)"
     sleep 0.2
@@ -221,18 +236,18 @@ ready "bookinfo under ax run" "6 apps on port 9080 of their own IPs"
 while read -r pid; do WATCH_PIDS+=("$pid"); done < <(ax get apps -o json 2>/dev/null | sed -n 's/.*"pid": *"\{0,1\}\([0-9]*\).*/\1/p')
 
 # ---------------------------------------------------------------- the story
-# requests N LABEL: N requests to productpage from a client under ax run; the chart on stdout,
+# requests N LABEL WHAT: N requests to productpage from a client under ax run; the chart on stdout,
 # the counts in $PREFIX/counts-LABEL. Fails when a request failed.
 COUNT_FILE=""
 requests() {
-  local n=$1 label=$2
+  local n=$1 label=$2 what=$3
   COUNT_FILE="$PREFIX/counts-$label"
   cmd "ax run -- python3 bookinfo-demo/client.py --count $n"
   ax run -- python3 "$DEMO/client.py" --count "$n" --counts "$COUNT_FILE" >"$PREFIX/chart-$label" 2>"$LOGS/client-$label.log" \
     || die "the client under ax run failed: $(tail -n 1 "$LOGS/client-$label.log")"
   cat "$PREFIX/chart-$label"
-  [ "$(count error)" -eq 0 ] || die "$label: $(count error) of $n requests to productpage failed ($(sed -n 's/^ *first error: //p' "$PREFIX/chart-$label"))"
-  [ "$(count no-ratings)" -eq 0 ] || die "$label: $(count no-ratings) answers of reviews v2/v3 had no stars: ratings did not answer (log: $LOGS/ratings-v1.log)"
+  [ "$(count error)" -eq 0 ] || die "under $what $(count error) of $n requests to productpage failed ($(sed -n 's/^ *first error: //p' "$PREFIX/chart-$label"))"
+  [ "$(count no-ratings)" -eq 0 ] || die "under $what $(count no-ratings) answers of reviews v2/v3 had no stars: ratings did not answer (log: $LOGS/ratings-v1.log)"
 }
 count() { awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' "$COUNT_FILE"; }
 counts_line() { printf 'v1=%s v2=%s v3=%s' "$(count v1)" "$(count v2)" "$(count v3)"; }
@@ -253,11 +268,11 @@ step "the vservices the agent made of Istio's Services (pilot-lite -> ax agent -
 show ax get vservices
 if [ "$MODE" = story ]; then
   step "one request to productpage, by its Istio name: productpage calls details and reviews, reviews calls ratings"
-  show ax run -- python3 -c "import urllib.request as u; print(u.urlopen('http://productpage.$SERVICES_DOMAIN:9080/productpage').read().decode(), end='')"
+  show ax run -- curl -sS "productpage.$SERVICES_DOMAIN:9080/productpage"
 fi
 
 step "$RR_COUNT requests to productpage: which reviews version answered (RoundRobin, Istio's default here)"
-requests "$RR_COUNT" roundrobin
+requests "$RR_COUNT" roundrobin RoundRobin
 RR_RESULT=$(counts_line)
 for v in v1 v2 v3; do
   [ "$(count $v)" -gt 0 ] || die "under RoundRobin $RR_COUNT requests reached $RR_RESULT (expected all three versions of reviews)"
@@ -278,14 +293,14 @@ await 20 "$PILOT_PID" pilot grep -q "destination-policy-reviews-random.yaml remo
 await 20 "$PILOT_PID" pilot grep -q "destination-rule-reviews-random.yaml: 1 object" "$LOGS/pilot.log"
 await 20 "$AGENT_PID" agent reviews_is Random
 show ax get vservices
-requests 30 random
+requests 30 random Random
 RANDOM_RESULT=$(counts_line)
 
 step "the VirtualService reviews: 80% of connections to v1, 20% to v2"
 apply virtual-service-reviews-80-20.yaml
 await 20 "$AGENT_PID" agent reviews_split
 show ax get vservices
-requests "$SPLIT_COUNT" split
+requests "$SPLIT_COUNT" split "the 80/20 VirtualService"
 SPLIT_RESULT=$(counts_line)
 V1_PCT=$((100 * $(count v1) / SPLIT_COUNT))
 [ "$(count v3)" -eq 0 ] || die "under the 80/20 VirtualService $SPLIT_COUNT requests reached $SPLIT_RESULT (expected no v3)"
@@ -298,9 +313,9 @@ fi
 
 step "stopping: the apps, the agent, pilot-lite and the daemon"
 stop_all
-LEFT=$(leftovers)
-[ -z "$LEFT" ] || die "after stopping, $(echo "$LEFT" | paste -sd ';' | sed 's/;/; /g')"
+[ -z "$(leftovers)" ] || exit 1   # the EXIT trap says what is left
 note "stopped; no process, mount or network namespace left behind"
 if [ "$MODE" = quick ]; then
   echo "$ME --quick: ok: RoundRobin $RR_RESULT; Random $RANDOM_RESULT; 80/20 $SPLIT_RESULT (v1 $V1_PCT% of $SPLIT_COUNT connections); nothing left behind"
 fi
+[ "$MODE" = quick ] || note "done in $SECONDS s"

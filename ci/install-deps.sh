@@ -3,12 +3,12 @@
 # Python's http.server, curl, nginx, a statically linked busybox, iperf3, iproute2, dig,
 # dnsmasq (an upstream for DNS forwarding tests and the DNS benchmark's baseline) and dnsperf.
 # `--demo` installs only what the bookinfo demo (ci/demo.sh) needs: python3 for the bookinfo
-# programs, gcc and make for the launcher, iproute2, procps and util-linux for its checks.
+# programs, curl, gcc and make for the launcher, iproute2, procps and util-linux for its checks.
 # Idempotent and quiet when everything is there already. Needs root.
 set -euo pipefail
 case "${1:-}" in
   "") packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf) ;;
-  --demo) packages=(python3 gcc make libc6-dev iproute2 procps util-linux) ;;
+  --demo) packages=(python3 curl gcc make libc6-dev iproute2 procps util-linux) ;;
   *) echo "ci/install-deps.sh: unknown argument '$1' (expected --demo or nothing)" >&2; exit 2 ;;
 esac
 missing=()

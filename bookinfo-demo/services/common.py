@@ -27,13 +27,19 @@ def peer(name):
 
 
 def get_json(host, port, path):
-    """GET path on a new connection; returns (status, parsed JSON) or raises OSError/ValueError."""
+    """GET path on a new connection: the JSON of a 200 answer; OSError when the peer cannot be
+    reached, ValueError naming the peer when it answers something else."""
     conn = http.client.HTTPConnection(host, port, timeout=PEER_TIMEOUT)
     try:
         conn.request("GET", path, headers={"Connection": "close", "Accept": "application/json"})
         resp = conn.getresponse()
         body = resp.read(1 << 20)
-        return resp.status, json.loads(body)
+        if resp.status != 200:
+            raise ValueError("%s:%d%s answered HTTP %d" % (host, port, path, resp.status))
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise ValueError("%s:%d%s answered something that is not JSON" % (host, port, path)) from None
     finally:
         conn.close()
 

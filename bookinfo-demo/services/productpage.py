@@ -10,10 +10,7 @@ import common
 
 def fetch(service, path):
     try:
-        status, body = common.get_json(common.peer(service), 9080, path)
-        if status != 200:
-            return {"error": "%s answered %d" % (service, status)}
-        return body
+        return common.get_json(common.peer(service), 9080, path)
     except (OSError, ValueError) as e:
         return {"error": "%s is currently unavailable (%s)" % (service, e)}
 
