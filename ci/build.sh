@@ -10,10 +10,16 @@ export JAVA_HOME=$(dirname "$(dirname "$JAVA")")
 log=$(mktemp /tmp/ax-build.XXXXXX.log)
 echo "==> building ax with $JAVA_HOME (Maven wrapper; the first build downloads Maven and dependencies)"
 start=$SECONDS
-# Maven announces each module as "[INFO] Building NAME VERSION [i/n]": show those lines as progress.
+# Maven announces each module as "[INFO] Building NAME VERSION [i/n]": show those lines as
+# progress, and once per module that it is downloading (a first build fetches about 120 MB).
 set +e
-./mvnw -B -DskipTests install 2>&1 | tee "$log" \
-  | sed -nu 's/^\[INFO\] Building \(.*\) [0-9][^ ]* *\(\[[0-9]*\/[0-9]*\]\)$/    \2 \1/p'
+./mvnw -B -DskipTests install 2>&1 | tee "$log" | awk '
+  /^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]$/ {
+    match($0, /\[[0-9]+\/[0-9]+\]$/); step = substr($0, RSTART, RLENGTH)
+    name = $0; sub(/^\[INFO\] Building /, "", name); sub(/ [0-9][^ ]* *\[[0-9]+\/[0-9]+\]$/, "", name)
+    print "    " step " " name; fflush(); downloading = 0
+  }
+  /Downloading from / && !downloading { print "          downloading dependencies (first build only)"; fflush(); downloading = 1 }'
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then
