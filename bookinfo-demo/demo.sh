@@ -233,7 +233,9 @@ for app in "${APPS[@]}"; do
 done
 ready "bookinfo under ax run" "6 apps on port 9080 of their own IPs"
 # The apps' own pids too (the supervisors' children), for the check that nothing outlives the demo.
-while read -r pid; do WATCH_PIDS+=("$pid"); done < <(ax get apps -o json 2>/dev/null | sed -n 's/.*"pid": *"\{0,1\}\([0-9]*\).*/\1/p')
+APP_OWN_PIDS=($(ax get apps -o json 2>/dev/null | sed -n 's/.*"pid": *"\{0,1\}\([0-9][0-9]*\).*/\1/p'))
+[ ${#APP_OWN_PIDS[@]} -eq ${#APPS[@]} ] || die "ax get apps -o json lists ${#APP_OWN_PIDS[@]} app pids (expected ${#APPS[@]})"
+WATCH_PIDS+=("${APP_OWN_PIDS[@]}")
 
 # ---------------------------------------------------------------- the story
 # requests N LABEL WHAT: N requests to productpage from a client under ax run; the chart on stdout,
