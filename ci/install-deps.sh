@@ -2,9 +2,15 @@
 # Installs the real programs the end-to-end tests run under `ax run`, from Debian's packages:
 # Python's http.server, curl, nginx, a statically linked busybox, iperf3, iproute2, dig,
 # dnsmasq (an upstream for DNS forwarding tests and the DNS benchmark's baseline) and dnsperf.
+# `--demo` installs only what the bookinfo demo (ci/demo.sh) needs: python3 for the bookinfo
+# programs, curl, gcc and make for the launcher, iproute2, procps and util-linux for its checks.
 # Idempotent and quiet when everything is there already. Needs root.
 set -euo pipefail
-packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf)
+case "${1:-}" in
+  "") packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf) ;;
+  --demo) packages=(python3 curl gcc make libc6-dev iproute2 procps util-linux) ;;
+  *) echo "ci/install-deps.sh: unknown argument '$1' (expected --demo or nothing)" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@ import io.ax.admin.v1.LbType;
 import io.ax.admin.v1.Subset;
 import io.ax.admin.v1.VService;
 import io.ax.xds.pilot.Fixtures;
+import io.ax.xds.pilot.config.ConfigObject;
 import io.ax.xds.pilot.mesh.MeshBuilder;
 import io.ax.xds.pilot.mesh.MeshOptions;
 import io.ax.xds.pilot.xds.IstioResources;
@@ -22,6 +23,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 class PilotLiteTranslationTest {
   private static Translation translate(String... filesOrYaml) throws Exception {
-    IstioResources r = XdsGenerator.generate(MeshBuilder.build(Fixtures.objects(filesOrYaml), MeshOptions.DEFAULTS));
+    return translate(Fixtures.objects(filesOrYaml));
+  }
+
+  /** What the agent makes of what pilot-lite serves for these config objects. */
+  static Translation translate(List<ConfigObject> objects) throws Exception {
+    IstioResources r = XdsGenerator.generate(MeshBuilder.build(objects, MeshOptions.DEFAULTS));
     Map<String, ClusterResource> clusters = new HashMap<>();
     for (Cluster c : r.clusters()) {
       clusters.put(c.getName(), ResourceParser.parseCluster(c));
