@@ -61,11 +61,11 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static Path dir() {
-    return Path.of(System.getProperty("ax.fixtures", "../istio-samples/fixtures"));
+    return io.ax.xds.translate.Fixtures.dir();
   }
 
   public static Path path(String relative) {
-    return dir().resolve(relative);
+    return io.ax.xds.translate.Fixtures.path(relative);
   }
 
   public static byte[] bytes(String relative) throws IOException {
