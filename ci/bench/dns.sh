@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # DNS benchmark: queries per second for local names, the ax daemon's DNS server against dnsmasq
 # answering the same 100 names on the same machine, measured with dnsperf, interleaved round by
-# round. Prints a Markdown table with medians and the ax/dnsmasq ratio.
-# Usage: ci/bench/dns.sh [--quick]      (run as root)
+# round. Prints a Markdown table with medians and the ax/dnsmasq ratio; with --json FILE it also
+# writes the results for ci/bench/report.py (the format is described there).
+# Usage: ci/bench/dns.sh [--quick] [--json FILE]      (run as root)
 set -euo pipefail
+ORIG=$PWD
 cd "$(dirname "$0")/../.."
-ROUNDS=3; SECONDS_EACH=10; NAMES=100
-if [ "${1:-}" = "--quick" ]; then ROUNDS=1; SECONDS_EACH=2; fi
+ROUNDS=3; SECONDS_EACH=10; NAMES=100; JSON=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) ROUNDS=1; SECONDS_EACH=2 ;;
+    --json) JSON=$(cd "$ORIG" && realpath -m "${2:?--json needs a FILE}"); shift ;;
+    *) echo "ci/bench/dns.sh: unknown argument '$1' (expected --quick or --json FILE)" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 [ -f dataplane-core/target/ax.jar ] || ci/build.sh
 WORK=$(mktemp -d /tmp/ax-dnsbench.XXXXXX)
@@ -44,10 +53,16 @@ for _ in $(seq 1 50); do [ -n "$(dig +short +time=1 +tries=1 @"$NODE_IP" -p "$DN
 [ -n "$(dig +short @"$NODE_IP" -p "$DNSMASQ_PORT" svc-1.appswitch.local)" ] || { echo "dnsmasq does not answer svc-1; log: $(cat "$WORK/dnsmasq.log")" >&2; exit 1; }
 
 qps() { dnsperf -s "$NODE_IP" -p "$1" -d "$WORK/queries" -l "$SECONDS_EACH" -c 4 -q 200 2>/dev/null | sed -n 's/.*Queries per second: *\([0-9.]*\).*/\1/p'; }
+measure() { # $1: label, $2: port
+  local q; q=$(qps "$2")
+  [ -n "$q" ] || { echo "dnsperf gave no result against $1" >&2; exit 1; }
+  echo "$1 $q" >>"$WORK/qps.txt"
+}
 for r in $(seq 1 "$ROUNDS"); do
   echo "==> round $r/$ROUNDS" >&2
-  echo "ax $(qps 53)" >>"$WORK/qps.txt"
-  echo "dnsmasq $(qps "$DNSMASQ_PORT")" >>"$WORK/qps.txt"
+  # Alternate who goes first, so that neither always runs on a warmer (or busier) machine.
+  if [ $((r % 2)) -eq 1 ]; then measure ax 53; measure dnsmasq "$DNSMASQ_PORT"
+  else measure dnsmasq "$DNSMASQ_PORT"; measure ax 53; fi
 done
 AX=$(awk '$1=="ax" {print $2}' "$WORK/qps.txt" | median)
 DM=$(awk '$1=="dnsmasq" {print $2}' "$WORK/qps.txt" | median)
@@ -56,3 +71,26 @@ cat <<TABLE
 |---|---|---|---|
 | queries per second (median) | $(python3 -c "print(f'{$AX:.0f}')") | $(python3 -c "print(f'{$DM:.0f}')") | $(python3 -c "print(f'{$AX/$DM:.2f}')") |
 TABLE
+if [ -n "$JSON" ]; then
+  python3 - "$WORK/qps.txt" "$JSON" "$ROUNDS" "$SECONDS_EACH" "$NAMES" <<'PY'
+import json, sys
+rows, out, rounds, seconds, names = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+samples = {"ax": [], "dnsmasq": []}
+for line in open(rows):
+    label, value = line.split()
+    samples[label].append(float(value))
+json.dump({
+    "suite": "dns",
+    "title": "DNS: the daemon's server against dnsmasq",
+    "description": f"dnsperf (4 clients, up to 200 queries in flight) asks for {names} local names, "
+                   "A records, against the ax daemon's DNS server (the names are vservices) and "
+                   "against dnsmasq answering the same names from a hosts file, on the same node "
+                   "address. The two alternate round by round.",
+    "config": {"rounds": rounds, "seconds per run": seconds, "names": names},
+    "baseline": "dnsmasq",
+    "labels": ["dnsmasq", "ax"],
+    "measures": [{"id": "qps", "name": "queries per second", "unit": "qps", "better": "higher", "samples": samples}],
+    "notes": [],
+}, open(out, "w"), indent=1, ensure_ascii=False)
+PY
+fi

@@ -1,7 +1,24 @@
 """Driver of ci/bench/xds.sh (see there). Python so that it can time watch lines precisely."""
 import json, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
 
-QUICK = "--quick" in sys.argv[1:]
+def parse_args(argv):
+    """--quick, --keep (leave the logs) and --json FILE (results for ci/bench/report.py)."""
+    quick, keep, out, i = False, False, None, 0
+    while i < len(argv):
+        if argv[i] == "--quick":
+            quick = True
+        elif argv[i] == "--keep":
+            keep = True
+        elif argv[i] == "--json" and i + 1 < len(argv):
+            out = os.path.join(os.environ.get("AX_BENCH_CWD", "."), argv[i + 1])
+            i += 1
+        else:
+            sys.exit(f"ci/bench/xds.sh: unknown argument '{argv[i]}' (expected --quick, --keep or --json FILE)")
+        i += 1
+    return quick, keep, out
+
+
+QUICK, KEEP, JSON_OUT = parse_args(sys.argv[1:])
 SERVICES, ENDPOINTS, CHANGES = (1000, 10, 5) if QUICK else (10000, 10, 20)
 JAVA = os.environ["JAVA"]
 JAR = os.path.abspath("dataplane-core/target/ax.jar")
@@ -211,7 +228,44 @@ def main():
         print(f"| {name} memory, peak RSS / RSS now | {peak:.0f} / {now:.0f} MiB |")
     print(f"| daemon RSS before the services | {daemon_base:.0f} MiB |")
     print()
-    print(f"(logs: {WORK})" if "--keep" in sys.argv else "")
+    print(f"(logs: {WORK})" if KEEP else "")
+    if JSON_OUT:
+        write_json(mib, t_pilot, t_push, big, mem, daemon_base)
+
+
+def write_json(mib, t_pilot, t_push, changes, mem, daemon_base):
+    label = f"{SERVICES:,} services"
+    one = lambda v: {label: [v]}
+    q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+    measures = [
+        {"id": "change_ms", "name": "DestinationRule written to decision updated (each change)", "unit": "ms", "better": "lower",
+         "samples": {label: changes}},
+        {"id": "change_p95_ms", "name": "the same, p95", "unit": "ms", "better": "lower", "samples": one(q(changes, 0.95))},
+        {"id": "change_max_ms", "name": "the same, max", "unit": "ms", "better": "lower", "samples": one(max(changes))},
+        {"id": "pilot_start_s", "name": "pilot-lite start to serving every service", "unit": "s", "better": "lower", "samples": one(t_pilot)},
+        {"id": "agent_push_s", "name": "agent start to the daemon holding every vservice", "unit": "s", "better": "lower", "samples": one(t_push)},
+    ]
+    for name, (peak, _) in mem.items():
+        measures.append({"id": f"{name.replace('-', '_')}_peak_rss_mib", "name": f"{name} peak RSS", "unit": "MiB", "better": None, "samples": one(peak)})
+    measures.append({"id": "daemon_idle_rss_mib", "name": "daemon RSS before the services", "unit": "MiB", "better": None, "samples": one(daemon_base)})
+    result = {
+        "suite": "controlplane",
+        "title": "Control plane: pilot-lite to the daemon's decision",
+        "description": f"pilot-lite serves {SERVICES:,} Kubernetes Services with {ENDPOINTS} WorkloadEntries each "
+                       f"({SERVICES * ENDPOINTS:,} endpoints, {mib:.1f} MiB of YAML); the xDS agent subscribes (CDS, EDS, LDS, RDS), "
+                       "translates and applies them to the daemon. Then a DestinationRule is written into pilot-lite's "
+                       f"directory {CHANGES} times, switching one service between RANDOM and LEAST_REQUEST, and each change "
+                       "is timed until the daemon's watch (`ax get vservices --watch`) shows the new policy. The watch "
+                       "reports a vservice once the daemon has swapped in the snapshot its connect() decisions read, so "
+                       "this is the time until the change is enforced. All three are real processes.",
+        "config": {"services": SERVICES, "endpoints per service": ENDPOINTS, "changes": CHANGES},
+        "baseline": None,
+        "labels": [label],
+        "measures": measures,
+        "notes": [],
+    }
+    with open(JSON_OUT, "w") as f:
+        json.dump(result, f, indent=1, ensure_ascii=False)
 
 
 def cleanup(*_):
@@ -223,7 +277,7 @@ def cleanup(*_):
             p.wait(15)
         except subprocess.TimeoutExpired:
             p.kill()
-    if "--keep" not in sys.argv:
+    if not KEEP:
         shutil.rmtree(WORK, ignore_errors=True)
 
 

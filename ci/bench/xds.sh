@@ -6,8 +6,11 @@
 #   - propagation: a DestinationRule written into pilot-lite's directory, timed until the
 #     daemon's vservice changes (ax get vservices --watch), with few services and with the full
 #     set loaded.
-# Usage: ci/bench/xds.sh [--quick]      (run as root; prints a Markdown table)
+# Usage: ci/bench/xds.sh [--quick] [--keep] [--json FILE]      (run as root; prints a Markdown table;
+#   --keep leaves the processes' logs, --json writes the results for ci/bench/report.py)
 set -euo pipefail
+AX_BENCH_CWD=$PWD  # where a relative --json FILE is
+export AX_BENCH_CWD
 cd "$(dirname "$0")/../.."
 [ -f dataplane-core/target/ax.jar ] || ci/build.sh
 JAVA=$(ci/find-java.sh)
