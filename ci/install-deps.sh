@@ -4,12 +4,16 @@
 # dnsmasq (an upstream for DNS forwarding tests and the DNS benchmark's baseline) and dnsperf.
 # `--demo` installs only what the bookinfo demo (ci/demo.sh) needs: python3 for the bookinfo
 # programs, curl, gcc and make for the launcher, iproute2, procps and util-linux for its checks.
+# `--bench` adds what the benchmark suite (ci/bench/run.sh) compares and draws with: HAProxy (the
+# proxy on the path), wrk, and Debian's matplotlib for the charts.
 # Idempotent and quiet when everything is there already. Needs root.
 set -euo pipefail
+tests=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf)
 case "${1:-}" in
-  "") packages=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf) ;;
+  "") packages=("${tests[@]}") ;;
   --demo) packages=(python3 curl gcc make libc6-dev iproute2 procps util-linux) ;;
-  *) echo "ci/install-deps.sh: unknown argument '$1' (expected --demo or nothing)" >&2; exit 2 ;;
+  --bench) packages=("${tests[@]}" util-linux haproxy wrk python3-matplotlib) ;;
+  *) echo "ci/install-deps.sh: unknown argument '$1' (expected --demo, --bench or nothing)" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${packages[@]}"; do
@@ -26,7 +30,8 @@ echo "==> installing ${missing[*]} from Debian"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# nginx-light starts a system nginx on port 80; the tests start their own.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop nginx >/dev/null 2>&1 || true; fi
+# nginx-light and haproxy start system services; the tests and benchmarks start their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop nginx haproxy >/dev/null 2>&1 || true; fi
 pkill -x nginx 2>/dev/null || true
+pkill -x haproxy 2>/dev/null || true
 echo "==> installed"
