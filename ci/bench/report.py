@@ -259,9 +259,10 @@ def jmh_rows(results):
         pm = r["primaryMetric"]
         alloc = (r.get("secondaryMetrics") or {}).get("·gc.alloc.rate.norm") or (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
         err = pm.get("scoreError")
+        alloc_text = f"{alloc['score']:,.0f} B" if alloc else "–"
         rows.append(f"| {name} | {params} | {fmt(pm['score'])} {pm['scoreUnit']} | "
                     f"{fmt(err) if isinstance(err, (int, float)) and math.isfinite(err) else '–'} | "
-                    f"{fmt(alloc['score']) + ' B' if alloc else '–'} |")
+                    f"{alloc_text} |")
     return rows
 
 
