@@ -118,13 +118,19 @@ def main():
             "of what a sidecar mesh adds.",
             "connect() through HAProxy completes against the proxy before it reaches the server; "
             "first_byte_* is the comparable cost of a new connection for all three setups.",
-            "The ax daemon's CPU covers both ends (the client's socket and connect, the server's accept) and "
-            "the registration of each round's ax-run client; HAProxy's covers both of its connections. "
-            "native has no third party, so the measure has no native column.",
+            "The ax daemon's CPU is its share of each new connection: the client's socket() and connect() are "
+            "trapped and performed by the daemon (accept() runs natively), plus registering each round's ax-run "
+            "client; HAProxy's covers accepting the client and connecting to the server. native has no third "
+            "party, so this measure has no native column.",
+            "first_byte_* can show less of ax's cost than connect_*, probably because the server's wake-up from "
+            "accept() overlaps the daemon's answer to the client's connect(), where natively it follows it.",
             "nginx and wrk run under ax run unchanged (nginx with master_process off).",
             "Other jobs shared the machine; the medians of interleaved rounds, and the ratios, are the result.",
         ],
     }
+    if E.get("QUICK") == "1":
+        result["notes"].insert(0, "--quick: 1 round of 300 connections, 1 s runs; the daemon's JIT is still cold, "
+                               "so this checks that the benchmark works and its numbers mean little.")
     with open(E["JSON"], "w") as f:
         json.dump(result, f, indent=2, ensure_ascii=False)
         f.write("\n")

@@ -20,10 +20,10 @@
 #   (run as root; a Markdown table on stdout, progress on stderr, the results contract in FILE)
 set -euo pipefail
 usage() { echo "usage: ci/bench/datapath.sh [--quick] [--json FILE]" >&2; exit 2; }
-ROUNDS=5; CONNS=5000; WARM=5000; IPERF_SECONDS=5; WRK_SECONDS=5; JSON=""
+QUICK=0; ROUNDS=5; CONNS=5000; WARM=5000; IPERF_SECONDS=5; WRK_SECONDS=5; JSON=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) ROUNDS=1; CONNS=300; WARM=300; IPERF_SECONDS=1; WRK_SECONDS=1 ;;
+    --quick) QUICK=1; ROUNDS=1; CONNS=300; WARM=300; IPERF_SECONDS=1; WRK_SECONDS=1 ;;
     --json) [ $# -ge 2 ] || usage; JSON=$(realpath -m "$2"); shift ;;
     *) usage ;;
   esac
@@ -181,50 +181,60 @@ EOF
 
 SAMPLES="$WORK/samples.txt"; : >"$SAMPLES"; : >"$WORK/cpu.txt"
 record() { echo "$1 $2 $3 $4" >>"$SAMPLES"; } # measure label round value
-field() { # $1: name, $2: a tool's output line; the number or a clear failure
-  local v; v=$(sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2")
-  [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "no number for $1 in: $(head -c 300 <<<"$2")"
-  echo "$v"
+calc() { awk "BEGIN {printf \"%.6g\\n\", $1}"; }
+fields() { # $1: a tool's output, then names; their numbers on one line, or one line saying which is missing
+  local out=$1 name v vals=(); shift
+  for name in "$@"; do
+    v=$(sed -n "s/.*\b$name=\([0-9.]*\).*/\1/p" <<<"$out")
+    [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "no number for $name in: $(head -c 300 <<<"$out")"
+    vals+=("$v")
+  done
+  echo "${vals[*]}"
 }
 run() { # $1: what it is, then the command; its stdout, or one line saying why not
   local what=$1; shift
   local out
-  out=$("$@" 2>"$WORK/err") || die "$what failed: $(tr '\n' ' ' <"$WORK/err" | head -c 300) $(head -c 300 <<<"$out")"
+  out=$("$@" 2>"$WORK/err") || die "$what failed: $(cat "$WORK/err" - <<<"$out" | tr -s '\n ' ' ' | head -c 300)"
   [ -n "$out" ] || die "$what printed nothing: $(tr '\n' ' ' <"$WORK/err" | head -c 300)"
   echo "$out"
 }
 
 conn_round() { # $1: setup, $2: round, $3: connbench client mode (client | first-byte), $4: measure id suffix
-  local s=$1 r=$2 mode=$3 suffix=${4:-} to m out before
+  local s=$1 r=$2 mode=$3 suffix=${4:-} to m out before vals n cps p50 p99
   if [ "$mode" = client ]; then to=${CONNECT_TO[$s]}; m=connect; else to=${ECHO_TO[$s]}; m=first_byte; fi
   before=$( [ -n "${THIRD[$s]:-}" ] && cpu_ticks "${THIRD[$s]}" || echo 0)
   # shellcheck disable=SC2086 # PREFIX and the address are words
   out=$(run "connbench $mode ($s)" ${PREFIX[$s]} "$WORK/connbench" "$mode" $to "$CONNS")
   [ -n "${THIRD[$s]:-}" ] && echo "$s $r $(($(cpu_ticks "${THIRD[$s]}") - before))" >>"$WORK/cpu.txt"
-  [ "$(field conns "$out")" = "$CONNS" ] || die "connbench $mode ($s) made $(field conns "$out") of $CONNS connections"
-  [ "$mode" = client ] && record "${m}_cps$suffix" "$s" "$r" "$(field cps "$out")"
-  record "${m}_p50_us$suffix" "$s" "$r" "$(field p50_us "$out")"
-  record "${m}_p99_us$suffix" "$s" "$r" "$(field p99_us "$out")"
+  vals=$(fields "$out" conns cps p50_us p99_us)
+  read -r n cps p50 p99 <<<"$vals"
+  [ "$n" = "$CONNS" ] || die "connbench $mode ($s) made $n of $CONNS connections"
+  [ "$mode" = client ] && record "${m}_cps$suffix" "$s" "$r" "$cps"
+  record "${m}_p50_us$suffix" "$s" "$r" "$p50"
+  record "${m}_p99_us$suffix" "$s" "$r" "$p99"
 }
 iperf_round() { # $1: setup, $2: round
-  local out bps
+  local out bps gbps
   # shellcheck disable=SC2086
   out=$(run "iperf3 ($1)" ${PREFIX[$1]} iperf3 ${IPERF_TO[$1]} -t "$IPERF_SECONDS" -J)
   bps=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])' <<<"$out" 2>/dev/null) ||
     die "iperf3 ($1) gave no throughput: $(head -c 300 <<<"$out")"
-  record iperf3_gbps "$1" "$2" "$(python3 -c "print($bps / 1e9)")"
+  gbps=$(calc "$bps / 1e9")
+  record iperf3_gbps "$1" "$2" "$gbps"
 }
 wrk_round() { # $1: setup, $2: round
-  local out
+  local out vals requests seconds errors p50 p99 rps
   # shellcheck disable=SC2086
   out=$(run "wrk ($1)" ${PREFIX[$1]} wrk -t1 -c8 -d"${WRK_SECONDS}s" --latency -s "$WORK/wrk.lua" "${URL[$1]}")
-  grep -q "Non-2xx" <<<"$out" && die "wrk ($1) got answers other than 2xx: $(grep Non-2xx <<<"$out")"
-  [ "$(field errors "$out")" = 0 ] || die "wrk ($1) had $(field errors "$out") socket errors or bad statuses"
-  local requests seconds; requests=$(field requests "$out"); seconds=$(field seconds "$out")
+  grep -q "Non-2xx" <<<"$out" && die "wrk ($1) got answers other than 2xx: $(grep -o 'Non-2xx.*' <<<"$out")"
+  vals=$(fields "$out" requests seconds errors p50_us p99_us)
+  read -r requests seconds errors p50 p99 <<<"$vals"
+  [ "$errors" = 0 ] || die "wrk ($1) had $errors socket errors or error statuses"
   [ "$requests" -gt 0 ] || die "wrk ($1) made no requests"
-  record http_rps "$1" "$2" "$(python3 -c "print($requests / $seconds)")"
-  record http_p50_us "$1" "$2" "$(field p50_us "$out")"
-  record http_p99_us "$1" "$2" "$(field p99_us "$out")"
+  rps=$(calc "$requests / $seconds")
+  record http_rps "$1" "$2" "$rps"
+  record http_p50_us "$1" "$2" "$p50"
+  record http_p99_us "$1" "$2" "$p99"
 }
 rotate() { # $1: round, then the setups; the setups, starting at a different one each round
   local r=$1; shift
@@ -252,7 +262,8 @@ for r in $(seq 1 "$ROUNDS"); do
   # The daemon's and HAProxy's CPU over their setup's connbench runs: 2 x CONNS connections.
   for s in ax haproxy; do
     ticks=$(awk -v s="$s" -v r="$r" '$1 == s && $2 == r {t += $3} END {print t + 0}' "$WORK/cpu.txt")
-    record daemon_cpu_s_per_1k "$s" "$r" "$(python3 -c "print($ticks / $CLK_TCK / (2 * $CONNS) * 1000)")"
+    cpu=$(calc "$ticks / $CLK_TCK / (2 * $CONNS) * 1000")
+    record daemon_cpu_s_per_1k "$s" "$r" "$cpu"
   done
   for s in "${order[@]}"; do iperf_round "$s" "$r"; done
   for s in "${order[@]}"; do wrk_round "$s" "$r"; done
@@ -271,7 +282,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for s in "${order[@]}"; do conn_round "$s" "$r" client _nosync; done
 done
 
-ROUNDS=$ROUNDS CONNS=$CONNS IPERF_SECONDS=$IPERF_SECONDS WRK_SECONDS=$WRK_SECONDS JSON=$JSON \
+QUICK=$QUICK ROUNDS=$ROUNDS CONNS=$CONNS IPERF_SECONDS=$IPERF_SECONDS WRK_SECONDS=$WRK_SECONDS JSON=$JSON \
   HAPROXY_VERSION=$(haproxy -v | sed -n '1s/HAProxy version \([^ ]*\).*/\1/p') \
   NGINX_VERSION=$(nginx -v 2>&1 | sed 's/.*nginx\///') KERNEL=$(uname -r) CPUS=$(nproc) \
   python3 ci/bench/datapath.py "$SAMPLES"
