@@ -72,6 +72,25 @@ await_port() { # $1: ip, $2: port, $3: what listens there, $4: its pid, $5: its 
   done
   die "$3 does not listen on $1:$2: $(grep -v NOTICE "$5" | tail -n 1)"
 }
+# Ports outside the kernel's ephemeral range (32768-60999 here) and the daemons' usual pools
+# (40000-60000 by default): other jobs on this machine bind there all the time, and a port that
+# one of them takes between our check and our bind would put a stranger behind a setup.
+low_ports() { # $1: how many; distinct free ports in 20000-29999
+  python3 - "$1" <<'EOF'
+import random, socket, sys
+ports = []
+for p in random.sample(range(20000, 30000), 300):
+    with socket.socket() as s:
+        try:
+            s.bind(("", p))
+        except OSError:
+            continue
+    ports.append(p)
+    if len(ports) == int(sys.argv[1]):
+        break
+print(*ports)
+EOF
+}
 cpu_ticks() { # user+sys of a process, its exited threads included (proc(5): fields 14 and 15)
   sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
@@ -80,7 +99,10 @@ echo "==> starting (rounds=$ROUNDS, $CONNS connects a round, iperf3 ${IPERF_SECO
 gcc -O2 -Wall -Wextra -Werror -o "$WORK/connbench" ci/bench/connbench.c
 mkdir -p "$WORK/www"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/www/1k.txt"
-start_daemon --dns=false
+# The daemon's pool for the ax servers: a random block of 100 ports below the ephemeral range.
+POOL_START=$((30000 + 100 * (RANDOM % 27)))
+POOL="$POOL_START-$((POOL_START + 99))"
+start_daemon --dns=false --ports "$POOL"
 NODE_IP=$(node_ip)
 [ -n "$NODE_IP" ] || die "the daemon reports no node IP"
 
@@ -113,7 +135,9 @@ EOF
 }
 
 echo "==> native servers: connbench, connbench echo, iperf3, nginx" >&2
-CB_PORT=$(free_port); ECHO_PORT=$(free_port); IPERF_PORT=$(free_port); NGINX_PORT=$(free_port)
+PORTS=$(low_ports 8)
+read -r CB_PORT ECHO_PORT IPERF_PORT NGINX_PORT HP_CB HP_ECHO HP_IPERF HP_NGINX <<<"$PORTS"
+[ -n "$HP_NGINX" ] || die "found no 8 free ports in 20000-29999"
 "$WORK/connbench" server "$CB_PORT" & PIDS+=($!)
 "$WORK/connbench" echo-server "$ECHO_PORT" & PIDS+=($!)
 iperf3 -s -p "$IPERF_PORT" >"$WORK/iperf3.log" 2>&1 & IPERF=$!; PIDS+=("$IPERF")
@@ -131,7 +155,6 @@ echo "==> the same servers under ax run" >&2
 # proxy concurrency), plain TCP forwarding, no health checks, no logs; timeouts long enough for an
 # idle iperf3 control connection. One frontend per server, on loopback like a sidecar's listener.
 echo "==> HAProxy in front of the native servers" >&2
-HP_CB=$(free_port); HP_ECHO=$(free_port); HP_IPERF=$(free_port); HP_NGINX=$(free_port)
 cat >"$WORK/haproxy.cfg" <<EOF
 global
   nbthread 2
@@ -174,8 +197,9 @@ declare -A THIRD=([ax]="$DAEMON" [haproxy]="$HAPROXY")
 cat >"$WORK/wrk.lua" <<'EOF'
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("requests=%d seconds=%.3f errors=%d p50_us=%d p99_us=%d\n", summary.requests,
-    summary.duration / 1e6, e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50), latency:percentile(99)))
+  io.write(string.format("requests=%d seconds=%.3f errors=%d p50_us=%d p99_us=%d (errors: connect %d, read %d, write %d, status %d, timeout %d)\n",
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50),
+    latency:percentile(99), e.connect, e.read, e.write, e.status, e.timeout))
 end
 EOF
 
@@ -229,7 +253,7 @@ wrk_round() { # $1: setup, $2: round
   grep -q "Non-2xx" <<<"$out" && die "wrk ($1) got answers other than 2xx: $(grep -o 'Non-2xx.*' <<<"$out")"
   vals=$(fields "$out" requests seconds errors p50_us p99_us)
   read -r requests seconds errors p50 p99 <<<"$vals"
-  [ "$errors" = 0 ] || die "wrk ($1) had $errors socket errors or error statuses"
+  [ "$errors" = 0 ] || die "wrk ($1) had $errors errors $(grep -o '(errors:.*)' <<<"$out")"
   [ "$requests" -gt 0 ] || die "wrk ($1) made no requests"
   rps=$(calc "$requests / $seconds")
   record http_rps "$1" "$2" "$rps"
@@ -243,9 +267,15 @@ rotate() { # $1: round, then the setups; the setups, starting at a different one
   for i in $(seq 0 $((n - 1))); do echo "${a[$(((i + r - 1) % n))]}"; done
 }
 
+SETUPS=(native ax haproxy)
+# Each setup's HTTP path serves our file: a stranger on a port would fail here, not as wrk errors.
+for s in "${SETUPS[@]}"; do
+  # shellcheck disable=SC2086
+  ${PREFIX[$s]} curl -sf --max-time 5 "${URL[$s]}" | cmp -s - "$WORK/www/1k.txt" || die "${URL[$s]} ($s) does not serve the 1 KiB file"
+done
+
 # A warm-up, not recorded: the daemon's JIT compiles its connect path in the first thousands of
 # connections, a one-off cost that would otherwise land in round 1 of ax.
-SETUPS=(native ax haproxy)
 echo "==> warming up: $WARM connects of each kind per setup" >&2
 for s in "${SETUPS[@]}"; do
   # shellcheck disable=SC2086
@@ -271,7 +301,7 @@ done
 
 echo "==> connects again with SYNC_WAKE_UP off" >&2
 stop_daemon
-start_daemon --dns=false --seccomp-sync-wakeup=false
+start_daemon --dns=false --ports "$POOL" --seccomp-sync-wakeup=false
 THIRD[ax]=$DAEMON
 await_server 10.77.0.1:9000
 # A new daemon is a new JVM: warm its connect path again.
