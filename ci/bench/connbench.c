@@ -1,12 +1,17 @@
 /*
- * connbench: the connection-setup benchmark of ci/bench/bridge.sh.
+ * connbench: the connection-setup benchmark of ci/bench/datapath.sh.
  *
- *   connbench server PORT         accept and close connections forever
- *   connbench client IP PORT N    N sequential connect()+close(); prints one line:
- *                                 conns=N seconds=S cps=C p50_us=A p99_us=B
+ *   connbench server PORT             accept and close connections forever
+ *   connbench echo-server PORT        accept, answer one byte with one byte, close once the client has
+ *   connbench client IP PORT N        N sequential connect()+close()
+ *   connbench first-byte IP PORT N    N sequential connect()+1-byte request+1-byte reply+close()
  *
- * The latency is that of connect() alone (clock_gettime around it), which is what ax adds to:
- * under ax the call is trapped, decided and performed by the daemon.
+ * Both clients print one line: conns=N seconds=S cps=C p50_us=A p99_us=B
+ *
+ * `client` times connect() alone (clock_gettime around it), which is what ax adds to: under ax the
+ * call is trapped, decided and performed by the daemon. Through a TCP proxy connect() completes
+ * against the proxy, before the proxy has reached the server, so `first-byte` times connect() to
+ * the reply's arrival: what a user waits for on a new connection, whatever sits on the path.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -20,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+enum mode { CONNECT_ONLY, FIRST_BYTE };
+
 static long long now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -31,27 +38,56 @@ static int cmp(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int serve(int port) {
+static int listen_on(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4096) != 0) {
-    perror("connbench server");
-    return 1;
+  if (fd < 0) {
+    perror("connbench server: socket");
+    return -1;
   }
-  for (;;) {
-    int c = accept(fd, NULL, NULL);
-    if (c >= 0) {
-      close(c);
+  int one = 1;
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      listen(fd, 4096) != 0) {
+    perror("connbench server");
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* One connection of the echo server: the byte back, then wait for the client's close, so that the
+ * client closes first (with a reset, see client()) and neither side keeps a TIME_WAIT entry. A
+ * client that stays silent costs at most the receive timeout, not the server. */
+static void echo_one(int c) {
+  struct timeval tv = {.tv_sec = 5};
+  char b;
+  if (setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 && recv(c, &b, 1, 0) == 1 && send(c, &b, 1, MSG_NOSIGNAL) == 1) {
+    while (recv(c, &b, 1, 0) > 0) {
     }
   }
 }
 
-static int client(const char *ip, int port, int n) {
+static int serve(int port, enum mode mode) {
+  int fd = listen_on(port);
+  if (fd < 0) {
+    return 1;
+  }
+  for (;;) {
+    int c = accept(fd, NULL, NULL);
+    if (c < 0) {
+      continue;
+    }
+    if (mode == FIRST_BYTE) {
+      echo_one(c);
+    }
+    close(c);
+  }
+}
+
+static int client(const char *ip, int port, int n, enum mode mode) {
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-  if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) {
-    fprintf(stderr, "connbench: bad ip %s\n", ip);
+  if (inet_pton(AF_INET, ip, &a.sin_addr) != 1 || n < 1) {
+    fprintf(stderr, "connbench: bad ip %s or count %d\n", ip, n);
     return 2;
   }
   long long *lat = calloc((size_t)n, sizeof *lat);
@@ -67,11 +103,22 @@ static int client(const char *ip, int port, int n) {
     }
     /* No TIME_WAIT pile-up on the client side: reset on close. */
     struct linger lg = {.l_onoff = 1, .l_linger = 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) != 0) {
+      perror("setsockopt");
+      return 1;
+    }
     long long t0 = now_ns();
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
       fprintf(stderr, "connbench: connect %d failed: %s\n", i, strerror(errno));
       return 1;
+    }
+    if (mode == FIRST_BYTE) {
+      char b = 'x';
+      ssize_t got = -1;
+      if (send(fd, &b, 1, MSG_NOSIGNAL) != 1 || (got = recv(fd, &b, 1, 0)) != 1) {
+        fprintf(stderr, "connbench: connection %d: no reply (%s)\n", i, got == 0 ? "closed" : strerror(errno));
+        return 1;
+      }
     }
     lat[i] = now_ns() - t0;
     close(fd);
@@ -85,11 +132,17 @@ static int client(const char *ip, int port, int n) {
 
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "server") == 0) {
-    return serve(atoi(argv[2]));
+    return serve(atoi(argv[2]), CONNECT_ONLY);
+  }
+  if (argc == 3 && strcmp(argv[1], "echo-server") == 0) {
+    return serve(atoi(argv[2]), FIRST_BYTE);
   }
   if (argc == 5 && strcmp(argv[1], "client") == 0) {
-    return client(argv[2], atoi(argv[3]), atoi(argv[4]));
+    return client(argv[2], atoi(argv[3]), atoi(argv[4]), CONNECT_ONLY);
   }
-  fprintf(stderr, "usage: connbench server PORT | connbench client IP PORT N\n");
+  if (argc == 5 && strcmp(argv[1], "first-byte") == 0) {
+    return client(argv[2], atoi(argv[3]), atoi(argv[4]), FIRST_BYTE);
+  }
+  fprintf(stderr, "usage: connbench server|echo-server PORT | connbench client|first-byte IP PORT N\n");
   return 2;
 }

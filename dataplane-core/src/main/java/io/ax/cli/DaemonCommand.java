@@ -163,7 +163,7 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-address", paramLabel = "IP", defaultValue = "127.0.0.1", description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
-  // For benchmarks: compare the kernel's wake-up modes (ci/bench/bridge.sh).
+  // For benchmarks: compare the kernel's wake-up modes (ci/bench/datapath.sh).
   @Option(names = "--seccomp-sync-wakeup", hidden = true, arity = "0..1", defaultValue = "true", fallbackValue = "true")
   boolean syncWakeUp;
 
