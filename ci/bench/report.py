@@ -33,7 +33,9 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
+import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 # The aims the project reports against (issue 7): measure id in the datapath suite, the label
 # compared with its baseline, how the figure is taken, the limit and which side of it is good.
@@ -42,6 +44,10 @@ AIMS = [
      "figure": "ratio", "limit": 0.98, "good": "at least"},
     {"what": "added connect() latency, median (µs)", "suite": "datapath", "measure": "connect_p50_us",
      "figure": "added", "limit": 25.0, "good": "at most"},
+    # Not an aim but the fair comparison with a proxy: connect() to a proxy returns once the
+    # local proxy accepted; the proxy's own connect shows only when the first reply comes back.
+    {"what": "added latency to the first reply byte of a new connection, median (µs)", "suite": "datapath",
+     "measure": "first_byte_p50_us", "figure": "added", "limit": None, "good": None},
 ]
 COLOURS = {"native": "#7f7f7f", "ax": "#1f77b4", "haproxy": "#ff7f0e", "dnsmasq": "#7f7f7f"}
 OTHER_COLOURS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
@@ -231,7 +237,7 @@ def ratio_chart(suites, out_dir):
                     continue
                 r = paired(m, label, base, ratio)
                 if r is not None:
-                    bars.append((f"{m['name']} [{label}/{base}]", r, colour(label, s["labels"]), m["better"]))
+                    bars.append((f"{m['name']} [{label}/{base}]", r, colour(label, s["labels"]), m["better"], label))
     if not bars:
         return None
     fig, ax = plt.subplots(figsize=(9, 0.32 * len(bars) + 1.2))
@@ -242,7 +248,14 @@ def ratio_chart(suites, out_dir):
     for y, b in zip(ys, bars):
         ax.text(b[1], y, f" {fmt_ratio(b[1])}", va="center", fontsize=7)
     ax.set_xscale("log")
-    ax.set_xlabel("ratio to the baseline (median of per-round ratios, log scale)", fontsize=8)
+    ticks = [t for t in (0.125, 0.25, 0.5, 1, 2, 4, 8, 16) if min(b[1] for b in bars) / 2 <= t <= max(b[1] for b in bars) * 2]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=7)
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xlabel("ratio to the baseline (median of per-round ratios, log scale; 1 = the same)", fontsize=8)
+    seen = {}
+    for b in bars:
+        seen.setdefault(b[4], b[2])
+    ax.legend(handles=[matplotlib.patches.Patch(color=c, label=label) for label, c in seen.items()], fontsize=7, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "ratios.png"), dpi=110)
@@ -298,16 +311,20 @@ def aim_rows(suites):
     for aim in AIMS:
         s = by_id.get(aim["suite"])
         m = next((m for m in s["measures"] if m["id"] == aim["measure"]), None) if s else None
+        limit = "(context)" if aim["limit"] is None else f"{aim['good']} {fmt(aim['limit'])}"
         if m is None:
-            rows.append(f"| {aim['what']} | not measured | | {aim['good']} {fmt(aim['limit'])} | – |")
+            rows.append(f"| {aim['what']} | not measured | | {limit} | – |")
             continue
         op = ratio if aim["figure"] == "ratio" else difference
         ax = paired(m, "ax", s["baseline"], op)
         proxy = paired(m, "haproxy", s["baseline"], op) if "haproxy" in m["samples"] else None
+        show = fmt_ratio if aim["figure"] == "ratio" else fmt
+        if aim["limit"] is None:
+            rows.append(f"| {aim['what']} | {show(ax)} | {show(proxy)} | (context) | |")
+            continue
         met = ax is not None and (ax >= aim["limit"] if aim["good"] == "at least" else ax <= aim["limit"])
         if not met:
             missed.append(aim["what"])
-        show = fmt_ratio if aim["figure"] == "ratio" else fmt
         rows.append(f"| {aim['what']} | {show(ax)} | {show(proxy)} | {aim['good']} {show(aim['limit'])} | {'yes' if met else '**no**'} |")
     return rows, missed
 
