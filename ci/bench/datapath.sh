@@ -46,10 +46,12 @@ PIDS=()
 DAEMON=""
 
 cleanup() {
+  local rc=$?
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  # On failure the logs stay: the one-line error names them.
+  if [ "$rc" -eq 0 ] || [ "$rc" -eq 130 ]; then rm -rf "$WORK"; else echo "logs kept in $WORK" >&2; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -22,10 +22,12 @@ WORK=$(mktemp -d /tmp/ax-dnsbench.XXXXXX)
 JAVA=$(ci/find-java.sh)
 DAEMON=""; DNSMASQ=""
 cleanup() {
+  local rc=$?
   [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null || true
   [ -n "$DNSMASQ" ] && kill "$DNSMASQ" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  # On failure the logs stay: the one-line error names them.
+  if [ "$rc" -eq 0 ] || [ "$rc" -eq 130 ]; then rm -rf "$WORK"; else echo "logs kept in $WORK" >&2; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
