@@ -6,7 +6,8 @@ Markdown table (used by scale.sh and translate.sh).
 
 SPEC is a JSON object with the contract's fields except the samples: suite, title, description,
 config, baseline, labels, notes, and measures as [{id, name, unit, better}]. SAMPLES has one line
-per value, "MEASURE LABEL VALUE", in round order: the i-th line of a measure and label is round i.
+per value, "MEASURE LABEL VALUE", in round order: the i-th line of a measure and label is round i
+(the label may hold spaces: the first word is the measure, the last the value).
 Prints the table (medians; with a baseline, the median of per-round ratios to it) on stdout and
 writes the JSON to FILE. A measure without samples, or a label with a different number of rounds
 than the baseline, is an error: the contract pairs sample i of every label.
@@ -27,9 +28,10 @@ def main(argv):
             parts = line.split()
             if not parts:
                 continue
-            if len(parts) != 3:
+            if len(parts) < 3:
                 sys.exit(f"{argv[2]}:{n}: expected 'MEASURE LABEL VALUE', got {line.strip()!r}")
-            samples.setdefault(parts[0], {}).setdefault(parts[1], []).append(float(parts[2]))
+            label = " ".join(parts[1:-1])
+            samples.setdefault(parts[0], {}).setdefault(label, []).append(float(parts[-1]))
     base = spec.get("baseline")
     measures = []
     for m in spec["measures"]:
