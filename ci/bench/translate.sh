@@ -9,19 +9,21 @@
 # the parse of every resource into the agent's records (ResourceParser, into an XdsSnapshot) and
 # the translation (Translator), and reads the bytes each allocated (ThreadMXBean) and what their
 # results retain (heap after GC with and without them). Each size runs in its own JVM, so its
-# first iteration is really cold; it is reported apart, then warm-up iterations are dropped.
+# first iteration is really cold; it is reported apart, then warm-up iterations (the same number
+# of services for every size) are dropped.
 # Every iteration checks the result (N vservices, 10 N backends) or the script fails.
 # Usage: ci/bench/translate.sh [--quick] [--json FILE]   (no root, no daemon; Markdown on stdout)
-#   default: 1,000 and 10,000 services, 3 warm-up and 7 measured iterations each
+#   default: 1,000 and 10,000 services, warm-up iterations until 40,000 services went through
+#            (at least 3), then 7 measured iterations each
 #   --quick: 1,000 services, 2 measured iterations, no warm-up beyond the cold one (< 30 s)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SIZES=(1000 10000); WARMUP=3; ITERATIONS=7; MODE=full; JSON=""
+SIZES=(1000 10000); WARMUP_SERVICES=40000; ITERATIONS=7; MODE=full; JSON=""
 # The agent runs with the JVM's default heap; a fixed ceiling makes peaks comparable between runs.
 HEAP=4g
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) SIZES=(1000); WARMUP=0; ITERATIONS=2; MODE=quick ;;
+    --quick) SIZES=(1000); WARMUP_SERVICES=0; ITERATIONS=2; MODE=quick ;;
     --json) [ $# -ge 2 ] || { echo "translate.sh: --json needs a file" >&2; exit 2; }; JSON=$2; shift ;;
     *) echo "translate.sh: unknown argument '$1' (usage: ci/bench/translate.sh [--quick] [--json FILE])" >&2; exit 2 ;;
   esac
@@ -33,8 +35,13 @@ WORK=$(mktemp -d /tmp/ax-translate.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
-LABELS=()
+LABELS=(); WARMUPS=()
 for n in "${SIZES[@]}"; do
+  # Warm-up by work, not by iterations: the JIT compiles what ran often enough, so the small mesh
+  # gets as many services through the code as the big one before anything is measured.
+  WARMUP=$(( (WARMUP_SERVICES + n - 1) / n ))
+  [ "$WARMUP_SERVICES" = 0 ] || [ "$WARMUP" -ge 3 ] || WARMUP=3
+  WARMUPS+=("$WARMUP")
   label="$(python3 -c "print(f'{$n:,}')") services"
   LABELS+=("$label")
   echo "==> $label: 1 cold, $WARMUP warm-up and $ITERATIONS measured iterations (JVM -Xmx$HEAP)" >&2
@@ -80,7 +87,7 @@ spec = {
     "their packed Any form into the agent's records and translated into vservices. Times are medians of the measured "
     "iterations after warm-up; the first, cold iteration of each JVM is reported apart. Allocation is the thread's "
     "allocated bytes; retained is the heap after GC with the result held minus without it."),
-  "config": {"mode": "$MODE", "sizes": $SIZES_JSON, "endpoints_per_service": 10, "warmup_iterations": $WARMUP,
+  "config": {"mode": "$MODE", "sizes": $SIZES_JSON, "endpoints_per_service": 10, "warmup_iterations": dict(zip(labels, [$(IFS=,; echo "${WARMUPS[*]}")])), "warmup_services": $WARMUP_SERVICES,
              "measured_iterations": $ITERATIONS, "jvm": "-Xmx$HEAP, G1"},
   "baseline": None,
   "labels": labels,
