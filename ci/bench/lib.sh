@@ -9,9 +9,10 @@ start_daemon() { # extra daemon flags
   DAEMON=$!
   for _ in $(seq 1 150); do
     curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" >/dev/null 2>&1 && return 0
+    kill -0 "$DAEMON" 2>/dev/null || break
     sleep 0.2
   done
-  echo "the daemon did not start; log: $WORK/daemon.log" >&2
+  echo "the daemon did not start: $(tail -n 1 "$WORK/daemon.log")" >&2
   exit 1
 }
 
