@@ -82,6 +82,14 @@ def fmt_ratio(x):
     return f"{x:.3f}" if abs(x) < 10 else fmt(x)
 
 
+def config_value(v):
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {config_value(x)}" for k, x in v.items())
+    if isinstance(v, list):
+        return ", ".join(config_value(x) for x in v)
+    return fmt(v) if isinstance(v, float) else str(v)
+
+
 def read_json(path):
     with open(path) as f:
         return json.load(f)
@@ -380,7 +388,7 @@ def render(directory, analysis_path):
     for s in suites:
         md += [f"## {s['title']}", "", s["description"], ""]
         if s.get("config"):
-            md += ["Run: " + "; ".join(f"{k}: {v}" for k, v in s["config"].items()) + ".", ""]
+            md += ["Run: " + "; ".join(f"{k}: {config_value(v)}" for k, v in s["config"].items()) + ".", ""]
         rows, rounds = suite_table(s)
         md += ["Medians of the samples (rounds, or the repeated measurements a measure names):" if rounds > 1 else "One sample each:", "", *rows, ""]
         for note in s.get("notes", []):
