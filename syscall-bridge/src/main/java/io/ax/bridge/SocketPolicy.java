@@ -32,6 +32,14 @@ public interface SocketPolicy {
    */
   void released(String appId, Transport transport, Inet4Endpoint real);
 
+  /**
+   * The kernel refused the real bind to a {@link PortChoice#PICKED} address with EADDRINUSE:
+   * something outside this daemon holds the port (a native program, another daemon's app, a
+   * connection in TIME_WAIT). The policy takes the port back and keeps it out of its next
+   * answers for a while; the bridge then asks {@link #bind} again.
+   */
+  void busy(String appId, Transport transport, Inet4Endpoint real);
+
   /** A socket now serves (TCP listen, UDP bind): the service table gains an entry. */
   void published(String appId, long inode, Transport transport, Inet4Endpoint virtual, Inet4Endpoint real, int backlog);
 
@@ -56,9 +64,27 @@ public interface SocketPolicy {
   /** An admitted app: its id and the IP it is known by. */
   record AppGrant(String appId, int appIp) {}
 
+  /** Who chose the port of a {@link BindDecision.Real}, which says what a busy port means. */
+  enum PortChoice {
+    /**
+     * The policy picked it (from its pool) for an app that asked for a virtual port: any other
+     * port serves as well, so on EADDRINUSE the bridge reports {@link #busy} and asks again, and
+     * it binds exclusively (see the bridge) so that nobody shares the port unseen.
+     */
+    PICKED,
+    /** The port is the one asked for (an {@code --expose} mapping): EADDRINUSE goes to the app, as the kernel's answer. */
+    FIXED
+  }
+
   sealed interface BindDecision {
     /** Bind the socket to {@code real}; the app sees {@code virtual}. */
-    record Real(Inet4Endpoint real, Inet4Endpoint virtual) implements BindDecision {}
+    record Real(Inet4Endpoint real, Inet4Endpoint virtual, PortChoice choice) implements BindDecision {
+      public Real {
+        java.util.Objects.requireNonNull(real, "real");
+        java.util.Objects.requireNonNull(virtual, "virtual");
+        java.util.Objects.requireNonNull(choice, "choice");
+      }
+    }
 
     /** Fail the bind with {@code errno}. */
     record Refuse(int errno) implements BindDecision {}

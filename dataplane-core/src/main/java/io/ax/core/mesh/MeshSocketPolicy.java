@@ -232,7 +232,8 @@ public final class MeshSocketPolicy implements SocketPolicy {
     Inet4Endpoint virtual = new Inet4Endpoint(virtualIp, requested.port());
     for (Exposure x : exposures.getOrDefault(appId, List.of())) {
       if (x.appPort() == requested.port()) {
-        return new BindDecision.Real(new Inet4Endpoint(x.nodeIp().map(Ipv4::bits).orElse(0), x.hostPort()), virtual);
+        // The operator named this port: a busy one is the kernel's EADDRINUSE for the app.
+        return new BindDecision.Real(new Inet4Endpoint(x.nodeIp().map(Ipv4::bits).orElse(0), x.hostPort()), virtual, PortChoice.FIXED);
       }
     }
     OptionalInt port = pool.allocate();
@@ -245,16 +246,31 @@ public final class MeshSocketPolicy implements SocketPolicy {
       held.add(port.getAsInt());
     }
     if (requested.isLoopback()) {
-      return new BindDecision.Real(new Inet4Endpoint(Inet4Endpoint.LOOPBACK, port.getAsInt()), virtual);
+      return new BindDecision.Real(new Inet4Endpoint(Inet4Endpoint.LOOPBACK, port.getAsInt()), virtual, PortChoice.PICKED);
     }
     // Bound to the node's address only, not 0.0.0.0: loopback, 0.0.0.0 and the node's other
     // addresses must not reach a pool port around the label ACL (rule 3 judges NODE-IP:PORT).
-    return new BindDecision.Real(new Inet4Endpoint(node.ip().bits(), port.getAsInt()), virtual);
+    return new BindDecision.Real(new Inet4Endpoint(node.ip().bits(), port.getAsInt()), virtual, PortChoice.PICKED);
   }
 
   @Override
   public void released(String appId, Transport transport, Inet4Endpoint real) {
     releasePoolPort(appId, real.port());
+  }
+
+  @Override
+  public void busy(String appId, Transport transport, Inet4Endpoint real) {
+    java.util.Set<Integer> held = poolPorts.get(appId);
+    if (held == null) {
+      return;
+    }
+    synchronized (held) {
+      if (!held.remove(real.port())) {
+        return; // not a pool port this app holds (an --expose port is never the pool's)
+      }
+    }
+    pool.busy(real.port());
+    log.info("[mesh] app {}: pool port {} is taken outside this daemon; skipping it for {} s", appId, real.port(), pool.busyFor().toSeconds());
   }
 
   @Override

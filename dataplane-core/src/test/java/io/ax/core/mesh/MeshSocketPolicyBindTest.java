@@ -11,6 +11,7 @@ import static io.ax.core.mesh.MeshFixture.ep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ax.bridge.SocketPolicy.BindDecision;
+import io.ax.bridge.SocketPolicy.PortChoice;
 import io.ax.bridge.SocketPolicy.RegistrationRefusedException;
 import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
@@ -48,7 +49,7 @@ class MeshSocketPolicyBindTest {
 
   @Test
   void bind_anyAddress_virtualIsAppIpAndRealIsAPoolPort() {
-    assertThat(bindAny(web, 8080)).isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.7", 8080)));
+    assertThat(bindAny(web, 8080)).isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.7", 8080), PortChoice.PICKED));
     assertThat(mesh.pool.inUse()).isEqualTo(1);
   }
 
@@ -56,7 +57,7 @@ class MeshSocketPolicyBindTest {
   void bind_loopback_appPrivateOnHostLoopbackWithAPoolPort() {
     BindDecision d = mesh.policy.bind(web, Transport.UDP, ep("127.0.0.1", 5353));
 
-    assertThat(d).isEqualTo(new BindDecision.Real(ep("127.0.0.1", FIRST_POOL_PORT), ep("127.0.0.1", 5353)));
+    assertThat(d).isEqualTo(new BindDecision.Real(ep("127.0.0.1", FIRST_POOL_PORT), ep("127.0.0.1", 5353), PortChoice.PICKED));
   }
 
   @Test
@@ -69,33 +70,33 @@ class MeshSocketPolicyBindTest {
 
   @Test
   void bind_consecutiveBinds_getSuccessivePoolPorts() {
-    assertThat(bindAny(web, 1)).isEqualTo(new BindDecision.Real(node(40000), ep("10.0.0.7", 1)));
-    assertThat(bindAny(web, 2)).isEqualTo(new BindDecision.Real(node(40001), ep("10.0.0.7", 2)));
-    assertThat(bindAny(web, 0)).isEqualTo(new BindDecision.Real(node(40002), ep("10.0.0.7", 0)));
+    assertThat(bindAny(web, 1)).isEqualTo(new BindDecision.Real(node(40000), ep("10.0.0.7", 1), PortChoice.PICKED));
+    assertThat(bindAny(web, 2)).isEqualTo(new BindDecision.Real(node(40001), ep("10.0.0.7", 2), PortChoice.PICKED));
+    assertThat(bindAny(web, 0)).isEqualTo(new BindDecision.Real(node(40002), ep("10.0.0.7", 0), PortChoice.PICKED));
   }
 
   @Test
   void bind_exposedAppPort_bindsTheHostPortInsteadOfThePool() throws RegistrationRefusedException {
     String exposed = mesh.app("10.0.0.8", "zone=default", "80:8080,443:8443");
 
-    assertThat(bindAny(exposed, 80)).isEqualTo(new BindDecision.Real(any(8080), ep("10.0.0.8", 80)));
-    assertThat(bindAny(exposed, 443)).isEqualTo(new BindDecision.Real(any(8443), ep("10.0.0.8", 443)));
+    assertThat(bindAny(exposed, 80)).isEqualTo(new BindDecision.Real(any(8080), ep("10.0.0.8", 80), PortChoice.FIXED));
+    assertThat(bindAny(exposed, 443)).isEqualTo(new BindDecision.Real(any(8443), ep("10.0.0.8", 443), PortChoice.FIXED));
     assertThat(mesh.pool.inUse()).isZero();
-    assertThat(bindAny(exposed, 81)).as("a port it does not expose").isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.8", 81)));
+    assertThat(bindAny(exposed, 81)).as("a port it does not expose").isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.8", 81), PortChoice.PICKED));
   }
 
   @Test
   void bind_exposedWithNodeIp_bindsThatAddress() throws RegistrationRefusedException {
     String exposed = mesh.app("", "zone=default", "80:192.0.2.10:8080");
 
-    assertThat(bindAny(exposed, 80)).isEqualTo(new BindDecision.Real(new Inet4Endpoint(NODE_IP.bits(), 8080), ep("192.0.2.10", 80)));
+    assertThat(bindAny(exposed, 80)).isEqualTo(new BindDecision.Real(new Inet4Endpoint(NODE_IP.bits(), 8080), ep("192.0.2.10", 80), PortChoice.FIXED));
   }
 
   @Test
   void bind_exposureOfAnotherApp_doesNotApply() throws RegistrationRefusedException {
     mesh.app("10.0.0.8", "zone=default", "80:8080");
 
-    assertThat(bindAny(web, 80)).isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.7", 80)));
+    assertThat(bindAny(web, 80)).isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.7", 80), PortChoice.PICKED));
   }
 
   @Test
@@ -115,7 +116,55 @@ class MeshSocketPolicyBindTest {
 
     mesh.policy.released(web, Transport.TCP, node(40004));
 
-    assertThat(bindAny(web, 2000)).isEqualTo(new BindDecision.Real(node(40004), ep("10.0.0.7", 2000)));
+    assertThat(bindAny(web, 2000)).isEqualTo(new BindDecision.Real(node(40004), ep("10.0.0.7", 2000), PortChoice.PICKED));
+  }
+
+  @Test
+  void busy_poolPort_nextBindGetsTheNextPortAndTheEntryNamesIt() {
+    BindDecision.Real first = (BindDecision.Real) bindAny(web, 8080);
+    assertThat(first.real()).isEqualTo(node(40000));
+
+    // The bridge's real bind found 40000 taken outside the daemon; it asks again.
+    mesh.policy.busy(web, Transport.TCP, first.real());
+    BindDecision.Real second = (BindDecision.Real) bindAny(web, 8080);
+    mesh.policy.published(web, 7, Transport.TCP, second.virtual(), second.real(), 128);
+
+    assertThat(second).isEqualTo(new BindDecision.Real(node(40001), ep("10.0.0.7", 8080), PortChoice.PICKED));
+    assertThat(mesh.pool.inUse()).isEqualTo(1);
+    assertThat(mesh.store.current().servers().get("n1/7").hostAddr()).isEqualTo(HostPort.of("192.0.2.10", 40001));
+  }
+
+  @Test
+  void busy_poolPort_skippedWhenThePoolWrapsAround() {
+    BindDecision.Real first = (BindDecision.Real) bindAny(web, 8080);
+    mesh.policy.busy(web, Transport.TCP, first.real());
+    for (int i = 1; i < POOL_SIZE; i++) {
+      mesh.policy.released(web, Transport.TCP, ((BindDecision.Real) bindAny(web, 9000 + i)).real());
+    }
+
+    // 40009 was the last given: next-fit wraps to 40000, still busy, so 40001 comes.
+    assertThat(((BindDecision.Real) bindAny(web, 8080)).real()).isEqualTo(node(40001));
+  }
+
+  @Test
+  void busy_exposedPort_poolUntouchedAndTheBindStaysFixed() throws RegistrationRefusedException {
+    String exposed = mesh.app("10.0.0.8", "zone=default", "80:8080");
+
+    mesh.policy.busy(exposed, Transport.TCP, any(8080));
+
+    assertThat(mesh.pool.inUse()).isZero();
+    assertThat(bindAny(exposed, 80)).isEqualTo(new BindDecision.Real(any(8080), ep("10.0.0.8", 80), PortChoice.FIXED));
+    assertThat(bindAny(web, 80)).as("the pool still starts at its first port").isEqualTo(new BindDecision.Real(node(40000), ep("10.0.0.7", 80), PortChoice.PICKED));
+  }
+
+  @Test
+  void busy_portOfAnotherApp_ignored() throws RegistrationRefusedException {
+    String other = mesh.app("10.0.0.9", "zone=default");
+    bindAny(web, 8080); // 40000
+
+    mesh.policy.busy(other, Transport.TCP, node(40000));
+
+    assertThat(mesh.pool.inUse()).isEqualTo(1);
   }
 
   @Test
@@ -187,7 +236,7 @@ class MeshSocketPolicyBindTest {
 
     mesh.policy.withdrawn(web, 3); // held 40003
 
-    assertThat(bindAny(web, 9000)).isEqualTo(new BindDecision.Real(node(40003), ep("10.0.0.7", 9000)));
+    assertThat(bindAny(web, 9000)).isEqualTo(new BindDecision.Real(node(40003), ep("10.0.0.7", 9000), PortChoice.PICKED));
   }
 
   @Test
@@ -223,7 +272,7 @@ class MeshSocketPolicyBindTest {
   void unregister_portBoundButNeverPublished_releasedToo() {
     // A TCP socket bound and never listened on (a crash between bind and listen, a client with a
     // fixed source port) holds a pool port; once its app is gone nothing else gives it back.
-    assertThat(bindAny(web, 8080)).isEqualTo(new BindDecision.Real(node(40000), ep("10.0.0.7", 8080)));
+    assertThat(bindAny(web, 8080)).isEqualTo(new BindDecision.Real(node(40000), ep("10.0.0.7", 8080), PortChoice.PICKED));
 
     mesh.policy.unregister(web);
 

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ax.bridge.SocketPolicy.AppGrant;
 import io.ax.bridge.SocketPolicy.BindDecision;
+import io.ax.bridge.SocketPolicy.PortChoice;
 import io.ax.bridge.SocketPolicy.RegistrationRefusedException;
 import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.core.model.App;
@@ -150,14 +151,14 @@ class MeshSocketPolicyRegisterTest {
   void register_rootExposesPrivilegedPort_acceptedAndBindsIt() throws RegistrationRefusedException {
     AppGrant grant = mesh.policy.register(registration("", 0, "10.0.0.7", "", "zone=default", List.of("80:80")));
 
-    assertThat(mesh.policy.bind(grant.appId(), Transport.TCP, any(80))).isEqualTo(new BindDecision.Real(any(80), ep("10.0.0.7", 80)));
+    assertThat(mesh.policy.bind(grant.appId(), Transport.TCP, any(80))).isEqualTo(new BindDecision.Real(any(80), ep("10.0.0.7", 80), PortChoice.FIXED));
   }
 
   @Test
   void register_nonRootExposesPort1024_accepted() throws RegistrationRefusedException {
     AppGrant grant = mesh.policy.register(registration("", 1000, "10.0.0.7", "", "zone=default", List.of("80:1024")));
 
-    assertThat(mesh.policy.bind(grant.appId(), Transport.TCP, any(80))).isEqualTo(new BindDecision.Real(any(1024), ep("10.0.0.7", 80)));
+    assertThat(mesh.policy.bind(grant.appId(), Transport.TCP, any(80))).isEqualTo(new BindDecision.Real(any(1024), ep("10.0.0.7", 80), PortChoice.FIXED));
   }
 
   @Test

@@ -2,12 +2,14 @@ package io.ax.bridge.server;
 
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.SocketPolicy.BindDecision;
+import io.ax.bridge.SocketPolicy.PortChoice;
 import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
 import io.ax.bridge.sys.Target;
 import java.lang.foreign.Arena;
@@ -23,8 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 final class AddressCalls {
   private static final Logger log = LoggerFactory.getLogger(AddressCalls.class);
-  /** A pool port may be taken by a program outside ax: try a few others before giving up. */
-  static final int BIND_ATTEMPTS = 8;
+  /**
+   * How many picked ports one bind tries before the app hears EADDRINUSE. A pool port may be
+   * held outside this daemon; the likeliest run of them is a second daemon on the same range,
+   * whose next-fit walk starts at the same first port, so a run as long as its number of servers.
+   * 32 binds cost well under a millisecond and cover the tests' and benchmarks' daemons.
+   */
+  static final int BIND_ATTEMPTS = 32;
 
   private final SocketPolicy policy;
   private final SocketTable sockets;
@@ -57,14 +64,14 @@ final class AddressCalls {
       call.answer(0); // a restarted bind that we already made
       return;
     }
-    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       BindDecision decision = policy.bind(call.app.appId(), call.transport(), want);
       if (decision instanceof BindDecision.Refuse refuse) {
         call.fail(refuse.errno());
         return;
       }
       BindDecision.Real real = (BindDecision.Real) decision;
-      long r = bindReal(call, real.real());
+      long r = real.choice() == PortChoice.PICKED ? bindExclusive(call, real.real()) : bindReal(call, real.real());
       if (r == 0) {
         state.bound(real.virtual(), real.real());
         if (call.transport() == Transport.UDP && state.publish(System.nanoTime())) {
@@ -73,14 +80,63 @@ final class AddressCalls {
         call.answer(0);
         return;
       }
-      policy.released(call.app.appId(), call.transport(), real.real());
-      if (r != -Errno.EADDRINUSE) {
-        call.fail((int) -r);
-        return;
+      if (r == -Errno.EADDRINUSE && real.choice() == PortChoice.PICKED) {
+        // Another port serves the app as well: the policy skips this one and picks again.
+        policy.busy(call.app.appId(), call.transport(), real.real());
+        if (attempt < BIND_ATTEMPTS) {
+          continue;
+        }
+        log.warn("[bridge] {}: {} picked ports in a row were taken outside ax; bind fails with EADDRINUSE", call.app, BIND_ATTEMPTS);
+      } else {
+        policy.released(call.app.appId(), call.transport(), real.real());
       }
-      log.debug("[bridge] {}: real port {} is taken outside ax; trying another", call.app, real.real());
+      call.fail((int) -r);
+      return;
     }
-    call.fail(Errno.EADDRINUSE);
+  }
+
+  /**
+   * Binds to a port the policy picked so that nobody shares it unseen. An app's SO_REUSEADDR
+   * would let the bind succeed beside a socket that is bound but not yet listening (the clash
+   * then comes at listen(), too late to pick another port), and its SO_REUSEPORT would join a
+   * root-owned listener outside ax (the daemon creates sockets as root), splitting connections
+   * with a stranger. Both are off for the bind, so any holder of the port makes it fail with
+   * EADDRINUSE, then set back as the app left them: it reads its own options, and they have no
+   * other use on a port only this socket holds.
+   */
+  private static long bindExclusive(TrappedCall call, Inet4Endpoint real) {
+    int fd = call.fd();
+    int reuseAddr = Target.intOpt(fd, Sys.SO_REUSEADDR);
+    int reusePort = Target.intOpt(fd, Sys.SO_REUSEPORT);
+    if (reuseAddr < 0 || reusePort < 0) {
+      return Math.min(reuseAddr, reusePort);
+    }
+    int cleared = clear(fd, Sys.SO_REUSEADDR, reuseAddr);
+    if (cleared < 0) {
+      return cleared;
+    }
+    cleared = clear(fd, Sys.SO_REUSEPORT, reusePort);
+    if (cleared < 0) {
+      restore(fd, Sys.SO_REUSEADDR, reuseAddr);
+      return cleared;
+    }
+    long r = bindReal(call, real);
+    restore(fd, Sys.SO_REUSEADDR, reuseAddr);
+    restore(fd, Sys.SO_REUSEPORT, reusePort);
+    return r;
+  }
+
+  private static int clear(int fd, int option, int value) {
+    return value == 0 ? 0 : Target.setIntOpt(fd, option, 0);
+  }
+
+  private static void restore(int fd, int option, int value) {
+    if (value != 0) {
+      int r = Target.setIntOpt(fd, option, value);
+      if (r < 0) {
+        log.warn("[bridge] cannot set socket option {} back on fd {}: errno {}", option, fd, -r);
+      }
+    }
   }
 
   private static long bindReal(TrappedCall call, Inet4Endpoint real) {

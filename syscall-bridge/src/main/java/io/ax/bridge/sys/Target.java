@@ -160,4 +160,11 @@ public final class Target {
     int r = Libc.getsockopt(fd, Sys.SOL_SOCKET, name, v, len);
     return r < 0 ? r : v.get(JAVA_INT, 0);
   }
+
+  /** Sets an int socket option of SOL_SOCKET; 0 or {@code -errno}. */
+  public static int setIntOpt(int fd, int name, int value) {
+    MemorySegment v = OPT.get();
+    v.set(JAVA_INT, 0, value);
+    return Libc.setsockopt(fd, Sys.SOL_SOCKET, name, v, 4);
+  }
 }
