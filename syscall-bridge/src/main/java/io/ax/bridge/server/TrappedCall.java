@@ -14,8 +14,11 @@ import java.util.function.IntBinaryOperator;
 
 /**
  * One trapped call being handled: the notification, its app, and our copy of the socket fd it
- * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed})
- * and {@link #close} releases our fd copy. Not thread-safe: one handler owns it at a time.
+ * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed}),
+ * which releases our fd copy first (or {@link #close} does): with the same-CPU wake-up, the app
+ * runs only once this thread sleeps again, so whatever we do after the answer delays it; and a
+ * copy closed after the app's own close() would be the last one, tearing the socket down while
+ * the app's next call waits. Not thread-safe: one handler owns it at a time.
  */
 final class TrappedCall implements AutoCloseable {
   final AppSession app;
@@ -130,6 +133,7 @@ final class TrappedCall implements AutoCloseable {
 
   void answer(long value) {
     answered = true;
+    close();
     listener().answer(n.id(), value);
   }
 
@@ -144,11 +148,13 @@ final class TrappedCall implements AutoCloseable {
 
   void fail(int errno) {
     answered = true;
+    close();
     listener().fail(n.id(), errno);
   }
 
   void proceed() {
     answered = true;
+    close();
     listener().proceed(n.id());
   }
 
