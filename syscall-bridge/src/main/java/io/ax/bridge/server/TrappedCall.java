@@ -16,9 +16,9 @@ import java.util.function.IntBinaryOperator;
  * One trapped call being handled: the notification, its app, and our copy of the socket fd it
  * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed}),
  * which releases our fd copy first (or {@link #close} does): with the same-CPU wake-up, the app
- * runs only once this thread sleeps again, so whatever we do after the answer delays it; and a
- * copy closed after the app's own close() would be the last one, tearing the socket down while
- * the app's next call waits. Not thread-safe: one handler owns it at a time.
+ * often runs only once this thread sleeps again, so whatever we do after the answer delays it;
+ * and a copy closed after the app's own close() would be the last one, tearing the socket down
+ * while the app's next call waits. Not thread-safe: one handler owns it at a time.
  */
 final class TrappedCall implements AutoCloseable {
   final AppSession app;
