@@ -62,7 +62,7 @@ public final class ConnectDecider {
     }
     List<ServerEntry> entries = state.serversAt(destination);
     if (!entries.isEmpty()) {
-      List<Target> allowed = new ArrayList<>(entries.size());
+      List<Candidate<Target>> candidates = new ArrayList<>(entries.size());
       boolean any = false;
       for (ServerEntry e : entries) {
         if (e.protocol() != protocol) {
@@ -70,15 +70,15 @@ public final class ConnectDecider {
         }
         any = true;
         if (client.labels().sharesAnyWith(e.labels())) {
-          allowed.add(Target.server(e.hostAddr(), e.id()));
+          Target t = Target.server(e.hostAddr(), e.id());
+          candidates.add(new Candidate<>(t, t.address(), 1));
         }
       }
       if (any) {
-        if (allowed.isEmpty()) {
+        if (candidates.isEmpty()) {
           return deniedByLabels(client, destination.toString());
         }
         String key = destination.toString();
-        List<Candidate<Target>> candidates = allowed.stream().map(t -> new Candidate<>(t, t.address(), 1)).toList();
         return new Decision.Connect(key, IMPLICIT_POLICY.order(candidates, new PickContext(key, lb, client.appIp())));
       }
     }

@@ -29,6 +29,11 @@ public record Candidate<T>(T item, HostPort address, int weight) {
   }
 
   static <T> List<T> items(List<Candidate<T>> candidates) {
-    return candidates.stream().map(Candidate::item).toList();
+    // A loop, not a stream: this runs on every connect while the app waits.
+    List<T> items = new java.util.ArrayList<>(candidates.size());
+    for (Candidate<T> c : candidates) {
+      items.add(c.item());
+    }
+    return items;
   }
 }

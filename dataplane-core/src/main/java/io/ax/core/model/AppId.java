@@ -8,9 +8,23 @@ import java.util.random.RandomGenerator;
 public record AppId(String value) implements Comparable<AppId> {
   public AppId {
     Objects.requireNonNull(value, "value");
-    if (value.length() != 8 || !value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+    if (!isHex8(value)) {
       throw new InvalidFieldException("app_id", "'" + value + "' is not 8 lower-case hex digits");
     }
+  }
+
+  // A plain loop: every trapped connect makes an AppId, and a stream here cost more than the lookup.
+  private static boolean isHex8(String value) {
+    if (value.length() != 8) {
+      return false;
+    }
+    for (int i = 0; i < 8; i++) {
+      char c = value.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static AppId random(RandomGenerator random) {

@@ -136,10 +136,10 @@ final class ConnectCalls {
     while (!rest.isEmpty()) {
       Inet4Endpoint target = rest.pollFirst();
       last = attempt(call.fd(), target, call.family());
-      if (last == -Errno.EINPROGRESS && readyNow(call.fd())) {
+      if (last == -Errno.EINPROGRESS) {
         // A local target has usually answered within connect() itself: take its answer now,
         // which also lets a refusal fail over for non-blocking sockets.
-        last = -soError(call.fd());
+        last = settle(call.fd(), target, call.family());
       }
       if (last == 0) {
         state.connectedTo(dst);
@@ -186,6 +186,18 @@ final class ConnectCalls {
     return r == -Errno.ECONNABORTED ? connectTo(fd, encoded) : r;
   }
 
+  /**
+   * The outcome of a connect that answered EINPROGRESS, when it is known already: asked again,
+   * the kernel answers 0 once the handshake is done, the error once it failed (and leaves the
+   * socket ready for a fresh attempt), and EALREADY while it is still in progress
+   * ({@code __inet_stream_connect}), which is EINPROGRESS to the caller. One system call where
+   * poll(2) and SO_ERROR took two.
+   */
+  private static long settle(int fd, Inet4Endpoint target, int family) {
+    long r = connectTo(fd, SockAddrCodec.encode(target, family));
+    return r == -Errno.EALREADY ? -Errno.EINPROGRESS : r;
+  }
+
   /** The pending error of a finished connect: 0 or an errno. */
   private static int soError(int fd) {
     int err = Target.intOpt(fd, Sys.SO_ERROR);
@@ -215,8 +227,8 @@ final class ConnectCalls {
       Inet4Endpoint next = p.remaining.pollFirst();
       log.debug("[bridge] {}: a target refused ({}), trying {}", p.app, Errno.describe(errno), next);
       long r = attempt(p.fd, next, p.family);
-      if (r == -Errno.EINPROGRESS && readyNow(p.fd)) {
-        r = -soError(p.fd);
+      if (r == -Errno.EINPROGRESS) {
+        r = settle(p.fd, next, p.family);
       }
       if (r == 0) {
         finish(p, 0);
@@ -259,24 +271,11 @@ final class ConnectCalls {
   }
 
   private static final ThreadLocal<MemorySegment> ADDR = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SockAddrCodec.MAX_SIZE));
-  private static final ThreadLocal<MemorySegment> POLLFD = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8));
-  private static final short POLLOUT = 0x4;
-  private static final short POLLERR = 0x8;
-  private static final short POLLHUP = 0x10;
 
   private static long connectTo(int fd, byte[] encoded) {
     MemorySegment a = ADDR.get();
     MemorySegment.copy(encoded, 0, a, ValueLayout.JAVA_BYTE, 0, encoded.length);
     return Libc.connect(fd, a, encoded.length);
-  }
-
-  /** Whether a connect in progress has finished, without waiting. */
-  private static boolean readyNow(int fd) {
-    MemorySegment p = POLLFD.get();
-    p.set(ValueLayout.JAVA_INT, 0, fd);
-    p.set(ValueLayout.JAVA_SHORT, 4, POLLOUT);
-    p.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-    return Libc.poll(p, 1, 0) > 0 && (p.get(ValueLayout.JAVA_SHORT, 6) & (POLLOUT | POLLERR | POLLHUP)) != 0;
   }
 
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final SocketCalls socketCalls = new SocketCalls();
+  private final SocketCalls socketCalls;
+  private final SocketTable sockets;
   private final AddressCalls addressCalls;
   private final ConnectCalls connectCalls;
   private final SendCalls sendCalls;
@@ -27,6 +28,8 @@ final class Dispatcher {
   private final IntBinaryOperator freshCopy = Target::copyFd;
 
   Dispatcher(SocketPolicy policy, SocketTable sockets, EventLoop loop, ExecutorService slow) {
+    this.socketCalls = new SocketCalls(sockets);
+    this.sockets = sockets;
     this.addressCalls = new AddressCalls(policy, sockets);
     this.connectCalls = new ConnectCalls(policy, sockets, loop);
     this.sendCalls = new SendCalls(policy);
@@ -57,8 +60,8 @@ final class Dispatcher {
     }
   }
 
-  private static void onSocket(AppSession app, Notification n, IntBinaryOperator fdCopier, java.util.function.Consumer<TrappedCall> handler) {
-    try (TrappedCall call = new TrappedCall(app, n, fdCopier)) {
+  private void onSocket(AppSession app, Notification n, IntBinaryOperator fdCopier, java.util.function.Consumer<TrappedCall> handler) {
+    try (TrappedCall call = new TrappedCall(app, n, fdCopier, sockets)) {
       try {
         if (call.takeSocket()) {
           handler.accept(call);

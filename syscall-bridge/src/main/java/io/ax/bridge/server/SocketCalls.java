@@ -4,6 +4,7 @@ import io.ax.bridge.seccomp.Notification;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
 final class SocketCalls {
   private static final Logger log = LoggerFactory.getLogger(SocketCalls.class);
   private static final int KNOWN_TYPE_BITS = Sys.SOCK_TYPE_MASK | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC;
+
+  private final SocketTable sockets;
+
+  SocketCalls(SocketTable sockets) {
+    this.sockets = sockets;
+  }
 
   void socket(AppSession app, Notification n) {
     int domain = n.intArg(0);
@@ -37,6 +44,11 @@ final class SocketCalls {
       return;
     }
     try {
+      // Known from here on: the calls on this socket need not ask the kernel what it is.
+      long inode = Target.socketInode(ours);
+      if (inode > 0) {
+        sockets.created(app.appId(), inode, domain, base);
+      }
       int r = app.listener().installAndAnswer(n.id(), ours, (type & Sys.SOCK_CLOEXEC) != 0);
       if (r < 0 && r != -Errno.ENOENT) {
         log.debug("[bridge] {}: installing a socket failed: {}", app, Errno.describe(-r));

@@ -13,6 +13,12 @@ final class SocketState {
   final long inode;
   final int family;
   final Transport transport;
+  /**
+   * The kernel's socket type (SOCK_STREAM...) when the bridge made the socket itself, so that
+   * later calls on it need not ask the kernel what it is; 0 when unknown (then {@link #family}
+   * may be a stand-in too, as for entries restored from the saved state).
+   */
+  final int type;
   final long createdNanos;
   private Inet4Endpoint virtualLocal;
   private Inet4Endpoint realLocal;
@@ -21,10 +27,15 @@ final class SocketState {
   private long publishedNanos;
 
   SocketState(String appId, long inode, int family, Transport transport, long createdNanos) {
+    this(appId, inode, family, transport, 0, createdNanos);
+  }
+
+  SocketState(String appId, long inode, int family, Transport transport, int type, long createdNanos) {
     this.appId = appId;
     this.inode = inode;
     this.family = family;
     this.transport = transport;
+    this.type = type;
     this.createdNanos = createdNanos;
   }
 

@@ -1,6 +1,7 @@
 package io.ax.bridge.server;
 
 import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.sys.Sys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,20 @@ final class SocketTable {
 
   SocketState get(long inode) {
     return byInode.get(inode);
+  }
+
+  /**
+   * Notes a socket the bridge just made for an app, whose family and type it knows, so that its
+   * connect need not ask the kernel again. An entry already there is left alone: socket inodes
+   * only repeat once the kernel's 32-bit counter wraps ({@code get_next_ino}), and every entry
+   * is keyed on that already.
+   */
+  void created(String appId, long inode, int family, int type) {
+    Transport transport = type == Sys.SOCK_DGRAM ? Transport.UDP : Transport.TCP;
+    byInode.putIfAbsent(inode, new SocketState(appId, inode, family, transport, type, nanoClock.getAsLong()));
+    if (byInode.size() > MAX_SOCKETS) {
+      evictUnpublished(MAX_SOCKETS / 10);
+    }
   }
 
   /** The entry for a socket, created when missing (or replaced when the inode was reused by another app). */

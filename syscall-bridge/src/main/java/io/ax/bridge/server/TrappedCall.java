@@ -14,22 +14,30 @@ import java.util.function.IntBinaryOperator;
 
 /**
  * One trapped call being handled: the notification, its app, and our copy of the socket fd it
- * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed})
- * and {@link #close} releases our fd copy. Not thread-safe: one handler owns it at a time.
+ * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed}),
+ * which releases our fd copy first (or {@link #close} does): with the same-CPU wake-up, the app
+ * often runs only once this thread sleeps again, so whatever we do after the answer delays it;
+ * and a copy closed after the app's own close() would be the last one, tearing the socket down
+ * while the app's next call waits. Not thread-safe: one handler owns it at a time.
  */
 final class TrappedCall implements AutoCloseable {
   final AppSession app;
   final Notification n;
   private final IntBinaryOperator fdCopier;
+  private final SocketTable sockets;
   private int fd = -1;
   private Target.SocketInfo info;
   private boolean answered;
 
-  /** @param fdCopier (tid, fd) to our copy of the fd or {@code -errno}: see {@link Target#copyFd} */
-  TrappedCall(AppSession app, Notification n, IntBinaryOperator fdCopier) {
+  /**
+   * @param fdCopier (tid, fd) to our copy of the fd or {@code -errno}: see {@link Target#copyFd}
+   * @param sockets what the bridge knows of sockets, which spares asking the kernel what they are
+   */
+  TrappedCall(AppSession app, Notification n, IntBinaryOperator fdCopier, SocketTable sockets) {
     this.app = app;
     this.n = n;
     this.fdCopier = fdCopier;
+    this.sockets = sockets;
   }
 
   SeccompListener listener() {
@@ -56,7 +64,14 @@ final class TrappedCall implements AutoCloseable {
       return false;
     }
     fd = copy;
-    info = Target.socketInfo(fd);
+    long inode = Target.socketInode(fd);
+    if (inode < 0) {
+      info = new Target.SocketInfo((int) inode, 0, 0);
+    } else {
+      // A socket the bridge made is known by its inode: two system calls fewer on every call.
+      SocketState known = sockets.get(inode);
+      info = known != null && known.type != 0 ? new Target.SocketInfo(known.family, known.type, inode) : Target.socketInfo(fd, inode);
+    }
     if (info.family() != Sys.AF_INET && info.family() != Sys.AF_INET6) {
       // Not ours to decide: AF_UNIX, netlink, or not a socket (the kernel says ENOTSOCK).
       proceed();
@@ -130,6 +145,7 @@ final class TrappedCall implements AutoCloseable {
 
   void answer(long value) {
     answered = true;
+    close();
     listener().answer(n.id(), value);
   }
 
@@ -144,11 +160,13 @@ final class TrappedCall implements AutoCloseable {
 
   void fail(int errno) {
     answered = true;
+    close();
     listener().fail(n.id(), errno);
   }
 
   void proceed() {
     answered = true;
+    close();
     listener().proceed(n.id());
   }
 

@@ -138,18 +138,31 @@ public final class Target {
    * (struct stat on x86_64: st_ino at 8, st_mode at 24.)
    */
   public static SocketInfo socketInfo(int fd) {
-    MemorySegment st = STAT.get();
-    int r = Libc.fstat(fd, st);
-    if (r < 0) {
-      return new SocketInfo(r, 0, 0);
+    long inode = socketInode(fd);
+    if (inode < 0) {
+      return new SocketInfo((int) inode, 0, 0);
     }
-    if ((st.get(JAVA_INT, 24) & S_IFMT) != S_IFSOCK) {
-      return new SocketInfo(-Errno.ENOTSOCK, 0, 0);
-    }
-    long inode = st.get(JAVA_LONG, 8);
+    return socketInfo(fd, inode);
+  }
+
+  /** Describes our fd, a socket whose inode is known: asks the kernel for its family and type. */
+  public static SocketInfo socketInfo(int fd, long inode) {
     int family = intOpt(fd, Sys.SO_DOMAIN);
     int type = intOpt(fd, Sys.SO_TYPE);
     return new SocketInfo(family, type, inode);
+  }
+
+  /** The inode of our socket fd, or {@code -errno}: ENOTSOCK for a non-socket. */
+  public static long socketInode(int fd) {
+    MemorySegment st = STAT.get();
+    int r = Libc.fstat(fd, st);
+    if (r < 0) {
+      return r;
+    }
+    if ((st.get(JAVA_INT, 24) & S_IFMT) != S_IFSOCK) {
+      return -Errno.ENOTSOCK;
+    }
+    return st.get(JAVA_LONG, 8);
   }
 
   /** An int socket option of SOL_SOCKET, or {@code -errno}. */

@@ -46,6 +46,28 @@ class SocketTableTest {
   }
 
   @Test
+  void created_thenConnected_theConnectFindsTheKnownFamilyAndType() {
+    table.created("0000000a", 11, Sys.AF_INET6, Sys.SOCK_DGRAM);
+
+    SocketState s = table.getOrCreate("0000000a", 11, Sys.AF_INET, Transport.TCP);
+
+    assertThat(s.family).isEqualTo(Sys.AF_INET6);
+    assertThat(s.type).isEqualTo(Sys.SOCK_DGRAM);
+    assertThat(s.transport).isEqualTo(Transport.UDP);
+  }
+
+  @Test
+  void created_entryAlreadyThere_leavesItAlone() {
+    SocketState served = table.getOrCreate("0000000a", 12, Sys.AF_INET, Transport.TCP);
+    served.publish(1L);
+
+    table.created("0000000a", 12, Sys.AF_INET, Sys.SOCK_STREAM);
+
+    assertThat(table.get(12)).isSameAs(served);
+    assertThat(served.type).isZero(); // unknown: calls on it still ask the kernel
+  }
+
+  @Test
   void getOrCreate_inodeReusedByAnotherApp_replacesWithAFreshEntry() {
     SocketState old = table.getOrCreate("0000000a", 7, Sys.AF_INET, Transport.TCP);
     old.bound(new Inet4Endpoint(0x0a000001, 80), new Inet4Endpoint(0, 40000));
