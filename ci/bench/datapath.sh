@@ -20,10 +20,10 @@
 #   (run as root; a Markdown table on stdout, progress on stderr, the results contract in FILE)
 set -euo pipefail
 usage() { echo "usage: ci/bench/datapath.sh [--quick] [--json FILE]" >&2; exit 2; }
-QUICK=0; ROUNDS=5; CONNS=5000; WARM=5000; IPERF_SECONDS=5; WRK_SECONDS=5; JSON=""
+QUICK=0; ROUNDS=5; CONNS=5000; WARM=5000; IPERF_SECONDS=5; WRK_SECONDS=5; SETTLE=1.5; JSON=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) QUICK=1; ROUNDS=1; CONNS=300; WARM=300; IPERF_SECONDS=1; WRK_SECONDS=1 ;;
+    --quick) QUICK=1; ROUNDS=1; CONNS=300; WARM=300; IPERF_SECONDS=1; WRK_SECONDS=1; SETTLE=0 ;;
     --json) [ $# -ge 2 ] || usage; JSON=$(realpath -m "$2"); shift ;;
     *) usage ;;
   esac
@@ -228,6 +228,9 @@ run() { # $1: what it is, then the command; its stdout, or one line saying why n
 conn_round() { # $1: setup, $2: round, $3: connbench client mode (client | first-byte), $4: measure id suffix
   local s=$1 r=$2 mode=$3 suffix=${4:-} to m out before vals n cps p50 p99
   if [ "$mode" = client ]; then to=${CONNECT_TO[$s]}; m=connect; else to=${ECHO_TO[$s]}; m=first_byte; fi
+  # The daemon goes on working for a moment after an ax run (reaping the exited app, GC, JIT);
+  # without a pause the next setup's run pays 5-7 µs a connect for it.
+  sleep "$SETTLE"
   before=$( [ -n "${THIRD[$s]:-}" ] && cpu_ticks "${THIRD[$s]}" || echo 0)
   # shellcheck disable=SC2086 # PREFIX and the address are words
   out=$(run "connbench $mode ($s)" ${PREFIX[$s]} "$WORK/connbench" "$mode" $to "$CONNS")
