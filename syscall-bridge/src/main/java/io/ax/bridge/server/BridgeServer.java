@@ -137,17 +137,15 @@ public final class BridgeServer implements AutoCloseable {
         throw new Registrations.BadHeaderException("expected 'listener' with one seccomp listener fd, got '" + oneLine(text) + "' with " + msg.fds().size() + " fds");
       }
       listener = new SeccompListener(msg.fds().getFirst());
-      WakeUp granted = WakeUp.DEFAULT;
       if (wakeUp == WakeUp.SYNC) {
         try {
           listener.enableSyncWakeUp();
-          granted = WakeUp.SYNC;
         } catch (SysCallException e) {
           log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
         }
       }
       AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid());
-      receiver = new AppReceiver(session, dispatcher, granted);
+      receiver = new AppReceiver(session, dispatcher);
       // The last word of the handshake goes first: once the session is published it owns the
       // connection and the listener, and nothing here may close them any more.
       reply(conn, "ok");
