@@ -32,6 +32,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # nginx-light and haproxy start system services; the tests and benchmarks start their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop nginx haproxy >/dev/null 2>&1 || true; fi
-pkill -x nginx 2>/dev/null || true
-pkill -x haproxy 2>/dev/null || true
+# Without systemd, stop just the services' own processes, not nginx or HAProxy that a test runs.
+pkill -f '^nginx: master process /usr/sbin/nginx' 2>/dev/null || true
+pkill -f -- '-f /etc/haproxy/haproxy.cfg' 2>/dev/null || true
 echo "==> installed"

@@ -17,8 +17,8 @@ MEASURES = [
     ("connect_cps", f"new connections per second, {CONNS:,} sequential", "conn/s", "higher"),
     ("connect_p50_us", "connect() latency p50", "µs", "lower"),
     ("connect_p99_us", "connect() latency p99", "µs", "lower"),
-    ("first_byte_p50_us", "connect + 1-byte request + reply, p50", "µs", "lower"),
-    ("first_byte_p99_us", "connect + 1-byte request + reply, p99", "µs", "lower"),
+    ("first_byte_p50_us", "new connection to its first reply byte (socket, connect, 1-byte request, reply), p50", "µs", "lower"),
+    ("first_byte_p99_us", "new connection to its first reply byte, p99", "µs", "lower"),
     ("daemon_cpu_s_per_1k", "CPU of the ax daemon / HAProxy per 1,000 connections", "CPU s", "lower"),
     ("connect_cps_nosync", "without SYNC_WAKE_UP: new connections per second", "conn/s", "higher"),
     ("connect_p50_us_nosync", "without SYNC_WAKE_UP: connect() latency p50", "µs", "lower"),
@@ -91,9 +91,10 @@ def main():
             "sidecar. Throughput is iperf3 with one stream; HTTP is wrk (1 thread, 8 keep-alive connections) "
             f"against nginx {E['NGINX_VERSION']} (one process) serving a 1 KiB file, nginx and wrk both under ax "
             "for ax; connection setup is connbench's sequential connect() and, because through a proxy "
-            "connect() completes against the proxy, connect plus a 1-byte request and its reply. The CPU "
-            "measure is the user+system time of the ax daemon, or of HAProxy, over its setup's connbench runs, "
-            "per 1,000 connections. The *_nosync measures come from a second phase with the daemon restarted "
+            "connect() completes against the proxy, the time from socket() to the reply of a 1-byte request. "
+            "The CPU measure is the user+system time of the ax daemon, or of HAProxy, over its setup's "
+            "connbench runs and the 1.5 s pause after each (so deferred work such as reaping the exited app "
+            "and GC is counted), per 1,000 connections; /proc's 10 ms ticks make it good to about 10%. The *_nosync measures come from a second phase with the daemon restarted "
             "with --seccomp-sync-wakeup=false, native and ax interleaved again."
         ),
         "config": {
@@ -120,12 +121,12 @@ def main():
             "first_byte_* is the comparable cost of a new connection for all three setups.",
             "The ax daemon's CPU is its share of each new connection: the client's socket() and connect() are "
             "trapped and performed by the daemon (accept() runs natively), plus registering each round's ax-run "
-            "client; HAProxy's covers accepting the client and connecting to the server. native has no third "
-            "party, so this measure has no native column.",
-            "first_byte_* can show less of ax's cost than connect_*, probably because the server's wake-up from "
-            "accept() overlaps the daemon's answer to the client's connect(), where natively it follows it.",
+            "client; the kernel's side of the trap is charged to the client and not counted. HAProxy's covers "
+            "accepting the client and connecting to the server. native has no third party, so this measure has "
+            "no native column.",
+            "The *_nosync phase runs after the first, on a restarted daemon: compare its ax/native ratios with "
+            "the first phase's, not its absolute numbers.",
             "nginx and wrk run under ax run unchanged (nginx with master_process off).",
-            "Other jobs shared the machine; the medians of interleaved rounds, and the ratios, are the result.",
         ],
     }
     if E.get("QUICK") == "1":

@@ -10,10 +10,10 @@
 #   - bulk throughput: iperf3, one stream;
 #   - keep-alive HTTP: wrk (1 thread, 8 connections, a Lua done() printing µs percentiles)
 #     against nginx (one process) serving a 1 KiB file; nginx and wrk both under ax for ax;
-#   - connection setup: connbench's sequential connect() (rate, p50, p99), and connect + 1-byte
-#     request + 1-byte reply, since through a proxy connect() completes against the proxy;
+#   - connection setup: connbench's sequential connect() (rate, p50, p99), and socket() to the
+#     reply of a 1-byte request, since through a proxy connect() completes against the proxy;
 #   - the CPU the ax daemon and HAProxy spend per 1,000 connections (/proc/PID/stat) over the
-#     connbench runs;
+#     connbench runs and the pause after each;
 #   - then, with the daemon restarted with --seccomp-sync-wakeup=false, connect() again, native
 #     and ax interleaved (measures *_nosync), to show what SYNC_WAKE_UP buys.
 # Usage: ci/bench/datapath.sh [--quick] [--json FILE]
@@ -234,6 +234,9 @@ conn_round() { # $1: setup, $2: round, $3: connbench client mode (client | first
   before=$( [ -n "${THIRD[$s]:-}" ] && cpu_ticks "${THIRD[$s]}" || echo 0)
   # shellcheck disable=SC2086 # PREFIX and the address are words
   out=$(run "connbench $mode ($s)" ${PREFIX[$s]} "$WORK/connbench" "$mode" $to "$CONNS")
+  # The CPU count goes on through the pause after the run: the daemon's deferred work (the exited
+  # app, GC of the run's garbage) is part of what the connections cost.
+  sleep "$SETTLE"
   [ -n "${THIRD[$s]:-}" ] && echo "$s $r $(($(cpu_ticks "${THIRD[$s]}") - before))" >>"$WORK/cpu.txt"
   vals=$(fields "$out" conns cps p50_us p99_us)
   read -r n cps p50 p99 <<<"$vals"

@@ -113,6 +113,10 @@ def check_suite(s, path):
                 bad(f"a measure lacks '{key}': {m.get('id', m)}")
         if m.get("better") not in ("higher", "lower", None):
             bad(f"measure {m['id']}: better is '{m.get('better')}', expected higher, lower or null")
+        if base is not None and base in m["samples"]:
+            uneven = [label for label, xs in m["samples"].items() if len(xs) != len(m["samples"][base])]
+            if uneven:
+                bad(f"measure {m['id']}: {', '.join(uneven)} must have one sample per round, as {base} has ({len(m['samples'][base])})")
         for label, xs in m["samples"].items():
             if label not in labels:
                 bad(f"measure {m['id']}: label '{label}' is not one of {labels}")
@@ -326,6 +330,9 @@ def aim_rows(suites):
         op = ratio if aim["figure"] == "ratio" else difference
         ax = paired(m, "ax", s["baseline"], op)
         proxy = paired(m, "haproxy", s["baseline"], op) if "haproxy" in m["samples"] else None
+        if ax is None:
+            rows.append(f"| {aim['what']} | not measured | | {limit} | – |")
+            continue
         show = fmt_ratio if aim["figure"] == "ratio" else fmt
         if aim["limit"] is None:
             rows.append(f"| {aim['what']} | {show(ax)} | {show(proxy)} | (context) | |")
@@ -385,8 +392,13 @@ def render(directory, analysis_path):
     if chart:
         md += [f"![every ratio against its baseline]({chart})", ""]
 
+    parts = {p["suite"]: p for p in run.get("parts", [])}
     for s in suites:
-        md += [f"## {s['title']}", "", s["description"], ""]
+        md += [f"## {s['title']}", ""]
+        part = parts.get(s["suite"], {})
+        if part.get("date"):
+            md += [f"*Measured {part['date']} at commit {part.get('commit', '?')}, in {part.get('seconds', '?')} s.*", ""]
+        md += [s["description"], ""]
         if s.get("config"):
             md += ["Run: " + "; ".join(f"{k}: {config_value(v)}" for k, v in s["config"].items()) + ".", ""]
         rows, rounds = suite_table(s)

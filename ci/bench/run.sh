@@ -50,7 +50,13 @@ REPORT_PY=/usr/bin/python3
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
 LOGS=$(mktemp -d /tmp/ax-bench-logs.XXXXXX)
-if [ -z "$ONLY" ]; then rm -f "$OUT"/*.json "$OUT"/*.png "$OUT/RESULTS.md"; fi
+if [ -z "$ONLY" ]; then
+  rm -f "$OUT"/*.json "$OUT"/*.png "$OUT/RESULTS.md"
+elif [ -f "$OUT/run.json" ] && [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("quick", False))' "$OUT/run.json")" != "$([ -n "$QUICK" ] && echo True || echo False)" ]; then
+  # One report of quick and full results side by side would read as one run.
+  echo "ci/bench/run.sh: $OUT holds $([ -n "$QUICK" ] && echo full || echo quick) results; --only adds to them only in the same mode (or use --out)" >&2
+  exit 2
+fi
 # Build once, up front, so that no part's timing includes a build.
 if [ ! -f dataplane-core/target/ax.jar ] || [ ! -x syscall-bridge/target/native/ax-run ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
   echo "==> building ax" >&2
@@ -63,7 +69,7 @@ part_command() { # $1: part, $2: JSON file
       if [ -n "$QUICK" ]; then ci/bench/jmh.sh --quick -prof gc -rf json -rff "$2"
       else ci/bench/jmh.sh -f 1 -wi 3 -i 5 -prof gc -rf json -rff "$2"; fi ;;
     translate) ci/bench/translate.sh $QUICK --json "$2" ;;
-    dns) flock /tmp/ax-daemon.lock ci/bench/dns.sh $QUICK --json "$2" ;;
+    dns) ci/bench/dns.sh $QUICK --json "$2" ;;
     datapath) ci/bench/datapath.sh $QUICK --json "$2" ;;
     scale) ci/bench/scale.sh $QUICK --json "$2" ;;
     controlplane) ci/bench/xds.sh $QUICK --json "$2" ;;
@@ -117,7 +123,8 @@ parts = {p["suite"]: p for p in old.get("parts", [])}
 for s in status:
     name, rest = s.split(" ", 1)
     state, rc, secs = rest.split(":")
-    parts[name] = {"suite": name, "status": state, "seconds": int(secs), "log": f"{logs}/{name}.log"}
+    parts[name] = {"suite": name, "status": state, "seconds": int(secs), "log": f"{logs}/{name}.log",
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))), "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty}
 order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane"]
 run = {
     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))),

@@ -16,12 +16,13 @@
 #   default: 1,000 apps, 10,000 vservices, 5 rounds of 5,000 connects
 #   --quick: 50 apps, 1,000 vservices, 1 round of 300 connects (a smoke run for CI, ~1 minute)
 set -euo pipefail
+ORIG=$PWD  # where a relative --json FILE is
 cd "$(dirname "$0")/../.."
 APPS=1000; VSERVICES=10000; ROUNDS=5; CONNS=5000; WARMUP=2000; MODE=full; JSON=""; BATCH=50
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) APPS=50; VSERVICES=1000; ROUNDS=1; CONNS=300; WARMUP=300; MODE=quick ;;
-    --json) [ $# -ge 2 ] || { echo "scale.sh: --json needs a file" >&2; exit 2; }; JSON=$2; shift ;;
+    --json) [ $# -ge 2 ] || { echo "scale.sh: --json needs a file" >&2; exit 2; }; JSON=$(cd "$ORIG" && realpath -m "$2"); shift ;;
     *) echo "scale.sh: unknown argument '$1' (usage: ci/bench/scale.sh [--quick] [--json FILE])" >&2; exit 2 ;;
   esac
   shift

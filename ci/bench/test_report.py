@@ -56,7 +56,7 @@ class CheckTest(unittest.TestCase):
 
     def test_unknown_label_is_named(self):
         s = suite()
-        s["measures"][0]["samples"]["envoy"] = [1.0]
+        s["measures"][0]["samples"]["envoy"] = [1.0, 2.0, 3.0]
         with self.assertRaisesRegex(report.BadResults, "x.json: measure iperf3_gbps: label 'envoy'"):
             report.check_suite(s, "x.json")
 
@@ -64,6 +64,12 @@ class CheckTest(unittest.TestCase):
         s = suite()
         s["measures"][1]["samples"]["ax"] = [1.0, float("nan"), 2.0]
         with self.assertRaisesRegex(report.BadResults, "connect_p50_us, ax: expected a non-empty list of numbers"):
+            report.check_suite(s, "x.json")
+
+    def test_rounds_must_pair_with_the_baseline(self):
+        s = suite()
+        s["measures"][0]["samples"]["ax"] = [39.6, 19.0]
+        with self.assertRaisesRegex(report.BadResults, "iperf3_gbps: ax must have one sample per round, as native has \\(3\\)"):
             report.check_suite(s, "x.json")
 
     def test_a_baseline_that_is_not_a_label(self):

@@ -17,6 +17,7 @@
 #            (at least 3), then 7 measured iterations each
 #   --quick: 1,000 services, 2 measured iterations, no warm-up beyond the cold one (< 30 s)
 set -euo pipefail
+ORIG=$PWD  # where a relative --json FILE is
 cd "$(dirname "$0")/../.."
 SIZES=(1000 10000); WARMUP_SERVICES=40000; ITERATIONS=7; MODE=full; JSON=""
 # The agent runs with the JVM's default heap; a fixed ceiling makes peaks comparable between runs.
@@ -24,7 +25,7 @@ HEAP=4g
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SIZES=(1000); WARMUP_SERVICES=0; ITERATIONS=2; MODE=quick ;;
-    --json) [ $# -ge 2 ] || { echo "translate.sh: --json needs a file" >&2; exit 2; }; JSON=$2; shift ;;
+    --json) [ $# -ge 2 ] || { echo "translate.sh: --json needs a file" >&2; exit 2; }; JSON=$(cd "$ORIG" && realpath -m "$2"); shift ;;
     *) echo "translate.sh: unknown argument '$1' (usage: ci/bench/translate.sh [--quick] [--json FILE])" >&2; exit 2 ;;
   esac
   shift

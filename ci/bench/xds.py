@@ -1,5 +1,5 @@
 """Driver of ci/bench/xds.sh (see there). Python so that it can time watch lines precisely."""
-import json, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+import json, math, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
 
 def parse_args(argv):
     """--quick, --keep (leave the logs) and --json FILE (results for ci/bench/report.py)."""
@@ -215,7 +215,7 @@ def main():
     big = propagation(config, watch, CHANGES)
 
     mem = {name: (peak_rss_mib(p.pid), rss_mib(p.pid)) for name, p in (("pilot-lite", pilot), ("agent", agent), ("daemon", daemon))}
-    q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+    q = lambda xs, p: sorted(xs)[max(0, math.ceil(p * len(xs)) - 1)]  # nearest rank
     print()
     print(f"Control plane, {SERVICES} services x {ENDPOINTS} endpoints ({SERVICES * ENDPOINTS} endpoints, {mib:.1f} MiB of YAML){' [quick]' if QUICK else ''}")
     print()
@@ -236,7 +236,7 @@ def main():
 def write_json(mib, t_pilot, t_push, changes, mem, daemon_base):
     label = f"{SERVICES:,} services"
     one = lambda v: {label: [v]}
-    q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+    q = lambda xs, p: sorted(xs)[max(0, math.ceil(p * len(xs)) - 1)]  # nearest rank
     measures = [
         {"id": "change_ms", "name": "DestinationRule written to decision updated (each change)", "unit": "ms", "better": "lower",
          "samples": {label: changes}},

@@ -75,7 +75,8 @@ public final class LoadVServices {
         .build();
     try {
       VServicesGrpc.VServicesBlockingStub stub = VServicesGrpc.newBlockingStub(channel);
-      // Connect and load the call path first, so the time below is the daemon's Apply alone.
+      // Connect and load the call path first, so the time below is the Apply's round trip: the
+      // client's serialising and sending of the request (a few MB at 10,000), then the daemon's Apply.
       stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).list(ListVServicesRequest.getDefaultInstance());
       long t0 = System.nanoTime();
       ApplyVServicesResponse r = stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).apply(request);
