@@ -67,6 +67,7 @@ one() { # $1 label, $2 jar, $3 round: appends "label seconds registered gave_up"
       --labels "app=svc-$((i / 3)),version=v$((i % 3 + 1)),zone=default" -- sleep 600 >/dev/null 2>>"$work/apps.log" &
     APP_PIDS+=($!)
   done
+  local spawned; spawned=$(python3 -c "import time; print(f'{time.time() - $t0:.2f}')")
   # Done when every launcher has either registered (the daemon logs it) or given up (it prints
   # one line); the log is read, not the REST API, so that watching adds no load to the daemon.
   while :; do
@@ -79,7 +80,7 @@ one() { # $1 label, $2 jar, $3 round: appends "label seconds registered gave_up"
   t1=$(date +%s.%N)
   have=$(curl -sf "http://127.0.0.1:$rest/appswitch/v1/apps" | python3 -c "import json,sys; print(len(json.load(sys.stdin).get('apps', [])))")
   local secs; secs=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
-  echo "    $1 round $3: $have of $APPS registered, $gaveup gave up, ${secs}s" >&2
+  echo "    $1 round $3: $have of $APPS registered, $gaveup gave up, ${secs}s (the launchers were all started after ${spawned}s)" >&2
   [ "$gaveup" = 0 ] || echo "      first refusal: $(head -1 "$work/apps.log")" >&2
   echo "$1 $secs $have $gaveup" >>"$BASE/samples.txt"
   stop_all

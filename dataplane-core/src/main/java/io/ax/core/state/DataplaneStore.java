@@ -243,8 +243,10 @@ public final class DataplaneStore {
         }
       }
       if (next != before) {
+        long t0 = System.nanoTime();
         try {
           persistence.save(next);
+          log.debug("[store] saved version {}: {} changes of {} in {} µs", next.version(), applied.size(), batch.size(), (System.nanoTime() - t0) / 1000);
         } catch (IOException e) {
           StateWriteException failure = new StateWriteException("could not save the daemon state: " + e.getMessage(), e);
           applied.forEach(p -> p.fail(failure));
