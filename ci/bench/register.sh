@@ -40,14 +40,17 @@ cleanup() {
   return 0
 }
 stop_all() { # apps first (their supervisors pass the signal on), then the daemon
-  if [ ${#APP_PIDS[@]} -gt 0 ]; then kill "${APP_PIDS[@]}" 2>/dev/null; wait "${APP_PIDS[@]}" 2>/dev/null; fi
+  if [ ${#APP_PIDS[@]} -gt 0 ]; then kill "${APP_PIDS[@]}" 2>/dev/null; wait "${APP_PIDS[@]}" 2>/dev/null || true; fi
   APP_PIDS=()
-  if [ -n "$DAEMON" ]; then kill "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; fi
+  if [ -n "$DAEMON" ]; then kill "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null || true; fi
   DAEMON=""
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 fail() { echo "register.sh: $*" >&2; exit 1; }
+cpu_s() { # $1 pid: its user + system CPU seconds so far
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
 
 one() { # $1 label, $2 jar, $3 round: appends "label seconds registered gave_up" to samples
@@ -61,6 +64,7 @@ one() { # $1 label, $2 jar, $3 round: appends "label seconds registered gave_up"
   "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp benchmarks/target/benchmarks.jar \
     io.ax.bench.scale.LoadVServices "$work/run/admin.sock" "$VSERVICES" "$APPS" 10.77.0.1 9000 >/dev/null 2>>"$work/load.log" \
     || fail "$1: loading $VSERVICES vservices failed: $(tail -1 "$work/load.log")"
+  local cpu0; cpu0=$(cpu_s "$DAEMON")
   t0=$(date +%s.%N)
   for i in $(seq 0 $((APPS - 1))); do
     AX_RUN_DIR=$work/run "$AXRUN" --ip "10.1.$((i / 256)).$((i % 256))" --name "app-$i" \
@@ -78,11 +82,12 @@ one() { # $1 label, $2 jar, $3 round: appends "label seconds registered gave_up"
     sleep 0.05
   done
   t1=$(date +%s.%N)
+  local cpu; cpu=$(python3 -c "print(f'{$(cpu_s "$DAEMON") - $cpu0:.2f}')")
   have=$(curl -sf "http://127.0.0.1:$rest/appswitch/v1/apps" | python3 -c "import json,sys; print(len(json.load(sys.stdin).get('apps', [])))")
   local secs; secs=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
-  echo "    $1 round $3: $have of $APPS registered, $gaveup gave up, ${secs}s (the launchers were all started after ${spawned}s)" >&2
+  echo "    $1 round $3: $have of $APPS registered, $gaveup gave up, ${secs}s (the launchers were all started after ${spawned}s); daemon CPU ${cpu}s" >&2
   [ "$gaveup" = 0 ] || echo "      first refusal: $(head -1 "$work/apps.log")" >&2
-  echo "$1 $secs $have $gaveup" >>"$BASE/samples.txt"
+  echo "$1 $secs $have $gaveup $(python3 -c "print(f'{$secs - $spawned:.2f}')") $cpu" >>"$BASE/samples.txt"
   stop_all
 }
 
@@ -101,15 +106,18 @@ samples, apps, vservices, rounds, out = sys.argv[1], int(sys.argv[2]), int(sys.a
 labels = sys.argv[6:]
 rows = [l.split() for l in open(samples)]
 col = lambda lab, i: [float(r[i]) for r in rows if r[0] == lab]
-print(f"| build | registration burst (s), median | registered, min | gave up, max |")
-print("|---|---|---|---|")
+print("| build | burst (s) | after the last launch (s) | daemon CPU (s) | registered, min | gave up, max |")
+print("|---|---|---|---|---|---|")
+med = lambda lab, i: statistics.median(col(lab, i))
 for lab in labels:
-    print(f"| {lab} | {statistics.median(col(lab, 1)):.2f} | {min(col(lab, 2)):.0f} of {apps} | {max(col(lab, 3)):.0f} |")
+    print(f"| {lab} | {med(lab, 1):.2f} | {med(lab, 4):.2f} | {med(lab, 5):.2f} | {min(col(lab, 2)):.0f} of {apps} | {max(col(lab, 3)):.0f} |")
+print("\nmedians over the rounds; the burst ends when every launcher has registered or given up")
 if len(labels) > 1:
     base = labels[0]
     for lab in labels[1:]:
-        ratios = [b / a for a, b in zip(col(base, 1), col(lab, 1))]
-        print(f"\n{lab}/{base} burst time, median of per-round ratios: {statistics.median(ratios):.3f}")
+        for i, what in ((1, "burst time"), (5, "daemon CPU")):
+            ratios = [b / a for a, b in zip(col(base, i), col(lab, i))]
+            print(f"{lab}/{base} {what}, median of per-round ratios: {statistics.median(ratios):.3f}")
 if out:
     spec = {
         "suite": "register",
@@ -123,6 +131,10 @@ if out:
         "measures": [
             {"id": "burst_s", "name": f"{apps} registrations at once", "unit": "s", "better": "lower",
              "samples": {lab: col(lab, 1) for lab in labels}},
+            {"id": "tail_s", "name": "registering after the last launch", "unit": "s", "better": "lower",
+             "samples": {lab: col(lab, 4) for lab in labels}},
+            {"id": "daemon_cpu_s", "name": "daemon CPU during the burst", "unit": "CPU s", "better": "lower",
+             "samples": {lab: col(lab, 5) for lab in labels}},
             {"id": "registered", "name": "apps registered", "unit": "apps", "better": "higher",
              "samples": {lab: col(lab, 2) for lab in labels}},
         ],
