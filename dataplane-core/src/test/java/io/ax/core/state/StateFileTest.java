@@ -111,6 +111,42 @@ class StateFileTest {
   }
 
   @Test
+  void save_bytesAreTheWholeMessagesCanonicalEncoding() throws IOException {
+    DataplaneState state = sample();
+    DaemonState.Builder whole = DaemonState.newBuilder().setFormatVersion(StateFile.FORMAT_VERSION);
+    state.apps().values().forEach(a -> whole.addApps(io.ax.core.proto.Protos.app(a)));
+    state.servers().values().forEach(e -> whole.addServers(io.ax.core.proto.Protos.server(e)));
+    state.sockets().values().forEach(k -> whole.addSockets(io.ax.core.proto.Protos.socket(k)));
+    state.vservices().values().forEach(v -> whole.addVservices(io.ax.core.proto.Protos.vservice(v)));
+
+    new StateFile(file()).save(state);
+
+    assertThat(Files.readAllBytes(file())).isEqualTo(whole.build().toByteArray());
+  }
+
+  @Test
+  void save_appsChangeThenVServicesChange_eachSaveHoldsTheStateItWasGiven() throws IOException {
+    StateFile stateFile = new StateFile(file());
+    DataplaneState first = sample();
+    stateFile.save(first);
+
+    // Same vservice map (the encoded one is reused), other apps.
+    DataplaneState appsChanged = first.withApp(app("0000beef", "10.0.2.17", "zone=default")).withoutApp(new io.ax.core.model.AppId("0000abcd"));
+    stateFile.save(appsChanged);
+    DataplaneState loaded = stateFile.load().orElseThrow();
+    assertThat(loaded.apps()).isEqualTo(appsChanged.apps());
+    assertThat(loaded.servers()).isEqualTo(appsChanged.servers());
+    assertThat(loaded.vservices()).isEqualTo(first.vservices());
+
+    // A new vservice map: encoded afresh.
+    DataplaneState vservicesChanged = appsChanged.withoutVService("web").withVService(vservice("db", "10.96.0.3", "5432", "10.0.0.9"));
+    stateFile.save(vservicesChanged);
+    loaded = stateFile.load().orElseThrow();
+    assertThat(loaded.vservices()).containsOnlyKeys("api.prod", "db").isEqualTo(vservicesChanged.vservices());
+    assertThat(loaded.apps()).isEqualTo(appsChanged.apps());
+  }
+
+  @Test
   void save_writesTheAdminApiMessageInBinary() throws IOException {
     new StateFile(file()).save(sample());
 
