@@ -88,7 +88,7 @@ def main():
             f"local HAProxy {E['HAPROXY_VERSION']} in `mode tcp` (one process in the foreground, nbthread 2 as "
             "Istio's default proxy concurrency, no health checks, no splicing, 5 s connect and 1 min idle "
             "timeouts), which connects to the native server: one TCP proxy on the path, standing in for a "
-            "sidecar. Throughput is iperf3 with one stream; HTTP is wrk (1 thread, 8 keep-alive connections) "
+            "sidecar. Throughput is iperf3 with one stream, its first second (TCP ramp-up) left out; HTTP is wrk (1 thread, 8 keep-alive connections) "
             f"against nginx {E['NGINX_VERSION']} (one process) serving a 1 KiB file, nginx and wrk both under ax "
             "for ax; connection setup is connbench's sequential connect() and, because through a proxy "
             "connect() completes against the proxy, the time from socket() to the reply of a 1-byte request. "

@@ -20,10 +20,10 @@
 #   (run as root; a Markdown table on stdout, progress on stderr, the results contract in FILE)
 set -euo pipefail
 usage() { echo "usage: ci/bench/datapath.sh [--quick] [--json FILE]" >&2; exit 2; }
-QUICK=0; ROUNDS=5; CONNS=5000; WARM=5000; IPERF_SECONDS=5; WRK_SECONDS=5; SETTLE=1.5; JSON=""
+QUICK=0; ROUNDS=5; CONNS=5000; WARM=5000; IPERF_SECONDS=5; IPERF_OMIT="-O 1"; WRK_SECONDS=5; SETTLE=1.5; JSON=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) QUICK=1; ROUNDS=1; CONNS=300; WARM=300; IPERF_SECONDS=1; WRK_SECONDS=1; SETTLE=0 ;;
+    --quick) QUICK=1; ROUNDS=1; CONNS=300; WARM=300; IPERF_SECONDS=1; IPERF_OMIT=""; WRK_SECONDS=1; SETTLE=0 ;;
     --json) [ $# -ge 2 ] || usage; JSON=$(realpath -m "$2"); shift ;;
     *) usage ;;
   esac
@@ -248,7 +248,7 @@ conn_round() { # $1: setup, $2: round, $3: connbench client mode (client | first
 iperf_round() { # $1: setup, $2: round
   local out bps gbps
   # shellcheck disable=SC2086
-  out=$(run "iperf3 ($1)" ${PREFIX[$1]} iperf3 ${IPERF_TO[$1]} -t "$IPERF_SECONDS" -J)
+  out=$(run "iperf3 ($1)" ${PREFIX[$1]} iperf3 ${IPERF_TO[$1]} -t "$IPERF_SECONDS" $IPERF_OMIT -J)
   bps=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])' <<<"$out" 2>/dev/null) ||
     die "iperf3 ($1) gave no throughput: $(head -c 300 <<<"$out")"
   gbps=$(calc "$bps / 1e9")
