@@ -44,6 +44,8 @@ public final class RestServer implements AutoCloseable {
   static final int MAX_BODY = 64 * 1024;
   /** Long enough for any client on loopback, short enough that idle sockets do not pile up. */
   static final int IDLE_SECONDS = 30;
+  /** How long a refused oversized upload may go on being read and dropped after the 413. */
+  static final int LINGER_SECONDS = 2;
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -104,7 +106,20 @@ public final class RestServer implements AutoCloseable {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
       String json = "{\"name\":null,\"result\":false,\"details\":\"body: larger than " + MAX_BODY + " bytes\",\"field\":\"body\"}";
-      Handler.send(ctx, new RestResponse(413, json), false);
+      // A lingering close: closing with the rest of the body unread makes the kernel answer with
+      // a reset, which can reach the client before it has read the 413. So the answer goes out
+      // with a FIN, the aggregator reads and drops the rest of the body, and the connection
+      // closes when the client closes its side, or after LINGER_SECONDS.
+      FullHttpResponse response = Handler.response(new RestResponse(413, json));
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(written -> {
+        if (ctx.channel() instanceof SocketChannel socket && written.isSuccess()) {
+          socket.shutdownOutput();
+          ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        } else {
+          ctx.close();
+        }
+      });
     }
   }
 
@@ -130,12 +145,17 @@ public final class RestServer implements AutoCloseable {
       handlers.execute(() -> send(ctx, api.handle(method, uri, body), keepAlive));
     }
 
-    private static void send(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive) {
+    static FullHttpResponse response(RestResponse r) {
       FullHttpResponse response = new DefaultFullHttpResponse(
           HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.copiedBuffer(r.json() + "\n", StandardCharsets.UTF_8));
       response.headers()
           .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
           .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+      return response;
+    }
+
+    private static void send(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive) {
+      FullHttpResponse response = response(r);
       if (keepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         ctx.writeAndFlush(response);
