@@ -318,7 +318,7 @@ def jmh_chart(results, out_dir):
 def aim_rows(suites):
     """The aims table: ax's figure, the limit, met or missed, and the proxy's figure beside it."""
     by_id = {s["suite"]: s for s in suites}
-    rows = ["| aim | ax | haproxy (a proxy on the path) | aim | ax meets it? |", "|---|---|---|---|---|"]
+    rows = ["| aim | ax | haproxy (a proxy on the path) | aim | met by ax in this run? |", "|---|---|---|---|---|"]
     missed = []
     for aim in AIMS:
         s = by_id.get(aim["suite"])
@@ -375,7 +375,8 @@ def render(directory, analysis_path):
            "sides alike. **The ratios are the result; absolute numbers are context** for this machine.", ""]
     facts = [key for key in ("date", "commit", "machine", "cpu", "kernel", "java", "load average at start", "load average at end", "duration") if key in run]
     if facts:
-        md += ["## The run", "", "| | |", "|---|---|", *(f"| {key} | {run[key]} |" for key in facts), ""]
+        md += ["## The run", "", "The last invocation of `run.sh`; each part below says when it was measured.", "",
+               "| | |", "|---|---|", *(f"| {key} | {run[key]} |" for key in facts), ""]
     if run:
         failed = [p for p in run.get("parts", []) if p.get("status") != "ok"]
         if failed:
@@ -410,8 +411,11 @@ def render(directory, analysis_path):
         md += [f"![{s['title']}]({suite_chart(s, directory)})", ""]
 
     if jmh:
-        md += ["## JMH: the hot paths", "",
-               "In-process microbenchmarks of what the daemon does per connect and per DNS query, on a",
+        md += ["## JMH: the hot paths", ""]
+        part = parts.get("jmh", {})
+        if part.get("date"):
+            md += [f"*Measured {part['date']} at commit {part.get('commit', '?')}, in {part.get('seconds', '?')} s.*", ""]
+        md += ["In-process microbenchmarks of what the daemon does per connect and per DNS query, on a",
                "realistic table (1,000 apps, 10,000 vservices; see `benchmarks/`). Average time per",
                "operation with JMH's 99.9% error, and bytes allocated per operation (`-prof gc`).", "",
                *jmh_rows(jmh), "", f"![JMH]({jmh_chart(jmh, directory)})", ""]
