@@ -45,19 +45,18 @@ CLK_TCK=$(getconf CLK_TCK)
 PIDS=()
 DAEMON=""
 
+# shellcheck source=ci/bench/lib.sh
+. ci/bench/lib.sh
 cleanup() {
   local rc=$?
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null || true
   wait 2>/dev/null || true
-  # On failure the logs stay: the one-line error names them.
-  if [ "$rc" -eq 0 ] || [ "$rc" -eq 130 ]; then rm -rf "$WORK"; else echo "logs kept in $WORK" >&2; fi
+  remove_work_unless_failed "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck source=ci/bench/lib.sh
-. ci/bench/lib.sh
 REST_PORT=$(free_port)
 await_server() { # $1: service address
   for _ in $(seq 1 150); do

@@ -21,18 +21,17 @@ done
 WORK=$(mktemp -d /tmp/ax-dnsbench.XXXXXX)
 JAVA=$(ci/find-java.sh)
 DAEMON=""; DNSMASQ=""
+# shellcheck source=ci/bench/lib.sh
+. ci/bench/lib.sh
 cleanup() {
   local rc=$?
   [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null || true
   [ -n "$DNSMASQ" ] && kill "$DNSMASQ" 2>/dev/null || true
   wait 2>/dev/null || true
-  # On failure the logs stay: the one-line error names them.
-  if [ "$rc" -eq 0 ] || [ "$rc" -eq 130 ]; then rm -rf "$WORK"; else echo "logs kept in $WORK" >&2; fi
+  remove_work_unless_failed "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# shellcheck source=ci/bench/lib.sh
-. ci/bench/lib.sh
 REST_PORT=$(free_port)
 start_daemon
 NODE_IP=$(node_ip)

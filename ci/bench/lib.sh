@@ -21,3 +21,9 @@ stop_daemon() { kill "$DAEMON"; wait "$DAEMON" 2>/dev/null || true; DAEMON=""; }
 node_ip() { curl -s "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"][0]["ip"])'; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# For a script's EXIT trap, with the script's exit status: the work directory goes, unless the
+# run failed (not interrupted), when its logs stay for the one-line error that names them.
+remove_work_unless_failed() { # $1: exit status
+  if [ "$1" -eq 0 ] || [ "$1" -eq 130 ]; then rm -rf "$WORK"; else echo "logs kept in $WORK" >&2; fi
+}

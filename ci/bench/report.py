@@ -173,6 +173,14 @@ def colour(label, labels):
     return OTHER_COLOURS[rest.index(label) % len(OTHER_COLOURS)]
 
 
+def save(fig, out_dir, name):
+    """Writes one chart into out_dir and returns its file name, for the Markdown link."""
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, name), dpi=110)
+    plt.close(fig)
+    return name
+
+
 def suite_chart(s, out_dir):
     """Bars of medians with whiskers from min to max: one small chart per measure to compare
     labels side by side, or, for a suite of one label, one chart per unit."""
@@ -200,11 +208,7 @@ def suite_chart(s, out_dir):
     for ax in list(axes.flat)[len(measures):]:
         ax.axis("off")
     fig.suptitle(s["title"], fontsize=10)
-    fig.tight_layout()
-    name = f"{s['suite']}.png"
-    fig.savefig(os.path.join(out_dir, name), dpi=110)
-    plt.close(fig)
-    return name
+    return save(fig, out_dir, f"{s['suite']}.png")
 
 
 def single_label_chart(s, out_dir):
@@ -227,11 +231,7 @@ def single_label_chart(s, out_dir):
         ax.tick_params(axis="x", labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(f"{s['title']} ({label}; whiskers: min to max)", fontsize=10)
-    fig.tight_layout()
-    name = f"{s['suite']}.png"
-    fig.savefig(os.path.join(out_dir, name), dpi=110)
-    plt.close(fig)
-    return name
+    return save(fig, out_dir, f"{s['suite']}.png")
 
 
 def ratio_chart(suites, out_dir):
@@ -269,10 +269,7 @@ def ratio_chart(suites, out_dir):
         seen.setdefault(b[4], b[2])
     ax.legend(handles=[matplotlib.patches.Patch(color=c, label=label) for label, c in seen.items()], fontsize=7, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    fig.savefig(os.path.join(out_dir, "ratios.png"), dpi=110)
-    plt.close(fig)
-    return "ratios.png"
+    return save(fig, out_dir, "ratios.png")
 
 
 def jmh_rows(results):
@@ -309,10 +306,7 @@ def jmh_chart(results, out_dir):
     ax.set_xlabel(f"time per operation ({unit}, log scale)", fontsize=8)
     ax.set_title("JMH: the daemon's hot paths", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    fig.savefig(os.path.join(out_dir, "jmh.png"), dpi=110)
-    plt.close(fig)
-    return "jmh.png"
+    return save(fig, out_dir, "jmh.png")
 
 
 def aim_rows(suites):
