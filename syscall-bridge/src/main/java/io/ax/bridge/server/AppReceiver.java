@@ -1,13 +1,16 @@
 package io.ax.bridge.server;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static io.ax.bridge.sys.PollFdStruct.POLLERR;
+import static io.ax.bridge.sys.PollFdStruct.POLLHUP;
+import static io.ax.bridge.sys.PollFdStruct.POLLIN;
+import static io.ax.bridge.sys.PollFdStruct.POLLNVAL;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.ax.bridge.seccomp.Notification;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.PidfdCache;
+import io.ax.bridge.sys.PollFdStruct;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
 import io.ax.bridge.sys.Target;
@@ -23,14 +26,13 @@ import org.slf4j.LoggerFactory;
  * kernel wakes a poll(2) waiter on the trapping thread's CPU, a plain switch instead of a
  * cross-CPU wake-up, but epoll drops that hint. The thread owns the listener fd and its pidfd
  * cache; {@link #stop} wakes it through an eventfd, and it closes the listener on its way out,
- * so no fd is closed under a thread still polling it.
+ * so no fd is closed under a thread still polling it. The poll array lives in an arena confined
+ * to that thread and closed when it exits.
  */
 final class AppReceiver implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(AppReceiver.class);
-  private static final short POLLIN = 0x1;
-  private static final short POLLERR = 0x8;
-  private static final short POLLHUP = 0x10;
-  private static final short POLLNVAL = 0x20;
+  private static final int LISTENER = 0;
+  private static final int STOP = 1;
 
   private final AppSession session;
   private final Dispatcher dispatcher;
@@ -71,16 +73,12 @@ final class AppReceiver implements Runnable {
   public void run() {
     PidfdCache pidfds = new PidfdCache();
     IntBinaryOperator copier = (tid, fd) -> Target.copyFd(pidfds, tid, fd);
-    MemorySegment fds = Arena.ofAuto().allocate(16);
     int listenerFd = session.listener().fd();
-    try {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment fds = PollFdStruct.allocate(arena, 2);
       while (true) {
-        fds.set(JAVA_INT, 0, listenerFd);
-        fds.set(JAVA_SHORT, 4, POLLIN);
-        fds.set(JAVA_SHORT, 6, (short) 0);
-        fds.set(JAVA_INT, 8, stopFd);
-        fds.set(JAVA_SHORT, 12, POLLIN);
-        fds.set(JAVA_SHORT, 14, (short) 0);
+        PollFdStruct.set(fds, LISTENER, listenerFd, POLLIN);
+        PollFdStruct.set(fds, STOP, stopFd, POLLIN);
         int n = Libc.poll(fds, 2, -1);
         if (n < 0) {
           if (n == -Errno.EINTR) {
@@ -89,10 +87,10 @@ final class AppReceiver implements Runnable {
           log.error("[bridge] {}: poll failed: {}", session, Errno.describe(-n));
           return;
         }
-        if (fds.get(JAVA_SHORT, 14) != 0) {
+        if (PollFdStruct.revents(fds, STOP) != 0) {
           return; // stopped
         }
-        short revents = fds.get(JAVA_SHORT, 6);
+        short revents = PollFdStruct.revents(fds, LISTENER);
         if ((revents & POLLIN) != 0) {
           if (!receiveOne(copier)) {
             return;

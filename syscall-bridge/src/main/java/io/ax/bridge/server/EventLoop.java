@@ -1,9 +1,8 @@
 package io.ax.bridge.server;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
+import io.ax.bridge.sys.EpollEventStruct;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
@@ -19,12 +18,11 @@ import org.slf4j.LoggerFactory;
  * One platform thread around an epoll fd: it waits on every app's seccomp listener, every
  * supervisor connection and every connect in progress, and runs the handler of whatever is
  * ready. Handlers must not block; what may block (state writes) goes to virtual threads.
- * Registration is thread-safe (epoll_ctl is); handlers run on the loop thread only.
+ * Registration is thread-safe (epoll_ctl is); handlers run on the loop thread only. The event
+ * array lives in an arena confined to the loop thread and closed when the loop stops.
  */
 final class EventLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
-  /** struct epoll_event is packed on x86_64: u32 events, u64 data. */
-  private static final int EVENT_SIZE = 12;
   private static final int MAX_EVENTS = 128;
 
   /** What to do when an fd is ready; {@code events} are the EPOLL* bits. */
@@ -65,9 +63,8 @@ final class EventLoop implements AutoCloseable {
   long add(long token, int fd, int events, Handler handler) throws SysCallException {
     handlers.put(token, handler);
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment ev = arena.allocate(EVENT_SIZE);
-      ev.set(JAVA_INT_UNALIGNED, 0, events);
-      ev.set(JAVA_LONG_UNALIGNED, 4, token);
+      MemorySegment ev = EpollEventStruct.allocate(arena, 1);
+      EpollEventStruct.set(ev, 0, events, token);
       int r = Libc.epollCtl(epfd, Sys.EPOLL_CTL_ADD, fd, ev);
       if (r < 0) {
         handlers.remove(token);
@@ -88,30 +85,34 @@ final class EventLoop implements AutoCloseable {
   }
 
   private void run() {
-    MemorySegment events = Arena.ofAuto().allocate((long) EVENT_SIZE * MAX_EVENTS);
-    while (running) {
-      int n = Libc.epollWait(epfd, events, MAX_EVENTS, 1000);
-      if (n < 0) {
-        if (n == -Errno.EINTR) {
-          continue;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment events = EpollEventStruct.allocate(arena, MAX_EVENTS);
+      while (running) {
+        int n = Libc.epollWait(epfd, events, MAX_EVENTS, 1000);
+        if (n < 0) {
+          if (n == -Errno.EINTR) {
+            continue;
+          }
+          log.error("[bridge] epoll_wait failed: {}; the bridge stops", Errno.describe(-n));
+          return;
         }
-        log.error("[bridge] epoll_wait failed: {}; the bridge stops", Errno.describe(-n));
-        return;
-      }
-      for (int i = 0; i < n; i++) {
-        int ev = events.get(JAVA_INT_UNALIGNED, (long) i * EVENT_SIZE);
-        long token = events.get(JAVA_LONG_UNALIGNED, (long) i * EVENT_SIZE + 4);
-        Handler h = handlers.get(token);
-        if (h == null) {
-          continue;
-        }
-        try {
-          h.ready(ev);
-        } catch (RuntimeException e) {
-          // One bad notification must not stop the bridge for every other app.
-          log.error("[bridge] handler failed", e);
+        for (int i = 0; i < n; i++) {
+          dispatch(EpollEventStruct.data(events, i), EpollEventStruct.events(events, i));
         }
       }
+    }
+  }
+
+  private void dispatch(long token, int events) {
+    Handler h = handlers.get(token);
+    if (h == null) {
+      return;
+    }
+    try {
+      h.ready(events);
+    } catch (RuntimeException e) {
+      // One bad notification must not stop the bridge for every other app.
+      log.error("[bridge] handler failed", e);
     }
   }
 

@@ -1,8 +1,5 @@
 package io.ax.bridge.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import io.ax.bridge.net.Inet4Endpoint;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -49,10 +46,8 @@ public final class SockDiag implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       // The kernel answers a dump at once; a second is far beyond that and keeps a bug from
       // hanging the caller.
-      MemorySegment tv = a.allocate(16);
-      tv.set(JAVA_LONG, 0, 1);
-      tv.set(JAVA_LONG, 8, 0);
-      Libc.check("setsockopt(SO_RCVTIMEO)", Libc.setsockopt(fd, Sys.SOL_SOCKET, SO_RCVTIMEO, tv, 16));
+      MemorySegment tv = TimevalStruct.allocate(a, 1, 0);
+      Libc.check("setsockopt(SO_RCVTIMEO)", Libc.setsockopt(fd, Sys.SOL_SOCKET, SO_RCVTIMEO, tv, TimevalStruct.SIZE));
     } catch (SysCallException e) {
       Libc.close(fd);
       throw e;
@@ -123,7 +118,7 @@ public final class SockDiag implements AutoCloseable {
             return true;
           }
           case NlMsgHdrStruct.NLMSG_ERROR -> {
-            int error = h.length() >= NlMsgHdrStruct.SIZE + 4 ? datagram.get(JAVA_INT, off + NlMsgHdrStruct.SIZE) : -EBADMSG;
+            int error = h.length() >= NlMsgHdrStruct.SIZE + NlMsgErrStruct.ERROR_END ? NlMsgErrStruct.error(datagram.asSlice(off + NlMsgHdrStruct.SIZE)) : -EBADMSG;
             throw new SysCallException("sock_diag dump", error < 0 ? -error : EBADMSG);
           }
           case InetDiagReqV2Struct.SOCK_DIAG_BY_FAMILY -> {

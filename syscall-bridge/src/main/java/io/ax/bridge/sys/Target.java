@@ -159,10 +159,10 @@ public final class Target {
     if (r < 0) {
       return r;
     }
-    if ((st.get(JAVA_INT, 24) & S_IFMT) != S_IFSOCK) {
+    if ((StatStruct.mode(st) & S_IFMT) != S_IFSOCK) {
       return -Errno.ENOTSOCK;
     }
-    return st.get(JAVA_LONG, 8);
+    return StatStruct.inode(st);
   }
 
   /** An int socket option of SOL_SOCKET, or {@code -errno}. */

@@ -2,8 +2,6 @@ package io.ax.bridge.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +15,7 @@ import java.util.List;
  * with {@link #setReceiveTimeout}.
  */
 public final class UnixSockets {
-  private static final int SUN_PATH_MAX = 108;
+  private static final int SUN_PATH_MAX = SockaddrUnStruct.PATH_SIZE;
   private static final int SO_RCVTIMEO = 20;
   /** A registration hands over one fd; room for a few more, which are closed. */
   private static final int MAX_FDS = 4;
@@ -38,10 +36,8 @@ public final class UnixSockets {
     }
     int fd = (int) Libc.check("socket(AF_UNIX)", Libc.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0));
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment addr = arena.allocate(2 + SUN_PATH_MAX);
-      addr.set(JAVA_SHORT, 0, (short) Sys.AF_UNIX);
-      MemorySegment.copy(p, 0, addr, JAVA_BYTE, 2, p.length);
-      Libc.check("bind(" + path + ")", Libc.bind(fd, addr, 2 + p.length + 1));
+      MemorySegment addr = SockaddrUnStruct.allocate(arena, p);
+      Libc.check("bind(" + path + ")", Libc.bind(fd, addr, SockaddrUnStruct.length(p.length)));
       Libc.check("listen(" + path + ")", Libc.listen(fd, backlog));
       return fd;
     } catch (SysCallException e) {
@@ -57,20 +53,17 @@ public final class UnixSockets {
 
   public static PeerCredentials peerCredentials(int fd) throws SysCallException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment cred = arena.allocate(12);
-      MemorySegment len = arena.allocate(JAVA_INT);
-      len.set(JAVA_INT, 0, 12);
+      MemorySegment cred = arena.allocate(UcredStruct.LAYOUT);
+      MemorySegment len = arena.allocateFrom(JAVA_INT, UcredStruct.SIZE);
       Libc.check("getsockopt(SO_PEERCRED)", Libc.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_PEERCRED, cred, len));
-      return new PeerCredentials(cred.get(JAVA_INT, 0), cred.get(JAVA_INT, 4), cred.get(JAVA_INT, 8));
+      return new PeerCredentials(UcredStruct.pid(cred), UcredStruct.uid(cred), UcredStruct.gid(cred));
     }
   }
 
   public static void setReceiveTimeout(int fd, int seconds) throws SysCallException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment tv = arena.allocate(16);
-      tv.set(JAVA_LONG, 0, seconds);
-      tv.set(JAVA_LONG, 8, 0);
-      Libc.check("setsockopt(SO_RCVTIMEO)", Libc.setsockopt(fd, Sys.SOL_SOCKET, SO_RCVTIMEO, tv, 16));
+      MemorySegment tv = TimevalStruct.allocate(arena, seconds, 0);
+      Libc.check("setsockopt(SO_RCVTIMEO)", Libc.setsockopt(fd, Sys.SOL_SOCKET, SO_RCVTIMEO, tv, TimevalStruct.SIZE));
     }
   }
 
@@ -82,32 +75,33 @@ public final class UnixSockets {
   public static Received receive(int fd, int max) throws SysCallException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(max);
-      MemorySegment iov = arena.allocate(16);
-      iov.set(JAVA_LONG, 0, buf.address());
-      iov.set(JAVA_LONG, 8, max);
-      long controlLen = 16 + 4L * MAX_FDS; // CMSG_SPACE(MAX_FDS * sizeof(int)), 8-byte aligned
-      MemorySegment control = arena.allocate(controlLen);
-      MemorySegment msg = arena.allocate(56);
-      msg.set(JAVA_LONG, 16, iov.address());
-      msg.set(JAVA_LONG, 24, 1);
-      msg.set(JAVA_LONG, 32, control.address());
-      msg.set(JAVA_LONG, 40, controlLen);
+      MemorySegment control = arena.allocate(CmsgHdrStruct.space(JAVA_INT.byteSize() * MAX_FDS), CmsgHdrStruct.LAYOUT.byteAlignment());
+      MemorySegment msg = MsgHdrStruct.allocate(arena);
+      MsgHdrStruct.setIov(msg, IovecStruct.allocate(arena, buf), 1);
+      MsgHdrStruct.setControl(msg, control);
       long n = Libc.recvmsg(fd, msg, Sys.MSG_CMSG_CLOEXEC);
       Libc.check("recvmsg", n);
-      List<Integer> fds = new ArrayList<>();
-      long usedControl = msg.get(JAVA_LONG, 40);
-      if (usedControl >= 16) {
-        long cmsgLen = control.get(JAVA_LONG, 0);
-        int level = control.get(JAVA_INT, 8);
-        int type = control.get(JAVA_INT, 12);
-        if (level == Sys.SOL_SOCKET && type == Sys.SCM_RIGHTS && cmsgLen >= 16 && cmsgLen <= controlLen) {
-          for (long off = 16; off + 4 <= cmsgLen; off += 4) {
-            fds.add(control.get(JAVA_INT, off));
-          }
+      return new Received(buf.asSlice(0, n).toArray(JAVA_BYTE), rights(control, MsgHdrStruct.controlLength(msg)));
+    }
+  }
+
+  /**
+   * The fds of an SCM_RIGHTS message first in {@code control}, of which the kernel used
+   * {@code used} bytes; none for anything else or a length that does not fit the buffer.
+   */
+  private static List<Integer> rights(MemorySegment control, long used) {
+    List<Integer> fds = new ArrayList<>();
+    if (used >= CmsgHdrStruct.SIZE) {
+      long cmsgLen = CmsgHdrStruct.length(control);
+      if (CmsgHdrStruct.level(control) == Sys.SOL_SOCKET && CmsgHdrStruct.type(control) == Sys.SCM_RIGHTS
+          && cmsgLen >= CmsgHdrStruct.len(0) && cmsgLen <= control.byteSize()) {
+        MemorySegment data = CmsgHdrStruct.data(control, cmsgLen);
+        for (long off = 0; off + JAVA_INT.byteSize() <= data.byteSize(); off += JAVA_INT.byteSize()) {
+          fds.add(data.get(JAVA_INT, off)); // an int[] of fds
         }
       }
-      return new Received(buf.asSlice(0, n).toArray(JAVA_BYTE), fds);
     }
+    return fds;
   }
 
   /** Writes all of {@code data} (no SIGPIPE when the peer has gone). */
