@@ -178,4 +178,17 @@ class MeshSocketPolicyConnectTest {
 
     assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:8080"))).isEqualTo(acted(refused(EACCES)));
   }
+
+  @Test
+  void connect_decisionsCarryTheirLogStrings_viaAndReason() {
+    Inet4Endpoint real = ((BindDecision.Real) mesh.policy.bind(apps.get("client"), Transport.TCP, ep("127.0.0.1", 6379))).real();
+    mesh.policy.published(apps.get("client"), 99, Transport.TCP, ep("127.0.0.1", 6379), real, 16);
+
+    assertThat(connect("client", Transport.TCP, "10.0.0.7:8080")).isEqualTo(new ConnectDecision.Targets("10.0.0.7:8080", java.util.List.of(ep("192.0.2.10", 40000))));
+    assertThat(connect("client", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Targets("loopback of app " + apps.get("client"), java.util.List.of(real)));
+    assertThat(connect("stranger", Transport.TCP, "10.0.0.7:8080"))
+        .isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> assertThat(r.reason()).contains(apps.get("stranger")).contains("team=x").contains("shares no label"));
+    assertThat(mesh.policy.connect("0000dead", Transport.TCP, ep("10.0.0.7", 8080)))
+        .isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> assertThat(r.reason()).isEqualTo("app 0000dead is not registered"));
+  }
 }
