@@ -1,11 +1,12 @@
 package io.ax.bench;
 
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.decision.ConnectDecider;
-import io.ax.core.decision.Decision;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.SharedLbState;
 import io.ax.core.model.App;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #vservice}: app 0 connects to {@code svc-4241}'s vIP:80 (RoundRobin, 10 backends
  *       that are service table entries sharing the client's label): the frontend lookup, the
  *       label ACL per backend, the candidate list and the policy's order. The result is a
- *       {@link Decision.Connect} of 10 targets.
+ *       {@link ConnectDecision.Targets} of 10 targets.
  *   <li>{@link #direct}: app 0 connects to an address outside the mesh: the three index lookups
- *       that find nothing, then {@link Decision#DIRECT}.
+ *       that find nothing, then {@link ConnectDecision#DIRECT}.
  * </ul>
  *
  * Average time per decision, single thread. The balancer memory ({@link SharedLbState}) lives as
@@ -47,16 +48,16 @@ public class ConnectDecisionBench {
 
   MeshFixture mesh;
   App client;
-  HostPort vserviceAddr;
-  HostPort directAddr;
+  Inet4Endpoint vserviceAddr;
+  Inet4Endpoint directAddr;
   SharedLbState lb;
 
   @Setup
   public void setUp() {
     mesh = new MeshFixture();
     client = mesh.app(0);
-    vserviceAddr = new HostPort(MeshFixture.vip(VSERVICE), MeshFixture.VPORT);
-    directAddr = HostPort.of("93.184.216.34", 443);
+    vserviceAddr = Endpoints.of(MeshFixture.vip(VSERVICE), MeshFixture.VPORT);
+    directAddr = Endpoints.of("93.184.216.34", 443);
     lb = new SharedLbState();
     if (MeshFixture.policyOf(VSERVICE) != LbPolicy.ROUND_ROBIN) {
       throw new IllegalStateException("svc-" + VSERVICE + " should be RoundRobin, the fixture changed");
@@ -64,12 +65,12 @@ public class ConnectDecisionBench {
   }
 
   @Benchmark
-  public Decision vservice() {
+  public ConnectDecision vservice() {
     return ConnectDecider.decide(mesh.state(), client, vserviceAddr, lb);
   }
 
   @Benchmark
-  public Decision direct() {
+  public ConnectDecision direct() {
     return ConnectDecider.decide(mesh.state(), client, directAddr, lb);
   }
 }

@@ -3,7 +3,7 @@ package io.ax.bench;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.dns.DnsResolver;
 import io.ax.core.dns.Reply;
-import io.ax.core.dns.Transport;
+import io.ax.core.dns.QueryTransport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,6 +62,6 @@ public class DnsAnswerBench {
 
   @Benchmark
   public Reply answer() {
-    return resolver.resolve(query, Transport.UDP);
+    return resolver.resolve(query, QueryTransport.UDP);
   }
 }

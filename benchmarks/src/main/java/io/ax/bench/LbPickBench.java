@@ -1,11 +1,12 @@
 package io.ax.bench;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.Candidate;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.PickContext;
 import io.ax.core.lb.SharedLbState;
 import io.ax.core.mesh.KernelConnectionCounts;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ public class LbPickBench {
   public String weights;
 
   LbPolicy lbPolicy;
-  List<Candidate<HostPort>> candidates;
+  List<Candidate<Inet4Endpoint>> candidates;
   SharedLbState lb;
   Ipv4[] clients;
   int next;
@@ -71,15 +72,15 @@ public class LbPickBench {
       case "weighted" -> true;
       default -> throw new IllegalArgumentException("weights: '" + weights + "' is not equal or weighted");
     };
-    List<Candidate<HostPort>> list = new ArrayList<>(BACKENDS);
-    Map<HostPort, Integer> kernelCounts = new HashMap<>();
+    List<Candidate<Inet4Endpoint>> list = new ArrayList<>(BACKENDS);
+    Map<Inet4Endpoint, Integer> kernelCounts = new HashMap<>();
     for (int k = 0; k < BACKENDS; k++) {
-      HostPort at = new HostPort(MeshFixture.appIp(k), MeshFixture.APP_PORT);
+      Inet4Endpoint at = Endpoints.of(MeshFixture.appIp(k), MeshFixture.APP_PORT);
       list.add(new Candidate<>(at, at, weighted ? k + 1 : 1));
       kernelCounts.put(at, k);
     }
     candidates = List.copyOf(list);
-    Map<HostPort, Integer> fixed = Map.copyOf(kernelCounts);
+    Map<Inet4Endpoint, Integer> fixed = Map.copyOf(kernelCounts);
     lb = new SharedLbState(new KernelConnectionCounts(
         () -> fixed, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime, KernelConnectionCounts.virtualThreads()));
     clients = new Ipv4[MeshFixture.APPS];
@@ -89,7 +90,7 @@ public class LbPickBench {
   }
 
   @Benchmark
-  public List<HostPort> pick() {
+  public List<Inet4Endpoint> pick() {
     Ipv4 client = clients[next];
     next = next + 1 == clients.length ? 0 : next + 1;
     return lbPolicy.order(candidates, new PickContext(KEY, lb, client));

@@ -1,15 +1,16 @@
 package io.ax.bench;
 
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.Backend;
 import io.ax.core.model.Labels;
 import io.ax.core.model.PortMapping;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
@@ -52,8 +53,8 @@ public final class MeshFixture {
     for (int i = 0; i < APPS; i++) {
       App app = new App(new AppId(String.format("a%07x", i)), "app-" + i, "node-1", "cluster-1", appIp(i), "user", Labels.DEFAULT, 10_000 + i);
       appList.add(app);
-      servers.add(new ServerEntry("srv-" + i, app.id(), app.name(), Protocol.TCP, new HostPort(app.appIp(), APP_PORT),
-          new HostPort(NODE_IP, POOL_BASE + i), app.labels(), "node-1", "cluster-1"));
+      servers.add(new ServerEntry("srv-" + i, app.id(), app.name(), Transport.TCP, Endpoints.of(app.appIp(), APP_PORT),
+          Endpoints.of(NODE_IP, POOL_BASE + i), app.labels(), "node-1", "cluster-1"));
     }
     List<VService> vservices = new ArrayList<>(VSERVICES);
     for (int j = 0; j < VSERVICES; j++) {

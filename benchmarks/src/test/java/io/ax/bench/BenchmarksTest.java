@@ -2,11 +2,11 @@ package io.ax.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
-import io.ax.core.decision.Decision;
 import io.ax.core.dns.Reply;
-import io.ax.core.net.HostPort;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,13 +27,13 @@ class BenchmarksTest {
     ConnectDecisionBench b = new ConnectDecisionBench();
     b.setUp();
 
-    Decision viaVService = b.vservice();
-    assertThat(viaVService).isInstanceOf(Decision.Connect.class);
-    Decision.Connect connect = (Decision.Connect) viaVService;
+    ConnectDecision viaVService = b.vservice();
+    assertThat(viaVService).isInstanceOf(ConnectDecision.Targets.class);
+    ConnectDecision.Targets connect = (ConnectDecision.Targets) viaVService;
     assertThat(connect.via()).isEqualTo("svc-" + ConnectDecisionBench.VSERVICE);
     assertThat(connect.targets()).hasSize(MeshFixture.BACKENDS_PER_VSERVICE);
-    assertThat(connect.targets()).allSatisfy(t -> assertThat(t.serverId()).isPresent());
-    assertThat(b.direct()).isEqualTo(Decision.DIRECT);
+    assertThat(connect.targets()).allSatisfy(t -> assertThat(b.mesh.state().serversAtHost(t)).as("entries at %s", t).isNotEmpty());
+    assertThat(b.direct()).isEqualTo(ConnectDecision.DIRECT);
   }
 
   @ParameterizedTest
@@ -48,8 +48,8 @@ class BenchmarksTest {
     b.weights = weights;
     b.setUp();
 
-    List<HostPort> first = b.pick();
-    List<HostPort> second = b.pick();
+    List<Inet4Endpoint> first = b.pick();
+    List<Inet4Endpoint> second = b.pick();
 
     assertThat(first).hasSize(LbPickBench.BACKENDS).doesNotHaveDuplicates();
     assertThat(second).containsExactlyInAnyOrderElementsOf(first);

@@ -5,19 +5,19 @@ import io.ax.admin.v1.CreateVServiceRequest;
 import io.ax.admin.v1.LbType;
 import io.ax.admin.v1.PortMapping;
 import io.ax.admin.v1.VService;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
-import io.ax.core.model.InvalidFieldException;
 import io.ax.core.proto.Protos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "create",

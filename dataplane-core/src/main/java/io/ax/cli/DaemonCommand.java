@@ -6,7 +6,7 @@ import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
 import io.ax.core.dns.DnsConfig;
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
 import java.net.InetAddress;
@@ -21,10 +21,10 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ax daemon}: AppSwitch's daemon flags with their defaults. Flags of features that are

@@ -49,9 +49,19 @@ public interface SocketPolicy {
   /** Where a connect (or a datagram) to {@code destination} may go. */
   ConnectDecision connect(String appId, Transport transport, Inet4Endpoint destination);
 
+  /**
+   * A socket's transport, and the transport of a service table entry. The daemon persists it and
+   * sends it on the admin API through explicit mappings (the admin {@code Protocol} enum), never
+   * by ordinal or name. Append-only.
+   */
   enum Transport {
     TCP,
-    UDP
+    UDP;
+
+    /** {@code tcp}, as the tables and logs show it. */
+    public String display() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** What {@code ax run} told about the app; {@code appId} is empty for a new app. */
@@ -90,13 +100,29 @@ public interface SocketPolicy {
     record Refuse(int errno) implements BindDecision {}
   }
 
+  /**
+   * What a {@code connect()} (or a datagram) to a destination should do: the one decision type of
+   * ax, made by the daemon's connect decision and carried out by the bridge. The strings
+   * ({@code via}, {@code reason}) are opaque to the bridge: they are for logs and tests, never
+   * shown to the app.
+   */
   sealed interface ConnectDecision {
-    /** Outside the mesh: connect as asked. */
+    /** The destination is outside the mesh: connect to it as asked. */
+    ConnectDecision DIRECT = new Direct();
+
+    /** The destination is outside the mesh: connect to it as asked. */
     record Direct() implements ConnectDecision {}
 
-    /** Try these in order until one accepts. */
-    record Targets(List<Inet4Endpoint> targets) implements ConnectDecision {
+    /**
+     * Dial the targets in order: the first is the load balancer's pick, the rest are tried when
+     * a target refuses, before the app hears anything.
+     *
+     * @param via what was balanced: a vservice name, {@code name/subset}, an implicit service
+     *     address, or the app's own loopback
+     */
+    record Targets(String via, List<Inet4Endpoint> targets) implements ConnectDecision {
       public Targets {
+        java.util.Objects.requireNonNull(via, "via");
         targets = List.copyOf(targets);
         if (targets.isEmpty()) {
           throw new IllegalArgumentException("Targets needs at least one target");
@@ -104,8 +130,15 @@ public interface SocketPolicy {
       }
     }
 
-    /** Fail with {@code errno}. */
-    record Refuse(int errno) implements ConnectDecision {}
+    /**
+     * Fail with {@code errno} (one of {@link io.ax.bridge.sys.Errno}'s); {@code reason} says why,
+     * for logs.
+     */
+    record Refuse(int errno, String reason) implements ConnectDecision {
+      public Refuse {
+        java.util.Objects.requireNonNull(reason, "reason");
+      }
+    }
   }
 
   /** A registration the dataplane refused; the message is one line for the user. */

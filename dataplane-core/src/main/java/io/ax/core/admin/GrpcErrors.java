@@ -3,7 +3,7 @@ package io.ax.core.admin;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.state.ResourceException;
 import io.ax.core.state.StateWriteException;
 import io.grpc.StatusRuntimeException;

@@ -16,11 +16,8 @@ import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
-import io.ax.core.net.HostPort;
-import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
@@ -199,8 +196,8 @@ public final class Daemon implements AutoCloseable {
     }
     started.push(diag);
     return new KernelConnectionCounts(() -> {
-      Map<HostPort, Integer> counts = new java.util.HashMap<>();
-      diag.connectionsByPeer(SockDiag.CONNECTED_STATES).forEach((peer, n) -> counts.put(new HostPort(new Ipv4(peer.ip()), peer.port()), n));
+      Map<Inet4Endpoint, Integer> counts = new java.util.HashMap<>();
+      diag.connectionsByPeer(SockDiag.CONNECTED_STATES).forEach((peer, n) -> counts.put(peer, n));
       return counts;
     }, KernelConnectionCounts.DEFAULT_REFRESH, System::nanoTime, KernelConnectionCounts.virtualThreads());
   }
@@ -224,9 +221,9 @@ public final class Daemon implements AutoCloseable {
       bridge.adoptPublished(
           e.appId().value(),
           socket.inode(),
-          e.protocol() == Protocol.UDP ? SocketPolicy.Transport.UDP : SocketPolicy.Transport.TCP,
-          new Inet4Endpoint(e.serviceAddr().ip().bits(), e.serviceAddr().port()),
-          new Inet4Endpoint(e.hostAddr().ip().bits(), e.hostAddr().port()));
+          e.protocol(),
+          e.serviceAddr(),
+          e.hostAddr());
     }
   }
 

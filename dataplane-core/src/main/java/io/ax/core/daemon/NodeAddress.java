@@ -1,6 +1,6 @@
 package io.ax.core.daemon;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.net.Ipv4;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,5 +1,9 @@
 package io.ax.core.decision;
 
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.sys.Errno;
 import io.ax.core.lb.Candidate;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.LbState;
@@ -7,11 +11,10 @@ import io.ax.core.lb.PickContext;
 import io.ax.core.model.App;
 import io.ax.core.model.Backend;
 import io.ax.core.model.PortMapping;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +39,7 @@ import java.util.Optional;
  *   <li>The destination is the real host address of service table entries (an app that found
  *       a backend's pool port): the label ACL still applies, so the real address is no way
  *       around it.
- *   <li>Anything else is outside the mesh: {@link Decision#DIRECT}.
+ *   <li>Anything else is outside the mesh: {@link ConnectDecision#DIRECT}.
  * </ol>
  *
  * Only entries of the connecting socket's protocol count: a UDP entry does not answer TCP.
@@ -50,19 +53,19 @@ public final class ConnectDecider {
 
   private ConnectDecider() {}
 
-  /** A TCP connect: see {@link #decide(DataplaneState, App, Protocol, HostPort, LbState)}. */
-  public static Decision decide(DataplaneState state, App client, HostPort destination, LbState lb) {
-    return decide(state, client, Protocol.TCP, destination, lb);
+  /** A TCP connect: see {@link #decide(DataplaneState, App, Transport, Inet4Endpoint, LbState)}. */
+  public static ConnectDecision decide(DataplaneState state, App client, Inet4Endpoint destination, LbState lb) {
+    return decide(state, client, Transport.TCP, destination, lb);
   }
 
-  public static Decision decide(DataplaneState state, App client, Protocol protocol, HostPort destination, LbState lb) {
+  public static ConnectDecision decide(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, LbState lb) {
     Optional<VService> vservice = state.vserviceAt(destination);
     if (vservice.isPresent()) {
       return viaVService(state, client, protocol, destination, vservice.get(), lb);
     }
     List<ServerEntry> entries = state.serversAt(destination);
     if (!entries.isEmpty()) {
-      List<Candidate<Target>> candidates = new ArrayList<>(entries.size());
+      List<Candidate<Inet4Endpoint>> candidates = new ArrayList<>(entries.size());
       boolean any = false;
       for (ServerEntry e : entries) {
         if (e.protocol() != protocol) {
@@ -70,8 +73,7 @@ public final class ConnectDecider {
         }
         any = true;
         if (client.labels().sharesAnyWith(e.labels())) {
-          Target t = Target.server(e.hostAddr(), e.id());
-          candidates.add(new Candidate<>(t, t.address(), 1));
+          candidates.add(new Candidate<>(e.hostAddr(), e.hostAddr(), 1));
         }
       }
       if (any) {
@@ -79,7 +81,7 @@ public final class ConnectDecider {
           return deniedByLabels(client, destination.toString());
         }
         String key = destination.toString();
-        return new Decision.Connect(key, IMPLICIT_POLICY.order(candidates, new PickContext(key, lb, client.appIp())));
+        return new ConnectDecision.Targets(key, IMPLICIT_POLICY.order(candidates, new PickContext(key, lb, client.appIp())));
       }
     }
     for (ServerEntry e : state.serversAtHost(destination)) {
@@ -87,10 +89,10 @@ public final class ConnectDecider {
         return deniedByLabels(client, "the real address of " + e.serviceAddr());
       }
     }
-    return Decision.DIRECT;
+    return ConnectDecision.DIRECT;
   }
 
-  private static Decision viaVService(DataplaneState state, App client, Protocol protocol, HostPort destination, VService vs, LbState lb) {
+  private static ConnectDecision viaVService(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
     String key = vs.name();
@@ -108,13 +110,15 @@ public final class ConnectDecider {
     }
     // Two backends may name the same address (10.0.0.7 and 10.0.0.7:8080 under 80:8080);
     // each target counts once (with its first weight), or it would be picked twice as often.
-    Map<Target, Integer> candidates = new LinkedHashMap<>();
+    // A target is a service table entry or an external address, as before the bridge's
+    // endpoint carried it: two entries at one real address stay two candidates.
+    Map<Pick, Integer> candidates = new LinkedHashMap<>();
     boolean deniedAny = false;
     for (Backend b : backends) {
-      HostPort at = new HostPort(b.ip(), b.port().orElse(mapping.appPort()));
+      Inet4Endpoint at = Endpoints.of(b.ip(), b.port().orElse(mapping.appPort()));
       List<ServerEntry> all = state.serversAt(at);
       if (all.isEmpty()) {
-        candidates.putIfAbsent(Target.external(at), b.weight());
+        candidates.putIfAbsent(new Pick(at, ""), b.weight());
         continue;
       }
       // Entries there, but of the other protocol: this backend has nothing for this socket.
@@ -123,7 +127,7 @@ public final class ConnectDecider {
           continue;
         }
         if (client.labels().sharesAnyWith(e.labels())) {
-          candidates.putIfAbsent(Target.server(e.hostAddr(), e.id()), b.weight());
+          candidates.putIfAbsent(new Pick(e.hostAddr(), e.id()), b.weight());
         } else {
           deniedAny = true;
         }
@@ -132,12 +136,15 @@ public final class ConnectDecider {
     if (candidates.isEmpty()) {
       return deniedAny
           ? deniedByLabels(client, what)
-          : new Decision.Deny(Errno.ECONNREFUSED, what + " has no backends");
+          : new ConnectDecision.Refuse(Errno.ECONNREFUSED, what + " has no backends");
     }
-    List<Candidate<Target>> list = new ArrayList<>(candidates.size());
-    candidates.forEach((t, w) -> list.add(new Candidate<>(t, t.address(), w)));
-    return new Decision.Connect(key, policy.order(list, new PickContext(key, lb, client.appIp())));
+    List<Candidate<Inet4Endpoint>> list = new ArrayList<>(candidates.size());
+    candidates.forEach((p, w) -> list.add(new Candidate<>(p.address(), p.address(), w)));
+    return new ConnectDecision.Targets(key, policy.order(list, new PickContext(key, lb, client.appIp())));
   }
+
+  /** A backend's target: a service table entry's real address and id, or an external address ({@code serverId} empty). */
+  private record Pick(Inet4Endpoint address, String serverId) {}
 
   /** Smooth weighted round robin over the subsets' weights: exact shares over every W picks. */
   private static Subset chooseSubset(VService vs, LbState lb) {
@@ -149,8 +156,8 @@ public final class ConnectDecider {
     return subsets.get(lb.smoothWeighted(vs.name()).next(subsets.stream().map(Subset::name).toList(), weights));
   }
 
-  private static Decision deniedByLabels(App client, String what) {
-    return new Decision.Deny(
+  private static ConnectDecision deniedByLabels(App client, String what) {
+    return new ConnectDecision.Refuse(
         Errno.ECONNREFUSED, "app " + client.id() + " (labels '" + client.labels() + "') shares no label with " + what);
   }
 }

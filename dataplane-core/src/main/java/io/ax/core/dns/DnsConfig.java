@@ -1,6 +1,6 @@
 package io.ax.core.dns;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.net.Ipv4;
 import io.ax.core.net.Ports;
 import java.net.InetAddress;

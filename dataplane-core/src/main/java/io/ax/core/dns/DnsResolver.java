@@ -90,7 +90,7 @@ public final class DnsResolver {
   }
 
   /** Answers one message; never throws. {@code transport} bounds the answer's size. */
-  public Reply resolve(byte[] wire, Transport transport) {
+  public Reply resolve(byte[] wire, QueryTransport transport) {
     Objects.requireNonNull(wire, "wire");
     Objects.requireNonNull(transport, "transport");
     try {
@@ -103,7 +103,7 @@ public final class DnsResolver {
     }
   }
 
-  private Reply answer(byte[] wire, Transport transport) {
+  private Reply answer(byte[] wire, QueryTransport transport) {
     if (wire.length < HEADER) {
       return drop(DnsStats.Counter.DROPPED_SHORT, wire.length + " bytes");
     }
@@ -138,7 +138,7 @@ public final class DnsResolver {
     int udpLimit = opt == null
         ? config.limits().maxUdpMessage()
         : Math.clamp(opt.getPayloadSize(), config.limits().maxUdpMessage(), config.limits().maxEdnsMessage());
-    int limit = transport == Transport.TCP ? config.limits().maxTcpMessage() : udpLimit;
+    int limit = transport == QueryTransport.TCP ? config.limits().maxTcpMessage() : udpLimit;
     Message response = newResponse(query);
     long opts = query.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.OPT).count();
     if (opts > 1 || (opt != null && !opt.getName().equals(Name.root))) {

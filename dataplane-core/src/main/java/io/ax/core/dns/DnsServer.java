@@ -160,7 +160,7 @@ public final class DnsServer implements AutoCloseable {
 
   private void answerUdp(byte[] query, SocketAddress client) {
     try {
-      if (resolver.resolve(query, Transport.UDP) instanceof Reply.Answer(byte[] wire)) {
+      if (resolver.resolve(query, QueryTransport.UDP) instanceof Reply.Answer(byte[] wire)) {
         udp.send(ByteBuffer.wrap(wire), client);
       }
     } catch (IOException e) {
@@ -225,7 +225,7 @@ public final class DnsServer implements AutoCloseable {
           return;
         }
         stats.increment(DnsStats.Counter.QUERIES_TCP);
-        if (resolver.resolve(query, Transport.TCP) instanceof Reply.Answer(byte[] wire)) {
+        if (resolver.resolve(query, QueryTransport.TCP) instanceof Reply.Answer(byte[] wire)) {
           byte[] framed = new byte[wire.length + 2];
           framed[0] = (byte) (wire.length >>> 8);
           framed[1] = (byte) wire.length;

@@ -1,7 +1,7 @@
 package io.ax.core.lb;
 
-import io.ax.core.model.Backend;
-import io.ax.core.net.HostPort;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.field.InvalidFieldException;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,13 +9,28 @@ import java.util.Objects;
  * One thing a policy may pick: the item handed back, the real address it stands for (what
  * consistent hashing places on its ring and what connection counts are kept by) and its weight.
  *
- * @param weight 1 to {@link Backend#MAX_WEIGHT}
+ * @param weight 1 to {@link #MAX_WEIGHT}
  */
-public record Candidate<T>(T item, HostPort address, int weight) {
+public record Candidate<T>(T item, Inet4Endpoint address, int weight) {
+  /**
+   * Envoy caps the sum of a locality's weights at 2^32-1; a million per candidate keeps every sum
+   * the balancers make (4096 backends at most) well inside a long and the hash ring bounded. A
+   * vservice backend's weight has the same bound ({@code Backend.MAX_WEIGHT}).
+   */
+  public static final int MAX_WEIGHT = 1_000_000;
+
   public Candidate {
     Objects.requireNonNull(item, "item");
     Objects.requireNonNull(address, "address");
-    Backend.checkWeight("weight", weight);
+    checkWeight("weight", weight);
+  }
+
+  /** Checks a weight: 1 to {@link #MAX_WEIGHT}. */
+  public static int checkWeight(String field, long weight) {
+    if (weight < 1 || weight > MAX_WEIGHT) {
+      throw new InvalidFieldException(field, "weight " + weight + " is outside 1-" + MAX_WEIGHT);
+    }
+    return (int) weight;
   }
 
   /** Whether every candidate has the same weight (the unweighted, cheaper paths apply). */

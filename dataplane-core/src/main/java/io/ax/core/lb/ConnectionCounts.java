@@ -1,6 +1,6 @@
 package io.ax.core.lb;
 
-import io.ax.core.net.HostPort;
+import io.ax.bridge.net.Inet4Endpoint;
 
 /**
  * How many TCP connections this node has open to an address, for least-connections balancing.
@@ -9,19 +9,19 @@ import io.ax.core.net.HostPort;
  */
 public interface ConnectionCounts {
   /** Open (established or connecting) connections to {@code address}; never negative. */
-  int openTo(HostPort address);
+  int openTo(Inet4Endpoint address);
 
   /** A connection to {@code address} is being made now: count it until the kernel's count has it. */
-  void connecting(HostPort address);
+  void connecting(Inet4Endpoint address);
 
   /** Knows no connections: every count is 0. For daemons that cannot read the kernel's counts. */
   ConnectionCounts NONE = new ConnectionCounts() {
     @Override
-    public int openTo(HostPort address) {
+    public int openTo(Inet4Endpoint address) {
       return 0;
     }
 
     @Override
-    public void connecting(HostPort address) {}
+    public void connecting(Inet4Endpoint address) {}
   };
 }

@@ -1,6 +1,6 @@
 package io.ax.core.lb;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import java.util.List;
 import java.util.Locale;
 

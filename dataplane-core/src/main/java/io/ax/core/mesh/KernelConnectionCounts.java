@@ -1,7 +1,7 @@
 package io.ax.core.mesh;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.ConnectionCounts;
-import io.ax.core.net.HostPort;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +51,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
   /** Reads the kernel's counts: open connections per peer address. May block (a netlink dump). */
   @FunctionalInterface
   public interface Source {
-    Map<HostPort, Integer> read() throws Exception;
+    Map<Inet4Endpoint, Integer> read() throws Exception;
   }
 
   /** The daemon's refresher: each refresh on a new virtual thread. */
@@ -59,7 +59,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
     return task -> Thread.ofVirtual().name("ax-conn-counts").start(task);
   }
 
-  private record Reading(Map<HostPort, Integer> counts, long atNanos) {}
+  private record Reading(Map<Inet4Endpoint, Integer> counts, long atNanos) {}
 
   private final Source source;
   private final long refreshNanos;
@@ -67,7 +67,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
   private final Executor refresher;
   private final AtomicReference<Reading> last;
   private final AtomicBoolean refreshing = new AtomicBoolean();
-  private final AtomicReference<ConcurrentHashMap<HostPort, AtomicInteger>> since = new AtomicReference<>(new ConcurrentHashMap<>());
+  private final AtomicReference<ConcurrentHashMap<Inet4Endpoint, AtomicInteger>> since = new AtomicReference<>(new ConcurrentHashMap<>());
   // Confined to the running refresh.
   private boolean everWarned;
   private long lastWarnNanos;
@@ -91,7 +91,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
   }
 
   @Override
-  public int openTo(HostPort address) {
+  public int openTo(Inet4Endpoint address) {
     if (nanoClock.getAsLong() - last.get().atNanos() >= refreshNanos) {
       requestRefresh();
     }
@@ -101,7 +101,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
   }
 
   @Override
-  public void connecting(HostPort address) {
+  public void connecting(Inet4Endpoint address) {
     since.get().computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
   }
 
@@ -121,7 +121,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
     try {
       long started = nanoClock.getAsLong();
       Reading old = last.get();
-      ConcurrentHashMap<HostPort, AtomicInteger> previous = since.getAndSet(new ConcurrentHashMap<>());
+      ConcurrentHashMap<Inet4Endpoint, AtomicInteger> previous = since.getAndSet(new ConcurrentHashMap<>());
       try {
         last.set(new Reading(Map.copyOf(source.read()), started));
         if (warnedThisStreak) {
@@ -130,7 +130,7 @@ public final class KernelConnectionCounts implements ConnectionCounts {
         }
       } catch (Exception e) {
         // Keep balancing on what was known, with the connects since it; retry after an interval.
-        ConcurrentHashMap<HostPort, AtomicInteger> current = since.get();
+        ConcurrentHashMap<Inet4Endpoint, AtomicInteger> current = since.get();
         previous.forEach((a, n) -> current.computeIfAbsent(a, k -> new AtomicInteger()).addAndGet(n.get()));
         last.set(new Reading(old.counts(), started));
         warnRateLimited(e, started);

@@ -2,19 +2,17 @@ package io.ax.core.mesh;
 
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.sys.Errno;
 import io.ax.core.decision.ConnectDecider;
-import io.ax.core.decision.Decision;
-import io.ax.core.decision.Target;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.ConnectionCounts;
 import io.ax.core.lb.SharedLbState;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
-import io.ax.core.model.InvalidFieldException;
 import io.ax.core.model.Labels;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortPool;
 import io.ax.core.state.DataplaneState;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class MeshSocketPolicy implements SocketPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeshSocketPolicy.class);
   private static final int FIRST_UNPRIVILEGED_PORT = 1024;
-  private static final int EADDRNOTAVAIL = 99;
   /**
    * Where named apps without --ip get their vIP: 100.64.0.0/10, the shared address space of RFC
    * 6598, which hosts rarely use and the internet does not route.
@@ -221,13 +218,13 @@ public final class MeshSocketPolicy implements SocketPolicy {
   public BindDecision bind(String appId, Transport transport, Inet4Endpoint requested) {
     App app = store.current().apps().get(new AppId(appId));
     if (app == null) {
-      return new BindDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
+      return new BindDecision.Refuse(Errno.EACCES);
     }
     int virtualIp = requested.isAnyAddress() ? app.appIp().bits() : requested.ip();
     if (virtualIp != app.appIp().bits() && virtualIp != node.ip().bits() && !requested.isLoopback()) {
       // As the kernel answers a bind to an address the host does not have: an app may not claim
       // another app's IP or an address outside the mesh.
-      return new BindDecision.Refuse(EADDRNOTAVAIL);
+      return new BindDecision.Refuse(Errno.EADDRNOTAVAIL);
     }
     Inet4Endpoint virtual = new Inet4Endpoint(virtualIp, requested.port());
     for (Exposure x : exposures.getOrDefault(appId, List.of())) {
@@ -239,7 +236,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
     OptionalInt port = pool.allocate();
     if (port.isEmpty()) {
       log.warn("[mesh] app {}: every port of --ports {} is in use", appId, pool.ranges());
-      return new BindDecision.Refuse(98); // EADDRINUSE
+      return new BindDecision.Refuse(Errno.EADDRINUSE);
     }
     java.util.Set<Integer> held = poolPorts.computeIfAbsent(appId, k -> new java.util.HashSet<>());
     synchronized (held) {
@@ -284,14 +281,13 @@ public final class MeshSocketPolicy implements SocketPolicy {
       loopbackInodes.put(inode, new LoopbackSocket(appId, loopbackKey(transport, virtual)));
       return;
     }
-    Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;
     Ipv4 hostIp = real.isAnyAddress() ? node.ip() : new Ipv4(real.ip());
     String id = id(inode);
     ServerEntry entry = new ServerEntry(
-        id, app.id(), app.name(), protocol, hostPort(virtual), new HostPort(hostIp, real.port()), app.labels(), node.name(), node.cluster());
-    SocketEntry socket = new SocketEntry(id, node.name(), app.id(), inode, protocol, 0, hostPort(virtual), Math.max(backlog, 0));
+        id, app.id(), app.name(), transport, virtual, Endpoints.of(hostIp, real.port()), app.labels(), node.name(), node.cluster());
+    SocketEntry socket = new SocketEntry(id, node.name(), app.id(), inode, transport, 0, virtual, Math.max(backlog, 0));
     store.publish(entry, socket);
-    log.info("[mesh] app {} serves {} {} at {}", appId, protocol.display(), entry.serviceAddr(), entry.hostAddr());
+    log.info("[mesh] app {} serves {} {} at {}", appId, transport.display(), entry.serviceAddr(), entry.hostAddr());
   }
 
   private static String loopbackKey(Transport transport, Inet4Endpoint virtual) {
@@ -327,32 +323,18 @@ public final class MeshSocketPolicy implements SocketPolicy {
     DataplaneState s = store.current();
     App client = s.apps().get(new AppId(appId));
     if (client == null) {
-      return new ConnectDecision.Refuse(io.ax.core.decision.Errno.EACCES.value());
+      return new ConnectDecision.Refuse(Errno.EACCES, "app " + appId + " is not registered");
     }
     if (destination.isLoopback()) {
       Inet4Endpoint own = loopbacks.getOrDefault(appId, Map.of()).get(loopbackKey(transport, destination));
-      return own != null ? new ConnectDecision.Targets(List.of(own)) : new ConnectDecision.Refuse(io.ax.core.decision.Errno.ECONNREFUSED.value());
+      return own != null
+          ? new ConnectDecision.Targets("loopback of app " + appId, List.of(own))
+          : new ConnectDecision.Refuse(Errno.ECONNREFUSED, "app " + appId + " serves nothing at " + transport.display() + " " + destination);
     }
-    HostPort dst = hostPort(destination);
-    Protocol protocol = transport == Transport.UDP ? Protocol.UDP : Protocol.TCP;
-    Decision d = ConnectDecider.decide(s, client, protocol, dst, lb);
-    return switch (d) {
-      case Decision.Direct direct -> new ConnectDecision.Direct();
-      case Decision.Deny deny -> {
-        log.debug("[mesh] refused {} -> {}: {}", appId, destination, deny.reason());
-        yield new ConnectDecision.Refuse(deny.errno().value());
-      }
-      case Decision.Connect c -> {
-        List<Inet4Endpoint> targets = new ArrayList<>(c.targets().size());
-        for (Target t : c.targets()) {
-          targets.add(new Inet4Endpoint(t.address().ip().bits(), t.address().port()));
-        }
-        yield new ConnectDecision.Targets(targets);
-      }
-    };
-  }
-
-  private static HostPort hostPort(Inet4Endpoint e) {
-    return new HostPort(new Ipv4(e.ip()), e.port());
+    ConnectDecision d = ConnectDecider.decide(s, client, transport, destination, lb);
+    if (d instanceof ConnectDecision.Refuse refuse) {
+      log.debug("[mesh] refused {} -> {}: {}", appId, destination, refuse.reason());
+    }
+    return d;
   }
 }

@@ -1,5 +1,6 @@
 package io.ax.core.model;
 
+import io.ax.core.field.InvalidFieldException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.random.RandomGenerator;

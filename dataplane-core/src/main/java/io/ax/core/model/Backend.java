@@ -1,5 +1,6 @@
 package io.ax.core.model;
 
+import io.ax.core.lb.Candidate;
 import io.ax.core.net.Ipv4;
 import io.ax.core.net.Ports;
 import java.util.Objects;
@@ -15,11 +16,8 @@ import java.util.OptionalInt;
  *     names gets this weight
  */
 public record Backend(Ipv4 ip, OptionalInt port, int weight) {
-  /**
-   * Envoy caps the sum of a locality's weights at 2^32-1; a million per backend keeps every sum
-   * the balancers make (4096 backends at most) well inside a long and the hash ring bounded.
-   */
-  public static final int MAX_WEIGHT = 1_000_000;
+  /** The balancers' bound on a weight: see {@link Candidate#MAX_WEIGHT}. */
+  public static final int MAX_WEIGHT = Candidate.MAX_WEIGHT;
 
   public Backend {
     Objects.requireNonNull(ip, "ip");
@@ -39,10 +37,7 @@ public record Backend(Ipv4 ip, OptionalInt port, int weight) {
 
   /** Checks a weight: 1 to {@link #MAX_WEIGHT}. */
   public static int checkWeight(String field, long weight) {
-    if (weight < 1 || weight > MAX_WEIGHT) {
-      throw new InvalidFieldException(field, "weight " + weight + " is outside 1-" + MAX_WEIGHT);
-    }
-    return (int) weight;
+    return Candidate.checkWeight(field, weight);
   }
 
   /** Parses {@code ip} or {@code ip:port}. */

@@ -1,5 +1,6 @@
 package io.ax.core.model;
 
+import io.ax.core.field.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.ax.core.model;
 
-import io.ax.core.net.HostPort;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,9 @@ public record ServerEntry(
     String id,
     AppId appId,
     String name,
-    Protocol protocol,
-    HostPort serviceAddr,
-    HostPort hostAddr,
+    Transport protocol,
+    Inet4Endpoint serviceAddr,
+    Inet4Endpoint hostAddr,
     Labels labels,
     String nodeId,
     String cluster) {

@@ -1,5 +1,6 @@
 package io.ax.core.model;
 
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.net.Ipv4;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.ax.core.net;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 
 /**
  * An IPv4 address as its 32 bits. ax speaks IPv4 only, as AppSwitch did; parsing accepts only

@@ -1,6 +1,6 @@
 package io.ax.core.net;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 
 /** Checks of TCP/UDP port numbers given by users. */
 public final class Ports {

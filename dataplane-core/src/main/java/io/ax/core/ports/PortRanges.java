@@ -1,6 +1,6 @@
 package io.ax.core.ports;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

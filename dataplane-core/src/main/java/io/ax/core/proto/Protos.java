@@ -3,21 +3,22 @@ package io.ax.core.proto;
 import io.ax.admin.v1.Endpoint;
 import io.ax.admin.v1.Label;
 import io.ax.admin.v1.LbType;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.Backend;
-import io.ax.core.model.InvalidFieldException;
 import io.ax.core.model.Labels;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.PortMapping;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import io.ax.core.net.Ports;
 import java.util.AbstractMap;
@@ -36,8 +37,8 @@ public final class Protos {
 
   // ---- model to proto ----
 
-  public static Endpoint endpoint(HostPort hp) {
-    return Endpoint.newBuilder().setIp(hp.ip().toString()).setPort(hp.port()).build();
+  public static Endpoint endpoint(Inet4Endpoint hp) {
+    return Endpoint.newBuilder().setIp(Endpoints.ip(hp).toString()).setPort(hp.port()).build();
   }
 
   public static List<Label> labels(Labels labels) {
@@ -46,7 +47,7 @@ public final class Protos {
     return out;
   }
 
-  public static io.ax.admin.v1.Protocol protocol(Protocol p) {
+  public static io.ax.admin.v1.Protocol protocol(Transport p) {
     return switch (p) {
       case TCP -> io.ax.admin.v1.Protocol.TCP;
       case UDP -> io.ax.admin.v1.Protocol.UDP;
@@ -220,8 +221,8 @@ public final class Protos {
     };
   }
 
-  public static HostPort hostPort(String field, Endpoint e) {
-    return new HostPort(Ipv4.parse(field + ".ip", e.getIp()), e.getPort() == 0 ? 0 : Ports.check(field + ".port", e.getPort()));
+  public static Inet4Endpoint endpoint(String field, Endpoint e) {
+    return Endpoints.of(Ipv4.parse(field + ".ip", e.getIp()), e.getPort() == 0 ? 0 : Ports.check(field + ".port", e.getPort()));
   }
 
   public static Labels labels(String field, List<Label> labels) {
@@ -230,10 +231,10 @@ public final class Protos {
     return Labels.of(field, pairs);
   }
 
-  public static Protocol protocol(String field, io.ax.admin.v1.Protocol p) {
+  public static Transport protocol(String field, io.ax.admin.v1.Protocol p) {
     return switch (p) {
-      case TCP -> Protocol.TCP;
-      case UDP -> Protocol.UDP;
+      case TCP -> Transport.TCP;
+      case UDP -> Transport.UDP;
       case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> throw new InvalidFieldException(field, "protocol must be TCP or UDP");
     };
   }
@@ -249,8 +250,8 @@ public final class Protos {
         new AppId(m.getAppId()),
         m.getName(),
         protocol("protocol", m.getProtocol()),
-        hostPort("service_addr", m.getServiceAddr()),
-        hostPort("host_addr", m.getHostAddr()),
+        endpoint("service_addr", m.getServiceAddr()),
+        endpoint("host_addr", m.getHostAddr()),
         labels("labels", m.getLabelsList()),
         m.getNodeId(),
         m.getCluster());
@@ -258,6 +259,6 @@ public final class Protos {
 
   public static SocketEntry socket(io.ax.admin.v1.Socket m) {
     return new SocketEntry(
-        m.getId(), m.getNodeId(), new AppId(m.getAppId()), m.getInode(), protocol("protocol", m.getProtocol()), m.getFlags(), hostPort("bind", m.getBind()), m.getBacklog());
+        m.getId(), m.getNodeId(), new AppId(m.getAppId()), m.getInode(), protocol("protocol", m.getProtocol()), m.getFlags(), endpoint("bind", m.getBind()), m.getBacklog());
   }
 }

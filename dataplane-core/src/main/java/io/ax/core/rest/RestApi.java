@@ -14,7 +14,7 @@ import io.ax.admin.v1.ListProxiesResponse;
 import io.ax.admin.v1.ListServersResponse;
 import io.ax.admin.v1.ListSocketsResponse;
 import io.ax.admin.v1.ListVServicesResponse;
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.VService;

@@ -1,9 +1,9 @@
 package io.ax.core.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.Backend;
-import io.ax.core.model.InvalidFieldException;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.VService;
 import io.ax.core.net.Ipv4;

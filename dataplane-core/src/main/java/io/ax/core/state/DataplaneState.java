@@ -1,12 +1,13 @@
 package io.ax.core.state;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -37,9 +38,9 @@ public final class DataplaneState {
   private final Map<String, SocketEntry> sockets;
   private final Map<String, VService> vservices;
   // Derived indexes for the connect decision.
-  private final Map<HostPort, List<ServerEntry>> serversByServiceAddr;
-  private final Map<HostPort, VService> vserviceByFrontend;
-  private final Map<HostPort, List<ServerEntry>> serversByHostAddr;
+  private final Map<Inet4Endpoint, List<ServerEntry>> serversByServiceAddr;
+  private final Map<Inet4Endpoint, VService> vserviceByFrontend;
+  private final Map<Inet4Endpoint, List<ServerEntry>> serversByHostAddr;
 
   private DataplaneState(
       long version,
@@ -47,9 +48,9 @@ public final class DataplaneState {
       Map<String, ServerEntry> servers,
       Map<String, SocketEntry> sockets,
       Map<String, VService> vservices,
-      Map<HostPort, List<ServerEntry>> serversByServiceAddr,
-      Map<HostPort, VService> vserviceByFrontend,
-      Map<HostPort, List<ServerEntry>> serversByHostAddr) {
+      Map<Inet4Endpoint, List<ServerEntry>> serversByServiceAddr,
+      Map<Inet4Endpoint, VService> vserviceByFrontend,
+      Map<Inet4Endpoint, List<ServerEntry>> serversByHostAddr) {
     this.version = version;
     this.apps = apps;
     this.servers = servers;
@@ -98,17 +99,17 @@ public final class DataplaneState {
   }
 
   /** Service table entries whose service address is {@code addr}, sorted by id. */
-  public List<ServerEntry> serversAt(HostPort addr) {
+  public List<ServerEntry> serversAt(Inet4Endpoint addr) {
     return serversByServiceAddr.getOrDefault(addr, List.of());
   }
 
   /** Service table entries whose real (host) address is {@code addr}. */
-  public List<ServerEntry> serversAtHost(HostPort addr) {
+  public List<ServerEntry> serversAtHost(Inet4Endpoint addr) {
     return serversByHostAddr.getOrDefault(addr, List.of());
   }
 
   /** The vservice whose vIP:vport is {@code addr}. */
-  public Optional<VService> vserviceAt(HostPort addr) {
+  public Optional<VService> vserviceAt(Inet4Endpoint addr) {
     return Optional.ofNullable(vserviceByFrontend.get(addr));
   }
 
@@ -197,8 +198,8 @@ public final class DataplaneState {
     return Collections.unmodifiableSortedMap(m);
   }
 
-  private static Map<HostPort, List<ServerEntry>> serverIndex(Map<String, ServerEntry> servers, Function<ServerEntry, HostPort> address) {
-    Map<HostPort, List<ServerEntry>> byAddr = new HashMap<>();
+  private static Map<Inet4Endpoint, List<ServerEntry>> serverIndex(Map<String, ServerEntry> servers, Function<ServerEntry, Inet4Endpoint> address) {
+    Map<Inet4Endpoint, List<ServerEntry>> byAddr = new HashMap<>();
     for (ServerEntry e : servers.values()) {
       byAddr.computeIfAbsent(address.apply(e), k -> new ArrayList<>()).add(e);
     }
@@ -210,11 +211,11 @@ public final class DataplaneState {
    * @throws IllegalStateException when two vservices serve one vIP:vport: a connect must have one
    *     answer, and the store's writers refuse such a change before it gets here
    */
-  private static Map<HostPort, VService> frontendIndex(Map<String, VService> vservices) {
-    Map<HostPort, VService> byFrontend = new HashMap<>();
+  private static Map<Inet4Endpoint, VService> frontendIndex(Map<String, VService> vservices) {
+    Map<Inet4Endpoint, VService> byFrontend = new HashMap<>();
     for (VService vs : vservices.values()) {
       for (PortMapping p : vs.ports()) {
-        VService other = byFrontend.putIfAbsent(new HostPort(vs.ip(), p.vport()), vs);
+        VService other = byFrontend.putIfAbsent(Endpoints.of(vs.ip(), p.vport()), vs);
         if (other != null && other != vs) {
           throw new IllegalStateException(
               "vservices '" + other.name() + "' and '" + vs.name() + "' both serve " + vs.ip() + ":" + p.vport() + ": a vIP:vport has one vservice");

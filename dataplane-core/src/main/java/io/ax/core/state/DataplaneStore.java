@@ -1,12 +1,13 @@
 package io.ax.core.state;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public final class DataplaneStore {
         throw new ResourceException(ResourceException.Kind.ALREADY_EXISTS, "vservice '" + vs.name() + "' already exists");
       }
       for (PortMapping p : vs.ports()) {
-        Optional<VService> other = s.vserviceAt(new HostPort(vs.ip(), p.vport()));
+        Optional<VService> other = s.vserviceAt(Endpoints.of(vs.ip(), p.vport()));
         if (other.isPresent()) {
           throw new ResourceException(
               ResourceException.Kind.CONFLICT,

@@ -1,8 +1,9 @@
 package io.ax.core.state;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -72,10 +73,10 @@ public final class VServiceApply {
     }
     // Frontends held by others (other owners, users). The owner's current ones are not taken:
     // its set may move a frontend from one name to another in one apply.
-    Map<HostPort, VService> others = new HashMap<>();
+    Map<Inet4Endpoint, VService> others = new HashMap<>();
     for (VService vs : current.values()) {
       if (!vs.owner().equals(owner)) {
-        vs.ports().forEach(p -> others.put(new HostPort(vs.ip(), p.vport()), vs));
+        vs.ports().forEach(p -> others.put(Endpoints.of(vs.ip(), p.vport()), vs));
       }
     }
     // Step 1: what is refused whatever else the set holds (a repeated name, a clash with
@@ -113,10 +114,10 @@ public final class VServiceApply {
     // vservices), so this ends; a set without such a clash is placed once.
     Map<String, VService> accepted;
     while (true) {
-      Map<HostPort, VService> taken = new HashMap<>(others);
+      Map<Inet4Endpoint, VService> taken = new HashMap<>(others);
       for (String name : kept) {
         VService vs = current.get(name);
-        vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
+        vs.ports().forEach(p -> taken.put(Endpoints.of(vs.ip(), p.vport()), vs));
       }
       accepted = new HashMap<>();
       Set<String> keptNow = new HashSet<>();
@@ -134,7 +135,7 @@ public final class VServiceApply {
         } else {
           reasons[i] = null;
           accepted.put(vs.name(), vs);
-          vs.ports().forEach(p -> taken.put(new HostPort(vs.ip(), p.vport()), vs));
+          vs.ports().forEach(p -> taken.put(Endpoints.of(vs.ip(), p.vport()), vs));
         }
       }
       if (keptNow.isEmpty()) {
@@ -184,7 +185,7 @@ public final class VServiceApply {
   }
 
   /** Why {@code vs} clashes with another owner's (or a user's) name or frontend, or null. */
-  private static String clashWithOthers(VService vs, String owner, Map<String, VService> current, Map<HostPort, VService> others) {
+  private static String clashWithOthers(VService vs, String owner, Map<String, VService> current, Map<Inet4Endpoint, VService> others) {
     VService holder = current.get(vs.name());
     if (holder != null && !holder.owner().equals(owner)) {
       return "name: '" + vs.name() + "' is held by " + describeOwner(holder.owner());
@@ -193,9 +194,9 @@ public final class VServiceApply {
   }
 
   /** Why a frontend of {@code vs} is already in {@code taken}, or null when none is. */
-  private static String clashWithSet(VService vs, String owner, Set<String> kept, Map<HostPort, VService> taken) {
+  private static String clashWithSet(VService vs, String owner, Set<String> kept, Map<Inet4Endpoint, VService> taken) {
     for (PortMapping p : vs.ports()) {
-      VService other = taken.get(new HostPort(vs.ip(), p.vport()));
+      VService other = taken.get(Endpoints.of(vs.ip(), p.vport()));
       if (other != null && !other.name().equals(vs.name())) { // its own kept value is no clash
         String whose = !other.owner().equals(owner)
             ? "of " + describeOwner(other.owner())

@@ -23,10 +23,11 @@ import io.ax.admin.v1.ServersGrpc;
 import io.ax.admin.v1.SocketsGrpc;
 import io.ax.admin.v1.VService;
 import io.ax.admin.v1.VServicesGrpc;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.model.NodeInfo;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ProxyInfo;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateFixtures;
@@ -49,7 +50,7 @@ class AdminServicesTest {
   private final LocalAdminServer server = new LocalAdminServer(
       store,
       s -> Map.of("node-1", new NodeInfo("node-1", "appswitch", "10.0.2.15", "203.0.113.1", List.of("compute"), s.apps().size())),
-      () -> Map.of("p1", new ProxyInfo("p1", Protocol.TCP, HostPort.of("10.0.2.15", 31111), List.of(HostPort.of("10.0.0.5", 9080)))));
+      () -> Map.of("p1", new ProxyInfo("p1", Transport.TCP, Endpoints.of("10.0.2.15", 31111), List.of(Endpoints.of("10.0.0.5", 9080)))));
   private final VServicesGrpc.VServicesBlockingStub vservices = VServicesGrpc.newBlockingStub(server.channel);
 
   @AfterEach

@@ -12,11 +12,13 @@ import static io.ax.core.state.StateFixtures.server;
 import static io.ax.core.state.StateFixtures.vservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.LbState;
 import io.ax.core.lb.SeededLbState;
 import io.ax.core.model.App;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import java.util.HashMap;
 import java.util.List;
@@ -30,17 +32,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The order of a Connect decision's targets: the pick first, then the failover order. */
 class ConnectDeciderOrderTest {
 
-  private static List<Target> targets(DataplaneState state, App client, String destination, LbState lb) {
-    Decision d = ConnectDecider.decide(state, client, HostPort.parse("dest", destination), lb);
-    assertThat(d).isInstanceOf(Decision.Connect.class);
-    return ((Decision.Connect) d).targets();
+  private static List<Inet4Endpoint> targets(DataplaneState state, App client, String destination, LbState lb) {
+    ConnectDecision d = ConnectDecider.decide(state, client, Endpoints.parse("dest", destination), lb);
+    assertThat(d).isInstanceOf(ConnectDecision.Targets.class);
+    return ((ConnectDecision.Targets) d).targets();
   }
 
   @Test
   void decide_implicitVService_roundRobinStartsOneFurtherEachConnect() {
     SeededLbState lb = new SeededLbState(0);
 
-    List<List<Target>> orders = IntStream.range(0, 3).mapToObj(i -> targets(MESH, WEB, "10.0.0.7:8080", lb)).toList();
+    List<List<Inet4Endpoint>> orders = IntStream.range(0, 3).mapToObj(i -> targets(MESH, WEB, "10.0.0.7:8080", lb)).toList();
 
     // Entries in id order (api-1, api-2), rotated per connect.
     assertThat(orders).containsExactly(List.of(API_1, API_2), List.of(API_2, API_1), List.of(API_1, API_2));
@@ -58,8 +60,8 @@ class ConnectDeciderOrderTest {
     Map<String, Integer> firsts = new HashMap<>();
 
     for (int c = 0; c < replicas * k; c++) {
-      Target first = targets(state, WEB, "10.0.1.1:80", lb).getFirst();
-      firsts.merge(first.serverId().orElseThrow(), 1, Integer::sum);
+      Inet4Endpoint first = targets(state, WEB, "10.0.1.1:80", lb).getFirst();
+      firsts.merge(ConnectDeciderTest.idAt(state, first), 1, Integer::sum);
     }
 
     assertThat(firsts).hasSize(replicas).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(k));
@@ -69,8 +71,8 @@ class ConnectDeciderOrderTest {
   void decide_roundRobinVService_rotatesOverAllowedEntries() {
     SeededLbState lb = new SeededLbState(0);
 
-    List<Target> first = targets(MESH, BOTH, "10.96.0.1:5432", lb);
-    List<Target> second = targets(MESH, BOTH, "10.96.0.1:5432", lb);
+    List<Inet4Endpoint> first = targets(MESH, BOTH, "10.96.0.1:5432", lb);
+    List<Inet4Endpoint> second = targets(MESH, BOTH, "10.96.0.1:5432", lb);
 
     assertThat(first).containsExactly(DB_PROD, DB_TEST);
     assertThat(second).containsExactly(DB_TEST, DB_PROD);
@@ -81,7 +83,7 @@ class ConnectDeciderOrderTest {
     SeededLbState lb = new SeededLbState(0);
 
     targets(MESH, BOTH, "10.96.0.1:5432", lb); // vservice "db" advances its own sequence
-    List<Target> implicit = targets(MESH, BOTH, "10.0.0.5:5432", lb);
+    List<Inet4Endpoint> implicit = targets(MESH, BOTH, "10.0.0.5:5432", lb);
 
     assertThat(implicit).containsExactly(DB_PROD, DB_TEST);
   }
@@ -90,11 +92,11 @@ class ConnectDeciderOrderTest {
   @ValueSource(strings = {"10.96.0.4:80", "10.96.0.2:80", "10.0.0.7:8080", "10.96.0.1:5432"})
   void decide_manyConnects_failoverOrderHoldsEveryAllowedTargetOnce(String destination) {
     SeededLbState lb = SeededLbState.fromLoggedSeed("failover " + destination);
-    List<Target> reference = targets(MESH, BOTH, destination, lb);
-    Map<Target, Integer> firsts = new HashMap<>();
+    List<Inet4Endpoint> reference = targets(MESH, BOTH, destination, lb);
+    Map<Inet4Endpoint, Integer> firsts = new HashMap<>();
 
     for (int i = 0; i < 300; i++) {
-      List<Target> order = targets(MESH, BOTH, destination, lb);
+      List<Inet4Endpoint> order = targets(MESH, BOTH, destination, lb);
 
       assertThat(order).as("seed %d", lb.seed()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(reference);
       firsts.merge(order.getFirst(), 1, Integer::sum);
@@ -114,9 +116,9 @@ class ConnectDeciderOrderTest {
   void decide_backendsNamingSameAddress_eachTargetOnce(String backendA, String backendB) {
     DataplaneState state = MESH.withVService(vservice("dup", "10.96.0.9", LbPolicy.ROUND_ROBIN, List.of("80:8080"), backendA, backendB));
 
-    List<Target> order = targets(state, WEB, "10.96.0.9:80", new SeededLbState(0));
+    List<Inet4Endpoint> order = targets(state, WEB, "10.96.0.9:80", new SeededLbState(0));
 
-    List<Target> expected = backendA.startsWith("10.") ? List.of(API_1, API_2) : List.of(ext("203.0.113.9:8080"));
+    List<Inet4Endpoint> expected = backendA.startsWith("10.") ? List.of(API_1, API_2) : List.of(ext("203.0.113.9:8080"));
     assertThat(order).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
   }
 }

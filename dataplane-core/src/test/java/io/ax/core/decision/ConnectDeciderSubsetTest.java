@@ -5,10 +5,13 @@ import static io.ax.core.state.StateFixtures.server;
 import static io.ax.core.state.StateFixtures.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.sys.Errno;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.SeededLbState;
 import io.ax.core.model.App;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ConnectDeciderSubsetTest {
   static final App WEB = app("0000000a", "10.0.0.1", "zone=default");
   static final App STRANGER = app("0000000d", "10.0.0.4", "team=x");
-  static final HostPort REVIEWS = HostPort.parse("dst", "10.96.0.10:9080");
+  static final Inet4Endpoint REVIEWS = Endpoints.parse("dst", "10.96.0.10:9080");
 
   static final DataplaneState MESH = DataplaneState.EMPTY
       .withApp(WEB)
@@ -34,10 +37,10 @@ class ConnectDeciderSubsetTest {
       .withVService(split("locked", "10.96.0.12", LbPolicy.ROUND_ROBIN, List.of("9080"), "only:1:Random:10.0.3.1"))
       .withVService(split("outside", "10.96.0.13", LbPolicy.ROUND_ROBIN, List.of("80:8080"), "ext:1:Random:203.0.113.9,203.0.113.10/9000"));
 
-  private static Decision.Connect connect(App client, HostPort dst, SeededLbState lb) {
-    Decision d = ConnectDecider.decide(MESH, client, dst, lb);
-    assertThat(d).isInstanceOf(Decision.Connect.class);
-    return (Decision.Connect) d;
+  private static ConnectDecision.Targets connect(App client, Inet4Endpoint dst, SeededLbState lb) {
+    ConnectDecision d = ConnectDecider.decide(MESH, client, dst, lb);
+    assertThat(d).isInstanceOf(ConnectDecision.Targets.class);
+    return (ConnectDecision.Targets) d;
   }
 
   @Test
@@ -46,7 +49,7 @@ class ConnectDeciderSubsetTest {
     List<String> subsets = new ArrayList<>();
 
     for (int i = 0; i < 100; i++) {
-      Decision.Connect c = connect(WEB, REVIEWS, lb);
+      ConnectDecision.Targets c = connect(WEB, REVIEWS, lb);
       subsets.add(c.via());
     }
 
@@ -61,8 +64,8 @@ class ConnectDeciderSubsetTest {
     SeededLbState lb = SeededLbState.fromLoggedSeed("subset failover");
 
     for (int i = 0; i < 20; i++) {
-      Decision.Connect c = connect(WEB, REVIEWS, lb);
-      List<String> ids = c.targets().stream().map(t -> t.serverId().orElseThrow()).toList();
+      ConnectDecision.Targets c = connect(WEB, REVIEWS, lb);
+      List<String> ids = c.targets().stream().map(t -> ConnectDeciderTest.idAt(MESH, t)).toList();
       if (c.via().equals("reviews/v1")) {
         assertThat(ids).containsExactlyInAnyOrder("v1-a", "v1-b");
       } else {
@@ -77,9 +80,9 @@ class ConnectDeciderSubsetTest {
     List<String> firstsInV1 = new ArrayList<>();
 
     for (int i = 0; i < 10; i++) {
-      Decision.Connect c = connect(WEB, REVIEWS, lb);
+      ConnectDecision.Targets c = connect(WEB, REVIEWS, lb);
       if (c.via().equals("reviews/v1")) {
-        firstsInV1.add(c.targets().getFirst().serverId().orElseThrow());
+        firstsInV1.add(ConnectDeciderTest.idAt(MESH, c.targets().getFirst()));
       }
     }
 
@@ -89,13 +92,13 @@ class ConnectDeciderSubsetTest {
   @Test
   void decide_chosenSubsetHasNoBackends_refusedNamingTheSubset() {
     SeededLbState lb = new SeededLbState(0);
-    HostPort canary = HostPort.parse("dst", "10.96.0.11:9080");
+    Inet4Endpoint canary = Endpoints.parse("dst", "10.96.0.11:9080");
 
-    Decision first = ConnectDecider.decide(MESH, WEB, canary, lb);
-    Decision second = ConnectDecider.decide(MESH, WEB, canary, lb);
+    ConnectDecision first = ConnectDecider.decide(MESH, WEB, canary, lb);
+    ConnectDecision second = ConnectDecider.decide(MESH, WEB, canary, lb);
 
-    assertThat(first).isInstanceOf(Decision.Connect.class);
-    assertThat(second).isInstanceOfSatisfying(Decision.Deny.class, d -> {
+    assertThat(first).isInstanceOf(ConnectDecision.Targets.class);
+    assertThat(second).isInstanceOfSatisfying(ConnectDecision.Refuse.class, d -> {
       assertThat(d.errno()).isEqualTo(Errno.ECONNREFUSED);
       assertThat(d.reason()).isEqualTo("subset empty of vservice canary has no backends");
     });
@@ -103,16 +106,16 @@ class ConnectDeciderSubsetTest {
 
   @Test
   void decide_subsetClosedByLabels_deniedNamingTheSubset() {
-    Decision d = ConnectDecider.decide(MESH, WEB, HostPort.parse("dst", "10.96.0.12:9080"), new SeededLbState(0));
+    ConnectDecision d = ConnectDecider.decide(MESH, WEB, Endpoints.parse("dst", "10.96.0.12:9080"), new SeededLbState(0));
 
-    assertThat(d).isInstanceOfSatisfying(Decision.Deny.class, deny -> assertThat(deny.reason()).contains("subset only of vservice locked"));
+    assertThat(d).isInstanceOfSatisfying(ConnectDecision.Refuse.class, deny -> assertThat(deny.reason()).contains("subset only of vservice locked"));
   }
 
   @Test
   void decide_subsetOfExternalBackends_portsFromTheMappingOrTheBackend() {
-    Decision.Connect c = connect(STRANGER, HostPort.parse("dst", "10.96.0.13:80"), new SeededLbState(3));
+    ConnectDecision.Targets c = connect(STRANGER, Endpoints.parse("dst", "10.96.0.13:80"), new SeededLbState(3));
 
-    assertThat(c.targets()).extracting(Target::address).containsExactlyInAnyOrder(
-        HostPort.parse("a", "203.0.113.9:8080"), HostPort.parse("a", "203.0.113.10:9000"));
+    assertThat(c.targets()).containsExactlyInAnyOrder(
+        Endpoints.parse("a", "203.0.113.9:8080"), Endpoints.parse("a", "203.0.113.10:9000"));
   }
 }

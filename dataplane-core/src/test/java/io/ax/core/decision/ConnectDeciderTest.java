@@ -5,10 +5,13 @@ import static io.ax.core.state.StateFixtures.server;
 import static io.ax.core.state.StateFixtures.vservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.sys.Errno;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.SeededLbState;
 import io.ax.core.model.App;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import java.util.List;
 import java.util.stream.Stream;
@@ -51,27 +54,35 @@ class ConnectDeciderTest {
           .withVService(vservice("mixed", "10.96.0.4", LbPolicy.RANDOM, List.of("80:8080"), "10.0.0.7", "203.0.113.9"))
           .withVService(vservice("api", "10.96.0.5", LbPolicy.RANDOM, List.of("80:8080", "81:9999"), "10.0.0.7:8080"));
 
-  static Target srv(String hostAddr, String id) {
-    return Target.server(HostPort.parse("host", hostAddr), id);
+  /** The real address of service table entry {@code id} (the id names it in the rows). */
+  static Inet4Endpoint srv(String hostAddr, String id) {
+    return Endpoints.parse("host", hostAddr);
   }
 
-  static Target ext(String addr) {
-    return Target.external(HostPort.parse("addr", addr));
+  static Inet4Endpoint ext(String addr) {
+    return Endpoints.parse("addr", addr);
   }
 
-  static Decision connect(String via, Target... targets) {
-    return new Decision.Connect(via, List.of(targets));
+  /** The id of the one service table entry of {@code state} really bound at {@code target}. */
+  static String idAt(DataplaneState state, Inet4Endpoint target) {
+    List<io.ax.core.model.ServerEntry> entries = state.serversAtHost(target);
+    assertThat(entries).as("entries at %s", target).hasSize(1);
+    return entries.getFirst().id();
+  }
+
+  static ConnectDecision connect(String via, Inet4Endpoint... targets) {
+    return new ConnectDecision.Targets(via, List.of(targets));
   }
 
   /** A Deny whose reason must contain {@code fragment}. */
-  static Decision deny(String fragment) {
-    return new Decision.Deny(Errno.ECONNREFUSED, fragment);
+  static ConnectDecision deny(String fragment) {
+    return new ConnectDecision.Refuse(Errno.ECONNREFUSED, fragment);
   }
 
-  static final Target DB_PROD = srv("192.168.1.10:40000", "db-prod");
-  static final Target DB_TEST = srv("192.168.1.10:40001", "db-test");
-  static final Target API_1 = srv("192.168.1.10:40002", "api-1");
-  static final Target API_2 = srv("192.168.1.11:40000", "api-2");
+  static final Inet4Endpoint DB_PROD = srv("192.168.1.10:40000", "db-prod");
+  static final Inet4Endpoint DB_TEST = srv("192.168.1.10:40001", "db-test");
+  static final Inet4Endpoint API_1 = srv("192.168.1.10:40002", "api-1");
+  static final Inet4Endpoint API_2 = srv("192.168.1.11:40000", "api-2");
 
   static Stream<Arguments> table() {
     return Stream.of(
@@ -97,52 +108,52 @@ class ConnectDeciderTest {
         row("implicit, label ACL: client sharing no label is refused", STRANGER, "10.0.0.7:8080", deny("shares no label")),
         row("implicit, label ACL: client with no labels is refused", NO_LABELS, "10.0.0.5:5432", deny("shares no label")),
         // Outside the mesh.
-        row("unknown destination goes direct", WEB, "8.8.8.8:53", Decision.DIRECT),
-        row("a vIP on a port it does not serve goes direct", WEB, "10.96.0.1:5433", Decision.DIRECT),
-        row("a service IP on another port goes direct", WEB, "10.0.0.7:8081", Decision.DIRECT),
-        row("a host address is not a service address", WEB, "192.168.1.10:40002", Decision.DIRECT),
-        row("outside the mesh, labels do not matter", NO_LABELS, "1.1.1.1:443", Decision.DIRECT));
+        row("unknown destination goes direct", WEB, "8.8.8.8:53", ConnectDecision.DIRECT),
+        row("a vIP on a port it does not serve goes direct", WEB, "10.96.0.1:5433", ConnectDecision.DIRECT),
+        row("a service IP on another port goes direct", WEB, "10.0.0.7:8081", ConnectDecision.DIRECT),
+        row("a host address is not a service address", WEB, "192.168.1.10:40002", ConnectDecision.DIRECT),
+        row("outside the mesh, labels do not matter", NO_LABELS, "1.1.1.1:443", ConnectDecision.DIRECT));
   }
 
-  static Arguments row(String name, App client, String destination, Decision expected) {
+  static Arguments row(String name, App client, String destination, ConnectDecision expected) {
     return Arguments.of(name, client, destination, expected);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("table")
-  void decide_table(String name, App client, String destination, Decision expected) {
+  void decide_table(String name, App client, String destination, ConnectDecision expected) {
     SeededLbState lb = SeededLbState.fromLoggedSeed("decide " + name);
 
-    Decision actual = ConnectDecider.decide(MESH, client, HostPort.parse("dest", destination), lb);
+    ConnectDecision actual = ConnectDecider.decide(MESH, client, Endpoints.parse("dest", destination), lb);
 
     assertDecision(actual, expected);
   }
 
-  static void assertDecision(Decision actual, Decision expected) {
+  static void assertDecision(ConnectDecision actual, ConnectDecision expected) {
     switch (expected) {
-      case Decision.Connect e -> {
-        assertThat(actual).isInstanceOf(Decision.Connect.class);
-        Decision.Connect c = (Decision.Connect) actual;
+      case ConnectDecision.Targets e -> {
+        assertThat(actual).isInstanceOf(ConnectDecision.Targets.class);
+        ConnectDecision.Targets c = (ConnectDecision.Targets) actual;
         assertThat(c.via()).isEqualTo(e.via());
         assertThat(c.targets()).containsExactlyInAnyOrderElementsOf(e.targets());
       }
-      case Decision.Deny e -> {
-        assertThat(actual).isInstanceOf(Decision.Deny.class);
-        Decision.Deny d = (Decision.Deny) actual;
+      case ConnectDecision.Refuse e -> {
+        assertThat(actual).isInstanceOf(ConnectDecision.Refuse.class);
+        ConnectDecision.Refuse d = (ConnectDecision.Refuse) actual;
         assertThat(d.errno()).isEqualTo(e.errno());
         assertThat(d.reason()).contains(e.reason());
       }
-      case Decision.Direct _ -> assertThat(actual).isEqualTo(Decision.DIRECT);
+      case ConnectDecision.Direct _ -> assertThat(actual).isEqualTo(ConnectDecision.DIRECT);
     }
   }
 
   @Test
   void decide_deniedByLabels_reasonNamesClientAndLabels() {
-    Decision d = ConnectDecider.decide(MESH, STRANGER, HostPort.parse("dest", "10.96.0.1:5432"), new SeededLbState(1));
+    ConnectDecision d = ConnectDecider.decide(MESH, STRANGER, Endpoints.parse("dest", "10.96.0.1:5432"), new SeededLbState(1));
 
-    assertThat(d).isInstanceOfSatisfying(Decision.Deny.class, deny -> {
+    assertThat(d).isInstanceOfSatisfying(ConnectDecision.Refuse.class, deny -> {
       assertThat(deny.errno()).isEqualTo(Errno.ECONNREFUSED);
-      assertThat(deny.errno().value()).isEqualTo(111);
+      assertThat(deny.errno()).isEqualTo(111);
       assertThat(deny.reason()).contains("0000000d").contains("team=x").contains("db");
     });
   }
@@ -152,7 +163,7 @@ class ConnectDeciderTest {
     // A vservice whose vIP:vport is also the service address of entries: rule 1 comes first.
     DataplaneState s = MESH.withVService(vservice("shadow", "10.0.0.7", "8080:9000", "203.0.113.50"));
 
-    Decision d = ConnectDecider.decide(s, WEB, HostPort.parse("dest", "10.0.0.7:8080"), new SeededLbState(1));
+    ConnectDecision d = ConnectDecider.decide(s, WEB, Endpoints.parse("dest", "10.0.0.7:8080"), new SeededLbState(1));
 
     assertDecision(d, connect("shadow", ext("203.0.113.50:9000")));
   }

@@ -69,7 +69,7 @@ class DnsResolverForwardTest {
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
     Message q = DnsTesting.queryMessage("Example.COM", Type.A);
 
-    Message m = answer(resolver.resolve(q.toWire(), Transport.UDP));
+    Message m = answer(resolver.resolve(q.toWire(), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(m.getHeader().getID()).isEqualTo(q.getHeader().getID());
@@ -84,10 +84,10 @@ class DnsResolverForwardTest {
   void resolve_secondQueryWithinTtl_cacheHitWithTtlLowered() throws Exception {
     upstream = new TestUpstream(DnsResolverForwardTest::exampleCom);
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
-    answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     ticker.advance(Duration.ofSeconds(45));
-    Message m = answer(resolver.resolve(query("EXAMPLE.com.", Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query("EXAMPLE.com.", Type.A), QueryTransport.UDP));
 
     assertThat(upstream.queries()).isEqualTo(1);
     assertThat(stats.get(DnsStats.Counter.CACHE_HITS)).isEqualTo(1);
@@ -99,10 +99,10 @@ class DnsResolverForwardTest {
   void resolve_afterTtl_forwardedAgain() throws Exception {
     upstream = new TestUpstream(DnsResolverForwardTest::exampleCom);
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
-    answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     ticker.advance(Duration.ofSeconds(61));
-    Message m = answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     assertThat(upstream.queries()).isEqualTo(2);
     assertThat(m.getSection(Section.ANSWER)).singleElement().satisfies(r -> assertThat(r.getTTL()).isEqualTo(60));
@@ -112,9 +112,9 @@ class DnsResolverForwardTest {
   void resolve_otherTypeOfCachedName_separateEntry() throws Exception {
     upstream = new TestUpstream(DnsResolverForwardTest::exampleCom);
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
-    answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
-    answer(resolver.resolve(query("example.com", Type.AAAA), Transport.UDP));
+    answer(resolver.resolve(query("example.com", Type.AAAA), QueryTransport.UDP));
 
     assertThat(upstream.queries()).isEqualTo(2);
   }
@@ -123,12 +123,12 @@ class DnsResolverForwardTest {
   void resolve_nxdomain_cachedForSoaMinimum() throws Exception {
     upstream = new TestUpstream(DnsResolverForwardTest::exampleCom);
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
-    assertThat(answer(resolver.resolve(query("nope.com", Type.A), Transport.UDP)).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(answer(resolver.resolve(query("nope.com", Type.A), QueryTransport.UDP)).getRcode()).isEqualTo(Rcode.NXDOMAIN);
 
     ticker.advance(Duration.ofSeconds(9));
-    Message cached = answer(resolver.resolve(query("nope.com", Type.A), Transport.UDP));
+    Message cached = answer(resolver.resolve(query("nope.com", Type.A), QueryTransport.UDP));
     ticker.advance(Duration.ofSeconds(2));
-    answer(resolver.resolve(query("nope.com", Type.A), Transport.UDP));
+    answer(resolver.resolve(query("nope.com", Type.A), QueryTransport.UDP));
 
     assertThat(cached.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     assertThat(cached.getSection(Section.AUTHORITY)).singleElement().isInstanceOf(SOARecord.class);
@@ -144,8 +144,8 @@ class DnsResolverForwardTest {
     });
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
 
-    Message overTcp = answer(resolver.resolve(query("many.example.com", Type.A), Transport.TCP));
-    Message overUdp = answer(resolver.resolve(query("many.example.com", Type.A), Transport.UDP));
+    Message overTcp = answer(resolver.resolve(query("many.example.com", Type.A), QueryTransport.TCP));
+    Message overUdp = answer(resolver.resolve(query("many.example.com", Type.A), QueryTransport.UDP));
 
     assertThat(upstream.queries()).isEqualTo(1);
     assertThat(upstream.tcpQueries()).isEqualTo(1);
@@ -158,8 +158,8 @@ class DnsResolverForwardTest {
     upstream = new TestUpstream((q, r) -> r.getHeader().setRcode(Rcode.SERVFAIL));
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofSeconds(5));
 
-    assertThat(answer(resolver.resolve(query("example.com", Type.A), Transport.UDP)).getRcode()).isEqualTo(Rcode.SERVFAIL);
-    answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    assertThat(answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP)).getRcode()).isEqualTo(Rcode.SERVFAIL);
+    answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     assertThat(upstream.queries()).isEqualTo(2);
   }
@@ -170,7 +170,7 @@ class DnsResolverForwardTest {
     second = new TestUpstream(DnsResolverForwardTest::exampleCom);
     DnsResolver resolver = resolver(List.of(upstream.address(), second.address()), Duration.ofMillis(200));
 
-    Message m = answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     assertThat(addresses(m)).containsExactly("93.184.216.34");
     assertThat(upstream.queries()).isEqualTo(1);
@@ -182,7 +182,7 @@ class DnsResolverForwardTest {
     upstream = TestUpstream.silent();
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofMillis(100));
 
-    Message m = answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(stats.get(DnsStats.Counter.FORWARD_FAILED)).isEqualTo(1);
@@ -196,7 +196,7 @@ class DnsResolverForwardTest {
     });
     DnsResolver resolver = resolver(List.of(upstream.address()), Duration.ofMillis(100));
 
-    Message m = answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(addresses(m)).isEmpty();

@@ -78,7 +78,7 @@ class DnsResolverFuzzTest {
 
     for (int i = 0; i < INPUTS; i++) {
       byte[] input = input(rnd);
-      Transport transport = rnd.nextBoolean() ? Transport.UDP : Transport.TCP;
+      QueryTransport transport = rnd.nextBoolean() ? QueryTransport.UDP : QueryTransport.TCP;
       Reply reply;
       try {
         reply = resolver.resolve(input, transport);
@@ -107,7 +107,7 @@ class DnsResolverFuzzTest {
     assertThat(stats.get(DnsStats.Counter.LOCAL_ANSWERS)).as("and its answers").isPositive();
   }
 
-  private static void check(long seed, int i, byte[] input, Transport transport, byte[] wire) {
+  private static void check(long seed, int i, byte[] input, QueryTransport transport, byte[] wire) {
     Message m;
     try {
       m = new Message(wire);
@@ -117,7 +117,7 @@ class DnsResolverFuzzTest {
     }
     assertThat(m.getHeader().getFlag(Flags.QR)).as("seed %d input %d QR", seed, i).isTrue();
     assertThat(m.getHeader().getID()).as("seed %d input %d ID", seed, i).isEqualTo(((input[0] & 0xff) << 8) | (input[1] & 0xff));
-    assertThat(wire.length).as("seed %d input %d size", seed, i).isLessThanOrEqualTo(transport == Transport.UDP ? 1232 : 65535);
+    assertThat(wire.length).as("seed %d input %d size", seed, i).isLessThanOrEqualTo(transport == QueryTransport.UDP ? 1232 : 65535);
   }
 
   private static byte[] input(Random rnd) {

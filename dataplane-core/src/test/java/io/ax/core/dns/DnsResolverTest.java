@@ -42,7 +42,7 @@ class DnsResolverTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"web", "web.appswitch.local", "WEB.AppSwitch.Local"})
   void resolve_appName_authoritativeARecordsForEveryApp(String name) {
-    Message m = answer(resolver.resolve(query(name, Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query(name, Type.A), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(m.getHeader().getFlag(Flags.AA)).isTrue();
@@ -57,7 +57,7 @@ class DnsResolverTest {
 
   @Test
   void resolve_vserviceName_itsVip() {
-    Message m = answer(resolver.resolve(query("reviews.appswitch.local", Type.A), Transport.TCP));
+    Message m = answer(resolver.resolve(query("reviews.appswitch.local", Type.A), QueryTransport.TCP));
 
     assertThat(addresses(m)).containsExactly("10.96.0.7");
   }
@@ -66,7 +66,7 @@ class DnsResolverTest {
   void resolve_queryId_echoedWithRd() {
     Message q = queryMessage("web", Type.A);
 
-    Message m = answer(resolver.resolve(q.toWire(), Transport.UDP));
+    Message m = answer(resolver.resolve(q.toWire(), QueryTransport.UDP));
 
     assertThat(m.getHeader().getID()).isEqualTo(q.getHeader().getID());
     assertThat(m.getHeader().getFlag(Flags.RD)).isTrue();
@@ -76,7 +76,7 @@ class DnsResolverTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"AAAA", "MX", "TXT", "SOA"})
   void resolve_otherTypeOfKnownName_nodataWithSoa(String type) {
-    Message m = answer(resolver.resolve(query("web.appswitch.local", Type.value(type)), Transport.UDP));
+    Message m = answer(resolver.resolve(query("web.appswitch.local", Type.value(type)), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(m.getSection(Section.ANSWER)).isEmpty();
@@ -85,7 +85,7 @@ class DnsResolverTest {
 
   @Test
   void resolve_soaOfDomain_answered() {
-    Message m = answer(resolver.resolve(query("appswitch.local", Type.SOA), Transport.UDP));
+    Message m = answer(resolver.resolve(query("appswitch.local", Type.SOA), QueryTransport.UDP));
 
     assertThat(m.getSection(Section.ANSWER)).singleElement().isInstanceOfSatisfying(SOARecord.class, soa -> {
       assertThat(soa.getMinimum()).isEqualTo(5);
@@ -96,7 +96,7 @@ class DnsResolverTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"nope.appswitch.local", "<f00001bb>.appswitch.local", "x.web.appswitch.local"})
   void resolve_unknownNameInDomain_nxdomainWithSoa(String name) {
-    Message m = answer(resolver.resolve(query(name, Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query(name, Type.A), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     assertThat(m.getHeader().getFlag(Flags.AA)).isTrue();
@@ -106,16 +106,16 @@ class DnsResolverTest {
 
   @Test
   void resolve_lastAppLeaves_nxdomainNextQuery() {
-    assertThat(addresses(answer(resolver.resolve(query("web", Type.A), Transport.UDP)))).hasSize(2);
+    assertThat(addresses(answer(resolver.resolve(query("web", Type.A), QueryTransport.UDP)))).hasSize(2);
 
     state.set(state.get().withoutApp(new AppId("00000001")).withoutApp(new AppId("00000002")));
 
-    assertThat(answer(resolver.resolve(query("web.appswitch.local", Type.A), Transport.UDP)).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(answer(resolver.resolve(query("web.appswitch.local", Type.A), QueryTransport.UDP)).getRcode()).isEqualTo(Rcode.NXDOMAIN);
   }
 
   @Test
   void resolve_outsideNameWithoutUpstream_refused() {
-    Message m = answer(resolver.resolve(query("example.com", Type.A), Transport.UDP));
+    Message m = answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.REFUSED);
     assertThat(m.getHeader().getFlag(Flags.RA)).isFalse();
@@ -124,7 +124,7 @@ class DnsResolverTest {
 
   @Test
   void resolve_ednsQuery_ednsAnswer() {
-    Message m = answer(resolver.resolve(ednsQuery("web", Type.A, 4096), Transport.UDP));
+    Message m = answer(resolver.resolve(ednsQuery("web", Type.A, 4096), QueryTransport.UDP));
 
     assertThat(m.getOPT()).isNotNull();
     assertThat(m.getOPT().getPayloadSize()).isEqualTo(1232);
@@ -135,7 +135,7 @@ class DnsResolverTest {
     Message q = queryMessage("web", Type.A);
     q.addRecord(new OPTRecord(1232, 0, 1, 0), Section.ADDITIONAL);
 
-    Message m = answer(resolver.resolve(q.toWire(), Transport.UDP));
+    Message m = answer(resolver.resolve(q.toWire(), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.BADVERS);
     assertThat(m.getOPT().getVersion()).isZero();
@@ -145,7 +145,7 @@ class DnsResolverTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"AXFR, NOTIMP", "IXFR, NOTIMP", "OPT, FORMERR", "TSIG, FORMERR"})
   void resolve_metaType_refusedWithRcode(String type, String rcode) {
-    Message m = answer(resolver.resolve(query("web", Type.value(type)), Transport.TCP));
+    Message m = answer(resolver.resolve(query("web", Type.value(type)), QueryTransport.TCP));
 
     assertThat(Rcode.string(m.getRcode())).isEqualTo(rcode);
   }
@@ -154,7 +154,7 @@ class DnsResolverTest {
   void resolve_chaosClass_refused() {
     Message q = Message.newQuery(Record.newRecord(DnsTesting.name("version.bind"), Type.TXT, DClass.CH));
 
-    assertThat(answer(resolver.resolve(q.toWire(), Transport.UDP)).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(answer(resolver.resolve(q.toWire(), QueryTransport.UDP)).getRcode()).isEqualTo(Rcode.REFUSED);
   }
 
   @Test
@@ -162,7 +162,7 @@ class DnsResolverTest {
     Message q = queryMessage("web", Type.SOA);
     q.getHeader().setOpcode(Opcode.NOTIFY);
 
-    Message m = answer(resolver.resolve(q.toWire(), Transport.UDP));
+    Message m = answer(resolver.resolve(q.toWire(), QueryTransport.UDP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.NOTIMP);
     assertThat(m.getHeader().getOpcode()).isEqualTo(Opcode.NOTIFY);
@@ -187,7 +187,7 @@ class DnsResolverTest {
   void resolve_malformed_formerrWithId(String what, String hex) {
     byte[] wire = HexFormat.of().parseHex(hex.replace(" ", ""));
 
-    Message m = answer(resolver.resolve(wire, Transport.UDP));
+    Message m = answer(resolver.resolve(wire, QueryTransport.UDP));
 
     assertThat(m.getRcode()).as(what).isEqualTo(Rcode.FORMERR);
     assertThat(m.getHeader().getID()).isEqualTo(0x1234);
@@ -203,15 +203,15 @@ class DnsResolverTest {
     }
     hex.append("00 0001 0001");
 
-    Message m = answer(resolver.resolve(HexFormat.of().parseHex(hex.toString().replace(" ", "")), Transport.TCP));
+    Message m = answer(resolver.resolve(HexFormat.of().parseHex(hex.toString().replace(" ", "")), QueryTransport.TCP));
 
     assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
   }
 
   @Test
   void resolve_shorterThanHeader_dropped() {
-    assertThat(resolver.resolve(new byte[] {0x12, 0x34, 1}, Transport.UDP)).isEqualTo(new Reply.Drop(DnsStats.Counter.DROPPED_SHORT));
-    assertThat(resolver.resolve(new byte[0], Transport.TCP)).isEqualTo(new Reply.Drop(DnsStats.Counter.DROPPED_SHORT));
+    assertThat(resolver.resolve(new byte[] {0x12, 0x34, 1}, QueryTransport.UDP)).isEqualTo(new Reply.Drop(DnsStats.Counter.DROPPED_SHORT));
+    assertThat(resolver.resolve(new byte[0], QueryTransport.TCP)).isEqualTo(new Reply.Drop(DnsStats.Counter.DROPPED_SHORT));
     assertThat(stats.get(DnsStats.Counter.DROPPED_SHORT)).isEqualTo(2);
   }
 
@@ -220,6 +220,6 @@ class DnsResolverTest {
     Message q = queryMessage("web", Type.A);
     q.getHeader().setFlag(Flags.QR);
 
-    assertThat(resolver.resolve(q.toWire(), Transport.UDP)).isEqualTo(new Reply.Drop(DnsStats.Counter.DROPPED_RESPONSE));
+    assertThat(resolver.resolve(q.toWire(), QueryTransport.UDP)).isEqualTo(new Reply.Drop(DnsStats.Counter.DROPPED_RESPONSE));
   }
 }

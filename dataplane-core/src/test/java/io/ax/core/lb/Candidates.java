@@ -1,6 +1,7 @@
 package io.ax.core.lb;
 
-import io.ax.core.net.HostPort;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.List;
 final class Candidates {
   private Candidates() {}
 
-  static HostPort address(int i) {
-    return new HostPort(new Ipv4(0x0a000000 | i), 80);
+  static Inet4Endpoint address(int i) {
+    return Endpoints.of(new Ipv4(0x0a000000 | i), 80);
   }
 
   static <T> List<Candidate<T>> of(List<T> items) {

@@ -3,7 +3,7 @@ package io.ax.core.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

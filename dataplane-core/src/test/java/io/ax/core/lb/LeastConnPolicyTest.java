@@ -2,7 +2,7 @@ package io.ax.core.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ax.core.net.HostPort;
+import io.ax.bridge.net.Inet4Endpoint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +13,16 @@ class LeastConnPolicyTest {
 
   /** Counts set by the test; connects are recorded and added, as the kernel counts would. */
   static final class FakeCounts implements ConnectionCounts {
-    final Map<HostPort, Integer> open = new HashMap<>();
-    final Map<HostPort, Integer> connecting = new HashMap<>();
+    final Map<Inet4Endpoint, Integer> open = new HashMap<>();
+    final Map<Inet4Endpoint, Integer> connecting = new HashMap<>();
 
     @Override
-    public int openTo(HostPort address) {
+    public int openTo(Inet4Endpoint address) {
       return open.getOrDefault(address, 0) + connecting.getOrDefault(address, 0);
     }
 
     @Override
-    public void connecting(HostPort address) {
+    public void connecting(Inet4Endpoint address) {
       connecting.merge(address, 1, Integer::sum);
     }
   }

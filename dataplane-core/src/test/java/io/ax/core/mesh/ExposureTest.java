@@ -3,7 +3,7 @@ package io.ax.core.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.net.Ipv4;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,19 +2,20 @@ package io.ax.core.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ax.core.net.HostPort;
-import java.time.Duration;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.net.Endpoints;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -23,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class KernelConnectionCountsTest {
-  private static final HostPort A = HostPort.parse("a", "10.0.0.1:9080");
-  private static final HostPort B = HostPort.parse("b", "10.0.0.2:9080");
+  private static final Inet4Endpoint A = Endpoints.parse("a", "10.0.0.1:9080");
+  private static final Inet4Endpoint B = Endpoints.parse("b", "10.0.0.2:9080");
 
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final Map<HostPort, Integer> kernel = new HashMap<>();
+  private final Map<Inet4Endpoint, Integer> kernel = new HashMap<>();
   private final AtomicInteger reads = new AtomicInteger();
   private boolean failing;
   private final KernelConnectionCounts.Source dump = () -> {

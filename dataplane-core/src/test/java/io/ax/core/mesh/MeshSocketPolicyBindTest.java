@@ -17,10 +17,9 @@ import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.model.AppId;
 import io.ax.core.model.Labels;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +130,7 @@ class MeshSocketPolicyBindTest {
 
     assertThat(second).isEqualTo(new BindDecision.Real(node(40001), ep("10.0.0.7", 8080), PortChoice.PICKED));
     assertThat(mesh.pool.inUse()).isEqualTo(1);
-    assertThat(mesh.store.current().servers().get("n1/7").hostAddr()).isEqualTo(HostPort.of("192.0.2.10", 40001));
+    assertThat(mesh.store.current().servers().get("n1/7").hostAddr()).isEqualTo(Endpoints.of("192.0.2.10", 40001));
   }
 
   @Test
@@ -175,13 +174,13 @@ class MeshSocketPolicyBindTest {
     mesh.listen(web, 7, Transport.TCP, 8080);
 
     DataplaneState s = mesh.store.current();
-    HostPort service = HostPort.of("10.0.0.7", 8080);
+    Inet4Endpoint service = Endpoints.of("10.0.0.7", 8080);
     assertThat(s.servers()).containsOnlyKeys("n1/7");
     assertThat(s.servers().get("n1/7")).isEqualTo(new ServerEntry(
-        "n1/7", new AppId(web), s.apps().get(new AppId(web)).name(), Protocol.TCP, service, HostPort.of("192.0.2.10", 40000),
+        "n1/7", new AppId(web), s.apps().get(new AppId(web)).name(), Transport.TCP, service, Endpoints.of("192.0.2.10", 40000),
         Labels.parse("l", "zone=default,team=a"), "n1", "appswitch"));
     assertThat(s.sockets()).containsOnlyKeys("n1/7");
-    assertThat(s.sockets().get("n1/7")).isEqualTo(new SocketEntry("n1/7", "n1", new AppId(web), 7, Protocol.TCP, 0, service, 128));
+    assertThat(s.sockets().get("n1/7")).isEqualTo(new SocketEntry("n1/7", "n1", new AppId(web), 7, Transport.TCP, 0, service, 128));
     assertThat(commits).as("entry and socket in one change").containsExactly(s);
   }
 
@@ -191,8 +190,8 @@ class MeshSocketPolicyBindTest {
 
     mesh.policy.published(web, 9, Transport.UDP, real.virtual(), real.real(), -1);
 
-    assertThat(mesh.store.current().servers().get("n1/9").protocol()).isEqualTo(Protocol.UDP);
-    assertThat(mesh.store.current().sockets().get("n1/9").protocol()).isEqualTo(Protocol.UDP);
+    assertThat(mesh.store.current().servers().get("n1/9").protocol()).isEqualTo(Transport.UDP);
+    assertThat(mesh.store.current().sockets().get("n1/9").protocol()).isEqualTo(Transport.UDP);
     assertThat(mesh.store.current().sockets().get("n1/9").backlog()).isZero();
   }
 
@@ -202,7 +201,7 @@ class MeshSocketPolicyBindTest {
 
     mesh.listen(exposed, 3, Transport.TCP, 80);
 
-    assertThat(mesh.store.current().servers().get("n1/3").hostAddr()).isEqualTo(HostPort.of("192.0.2.10", 8080));
+    assertThat(mesh.store.current().servers().get("n1/3").hostAddr()).isEqualTo(Endpoints.of("192.0.2.10", 8080));
   }
 
   @Test

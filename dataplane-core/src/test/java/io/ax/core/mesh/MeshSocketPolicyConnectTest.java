@@ -11,6 +11,7 @@ import io.ax.bridge.SocketPolicy.ConnectDecision;
 import io.ax.bridge.SocketPolicy.RegistrationRefusedException;
 import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.sys.Errno;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +41,23 @@ class MeshSocketPolicyConnectTest {
   }
 
   private static ConnectDecision targets(String... hostPorts) {
-    return new ConnectDecision.Targets(Arrays.stream(hostPorts).map(MeshSocketPolicyConnectTest::endpoint).toList());
+    return new ConnectDecision.Targets("", Arrays.stream(hostPorts).map(MeshSocketPolicyConnectTest::endpoint).toList());
+  }
+
+  private static ConnectDecision refused(int errno) {
+    return new ConnectDecision.Refuse(errno, "");
+  }
+
+  /**
+   * What the bridge acts on: the targets, the errno or "direct", without the strings that are
+   * only for logs ({@code via}, {@code reason}).
+   */
+  private static Object acted(ConnectDecision d) {
+    return switch (d) {
+      case ConnectDecision.Direct direct -> direct;
+      case ConnectDecision.Targets t -> t.targets();
+      case ConnectDecision.Refuse r -> Errno.describe(r.errno());
+    };
   }
 
   private static Inet4Endpoint endpoint(String ipPort) {
@@ -71,11 +88,11 @@ class MeshSocketPolicyConnectTest {
   void connect_table(String who, Transport transport, String destination, String expected) {
     ConnectDecision want = switch (expected) {
       case "direct" -> new ConnectDecision.Direct();
-      case "refused" -> new ConnectDecision.Refuse(ECONNREFUSED);
+      case "refused" -> refused(ECONNREFUSED);
       default -> targets(expected);
     };
 
-    assertThat(connect(who, transport, destination)).isEqualTo(want);
+    assertThat(acted(connect(who, transport, destination))).isEqualTo(acted(want));
   }
 
   @Test
@@ -86,21 +103,21 @@ class MeshSocketPolicyConnectTest {
     BindDecision d = mesh.policy.bind(apps.get("client"), Transport.TCP, any(9090));
 
     assertThat(((BindDecision.Real) d).real().ip()).isEqualTo(ep("192.0.2.10", 0).ip());
-    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:40000")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(acted(connect("stranger", Transport.TCP, "192.0.2.10:40000"))).isEqualTo(acted(refused(ECONNREFUSED)));
   }
 
   @Test
   void connect_unknownClient_refusedEacces() {
-    assertThat(mesh.policy.connect("0000dead", Transport.TCP, ep("10.0.0.7", 8080))).isEqualTo(new ConnectDecision.Refuse(EACCES));
+    assertThat(acted(mesh.policy.connect("0000dead", Transport.TCP, ep("10.0.0.7", 8080)))).isEqualTo(acted(refused(EACCES)));
   }
 
   @Test
   void connect_udpEntry_answersUdpOnly() {
     mesh.listen(apps.get("server"), 2, Transport.UDP, 53); // 40001
 
-    assertThat(connect("client", Transport.UDP, "10.0.0.7:53")).isEqualTo(targets("192.0.2.10:40001"));
-    assertThat(connect("client", Transport.TCP, "10.0.0.7:53")).isEqualTo(new ConnectDecision.Direct());
-    assertThat(connect("stranger", Transport.UDP, "10.0.0.7:53")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(acted(connect("client", Transport.UDP, "10.0.0.7:53"))).isEqualTo(acted(targets("192.0.2.10:40001")));
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:53"))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(acted(connect("stranger", Transport.UDP, "10.0.0.7:53"))).isEqualTo(acted(refused(ECONNREFUSED)));
   }
 
   @Test
@@ -121,23 +138,23 @@ class MeshSocketPolicyConnectTest {
     String local = mesh.app("", "zone=default");
     mesh.listen(local, 4, Transport.TCP, 9000); // 40001
 
-    assertThat(connect("client", Transport.TCP, "192.0.2.10:9000")).isEqualTo(targets("192.0.2.10:40001"));
-    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:9000")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(acted(connect("client", Transport.TCP, "192.0.2.10:9000"))).isEqualTo(acted(targets("192.0.2.10:40001")));
+    assertThat(acted(connect("stranger", Transport.TCP, "192.0.2.10:9000"))).isEqualTo(acted(refused(ECONNREFUSED)));
   }
 
   @Test
   void connect_afterWithdrawn_isOutsideTheMesh() {
     mesh.policy.withdrawn(apps.get("server"), 1);
 
-    assertThat(connect("client", Transport.TCP, "10.0.0.7:8080")).isEqualTo(new ConnectDecision.Direct());
-    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:40000")).isEqualTo(new ConnectDecision.Direct());
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:8080"))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(acted(connect("stranger", Transport.TCP, "192.0.2.10:40000"))).isEqualTo(acted(new ConnectDecision.Direct()));
   }
 
   @Test
   void connect_afterServerUnregistered_isOutsideTheMesh() {
     mesh.policy.unregister(apps.get("server"));
 
-    assertThat(connect("stranger", Transport.TCP, "192.0.2.10:40000")).isEqualTo(new ConnectDecision.Direct());
+    assertThat(acted(connect("stranger", Transport.TCP, "192.0.2.10:40000"))).isEqualTo(acted(new ConnectDecision.Direct()));
   }
 
   @Test
@@ -145,20 +162,33 @@ class MeshSocketPolicyConnectTest {
     Inet4Endpoint real = ((BindDecision.Real) mesh.policy.bind(apps.get("client"), Transport.TCP, ep("127.0.0.1", 6379))).real();
     mesh.policy.published(apps.get("client"), 99, Transport.TCP, ep("127.0.0.1", 6379), real, 16);
 
-    assertThat(connect("client", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Targets(java.util.List.of(real)));
-    assertThat(connect("stranger", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
-    assertThat(connect("client", Transport.UDP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(acted(connect("client", Transport.TCP, "127.0.0.1:6379"))).isEqualTo(acted(new ConnectDecision.Targets("", java.util.List.of(real))));
+    assertThat(acted(connect("stranger", Transport.TCP, "127.0.0.1:6379"))).isEqualTo(acted(refused(ECONNREFUSED)));
+    assertThat(acted(connect("client", Transport.UDP, "127.0.0.1:6379"))).isEqualTo(acted(refused(ECONNREFUSED)));
     assertThat(mesh.store.current().servers().values()).noneMatch(e -> e.serviceAddr().port() == 6379);
 
     mesh.policy.withdrawn(apps.get("client"), 99);
 
-    assertThat(connect("client", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Refuse(ECONNREFUSED));
+    assertThat(acted(connect("client", Transport.TCP, "127.0.0.1:6379"))).isEqualTo(acted(refused(ECONNREFUSED)));
   }
 
   @Test
   void connect_afterClientUnregistered_refusedEacces() {
     mesh.policy.unregister(apps.get("client"));
 
-    assertThat(connect("client", Transport.TCP, "10.0.0.7:8080")).isEqualTo(new ConnectDecision.Refuse(EACCES));
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:8080"))).isEqualTo(acted(refused(EACCES)));
+  }
+
+  @Test
+  void connect_decisionsCarryTheirLogStrings_viaAndReason() {
+    Inet4Endpoint real = ((BindDecision.Real) mesh.policy.bind(apps.get("client"), Transport.TCP, ep("127.0.0.1", 6379))).real();
+    mesh.policy.published(apps.get("client"), 99, Transport.TCP, ep("127.0.0.1", 6379), real, 16);
+
+    assertThat(connect("client", Transport.TCP, "10.0.0.7:8080")).isEqualTo(new ConnectDecision.Targets("10.0.0.7:8080", java.util.List.of(ep("192.0.2.10", 40000))));
+    assertThat(connect("client", Transport.TCP, "127.0.0.1:6379")).isEqualTo(new ConnectDecision.Targets("loopback of app " + apps.get("client"), java.util.List.of(real)));
+    assertThat(connect("stranger", Transport.TCP, "10.0.0.7:8080"))
+        .isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> assertThat(r.reason()).contains(apps.get("stranger")).contains("team=x").contains("shares no label"));
+    assertThat(mesh.policy.connect("0000dead", Transport.TCP, ep("10.0.0.7", 8080)))
+        .isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> assertThat(r.reason()).isEqualTo("app 0000dead is not registered"));
   }
 }

@@ -3,6 +3,7 @@ package io.ax.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.net.Ipv4;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;

@@ -3,7 +3,7 @@ package io.ax.core.ports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ax.core.model.InvalidFieldException;
+import io.ax.core.field.InvalidFieldException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -7,10 +7,11 @@ import static io.ax.core.rest.RestApiCreateTest.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.model.NodeInfo;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ProxyInfo;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateFixtures;
@@ -32,7 +33,7 @@ class RestApiReadDeleteTest {
   private final RestApi api = new RestApi(
       store,
       s -> Map.of("node-1", new NodeInfo("node-1", "appswitch", "10.0.2.15", "", List.of("compute"), s.apps().size())),
-      () -> Map.of("p1", new ProxyInfo("p1", Protocol.TCP, HostPort.of("10.0.2.15", 31111), List.of(HostPort.of("10.0.0.5", 9080)))));
+      () -> Map.of("p1", new ProxyInfo("p1", Transport.TCP, Endpoints.of("10.0.2.15", 31111), List.of(Endpoints.of("10.0.0.5", 9080)))));
 
   @BeforeEach
   void seed() {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
-import io.ax.core.model.InvalidFieldException;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.VService;
 import org.junit.jupiter.api.Test;

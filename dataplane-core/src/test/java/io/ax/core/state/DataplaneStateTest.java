@@ -7,11 +7,12 @@ import static io.ax.core.state.StateFixtures.vservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.AppId;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,8 @@ class DataplaneStateTest {
     assertThat(s.servers()).isEmpty();
     assertThat(s.sockets()).isEmpty();
     assertThat(s.vservices()).isEmpty();
-    assertThat(s.serversAt(HostPort.of("10.0.0.1", 80))).isEmpty();
-    assertThat(s.vserviceAt(HostPort.of("10.0.0.1", 80))).isEmpty();
+    assertThat(s.serversAt(Endpoints.of("10.0.0.1", 80))).isEmpty();
+    assertThat(s.vserviceAt(Endpoints.of("10.0.0.1", 80))).isEmpty();
   }
 
   @Test
@@ -54,9 +55,9 @@ class DataplaneStateTest {
             .withServer(server("b", "0000000b", "10.0.0.5:80", "192.168.1.10:40001", "zone=default"))
             .withServer(server("d", "0000000d", "10.0.0.5:81", "192.168.1.10:40003", "zone=default"));
 
-    assertThat(s.serversAt(HostPort.of("10.0.0.5", 80))).extracting(ServerEntry::id).containsExactly("a", "b", "c");
-    assertThat(s.serversAt(HostPort.of("10.0.0.5", 81))).extracting(ServerEntry::id).containsExactly("d");
-    assertThat(s.serversAt(HostPort.of("192.168.1.10", 40000))).as("host addresses are not service addresses").isEmpty();
+    assertThat(s.serversAt(Endpoints.of("10.0.0.5", 80))).extracting(ServerEntry::id).containsExactly("a", "b", "c");
+    assertThat(s.serversAt(Endpoints.of("10.0.0.5", 81))).extracting(ServerEntry::id).containsExactly("d");
+    assertThat(s.serversAt(Endpoints.of("192.168.1.10", 40000))).as("host addresses are not service addresses").isEmpty();
   }
 
   @Test
@@ -64,10 +65,10 @@ class DataplaneStateTest {
     VService web = vservice("web", "10.96.0.1", LbPolicy.RANDOM, List.of("80:8080", "443:8443"), "10.0.0.5");
     DataplaneState s = DataplaneState.EMPTY.withVService(web);
 
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 80))).contains(web);
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 443))).contains(web);
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 8080))).as("app ports are not front ends").isEmpty();
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.2", 80))).isEmpty();
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 80))).contains(web);
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 443))).contains(web);
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 8080))).as("app ports are not front ends").isEmpty();
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.2", 80))).isEmpty();
   }
 
   @Test
@@ -78,8 +79,8 @@ class DataplaneStateTest {
             .withVService(vservice("web", "10.96.0.2", "81", "10.0.0.5"));
 
     assertThat(s.vservices()).hasSize(1);
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 80))).isEmpty();
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.2", 81))).isPresent();
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 80))).isEmpty();
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.2", 81))).isPresent();
   }
 
   @Test
@@ -87,7 +88,7 @@ class DataplaneStateTest {
     DataplaneState s = DataplaneState.EMPTY.withVService(vservice("web", "10.96.0.1", "80", "10.0.0.5")).withoutVService("web");
 
     assertThat(s.vservices()).isEmpty();
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 80))).isEmpty();
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 80))).isEmpty();
   }
 
   @Test
@@ -98,7 +99,7 @@ class DataplaneStateTest {
             .withServer(server("b", "0000000b", "10.0.0.5:80", "192.168.1.10:40001", "zone=default"))
             .withoutServer("a");
 
-    assertThat(s.serversAt(HostPort.of("10.0.0.5", 80))).extracting(ServerEntry::id).containsExactly("b");
+    assertThat(s.serversAt(Endpoints.of("10.0.0.5", 80))).extracting(ServerEntry::id).containsExactly("b");
   }
 
   @Test
@@ -119,7 +120,7 @@ class DataplaneStateTest {
     assertThat(after.servers()).containsOnlyKeys("b");
     assertThat(after.sockets()).containsOnlyKeys("kb");
     assertThat(after.vservices()).containsOnlyKeys("web");
-    assertThat(after.serversAt(HostPort.of("10.0.0.1", 80))).isEmpty();
+    assertThat(after.serversAt(Endpoints.of("10.0.0.1", 80))).isEmpty();
   }
 
   @Test
@@ -132,7 +133,7 @@ class DataplaneStateTest {
 
     assertThat(s.vservices().keySet()).containsExactly("alpha", "mid", "zeta");
     assertThatThrownBy(() -> s.vservices().remove("alpha")).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> s.serversAt(HostPort.of("10.0.0.5", 80)).add(null)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> s.serversAt(Endpoints.of("10.0.0.5", 80)).add(null)).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -146,8 +147,8 @@ class DataplaneStateTest {
 
     assertThat(s.apps()).containsOnlyKeys(new AppId("0000000a"));
     assertThat(s.sockets()).containsOnlyKeys("ka");
-    assertThat(s.serversAt(HostPort.of("10.0.0.1", 80))).hasSize(1);
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 80))).isPresent();
+    assertThat(s.serversAt(Endpoints.of("10.0.0.1", 80))).hasSize(1);
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 80))).isPresent();
   }
 
   @Test
@@ -157,7 +158,7 @@ class DataplaneStateTest {
     assertThatThrownBy(() -> s.withVService(vservice("c", "10.96.0.1", "80")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("vservices 'a' and 'c' both serve 10.96.0.1:80: a vIP:vport has one vservice");
-    assertThat(s.vserviceAt(HostPort.of("10.96.0.1", 80)).orElseThrow().name()).isEqualTo("a");
+    assertThat(s.vserviceAt(Endpoints.of("10.96.0.1", 80)).orElseThrow().name()).isEqualTo("a");
   }
 
   @Test

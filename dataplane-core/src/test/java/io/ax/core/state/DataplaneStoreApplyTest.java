@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.VService;
+import io.ax.core.net.Endpoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +67,8 @@ class DataplaneStoreApplyTest {
 
     store.applyVServices(AGENT, set(2), Set.of());
 
-    assertThat(store.current().vserviceAt(io.ax.core.net.HostPort.parse("d", "10.96.0.2:80"))).map(VService::name).contains("svc-1");
-    assertThat(store.current().vserviceAt(io.ax.core.net.HostPort.parse("d", "10.96.0.3:80"))).isEmpty();
+    assertThat(store.current().vserviceAt(io.ax.core.net.Endpoints.parse("d", "10.96.0.2:80"))).map(VService::name).contains("svc-1");
+    assertThat(store.current().vserviceAt(io.ax.core.net.Endpoints.parse("d", "10.96.0.3:80"))).isEmpty();
   }
 
   @Test

@@ -7,10 +7,11 @@ import static io.ax.core.state.StateFixtures.vservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.AppId;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ class DataplaneStoreTest {
     assertThat(store.deleteVService("web")).isEqualTo(web);
 
     assertThat(store.current().vservices()).isEmpty();
-    assertThat(store.current().vserviceAt(HostPort.of("10.96.0.1", 80))).isEmpty();
+    assertThat(store.current().vserviceAt(Endpoints.of("10.96.0.1", 80))).isEmpty();
     store.createVService(vservice("web2", "10.96.0.1", "80:9090", "10.0.0.7"));
     assertThat(store.current().vservices()).containsOnlyKeys("web2");
   }
@@ -203,8 +204,8 @@ class DataplaneStoreTest {
     assertThat(s.apps()).containsOnlyKeys(new AppId("0000000b"));
     assertThat(s.servers()).containsOnlyKeys("b-80");
     assertThat(s.sockets()).containsOnlyKeys("b-sock");
-    assertThat(s.serversAt(HostPort.of("10.0.0.1", 80))).isEmpty();
-    assertThat(s.serversAt(HostPort.of("10.0.0.2", 80))).extracting(e -> e.id()).containsExactly("b-80");
+    assertThat(s.serversAt(Endpoints.of("10.0.0.1", 80))).isEmpty();
+    assertThat(s.serversAt(Endpoints.of("10.0.0.2", 80))).extracting(e -> e.id()).containsExactly("b-80");
   }
 
   @Test

@@ -10,12 +10,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 
 import io.ax.admin.v1.DaemonState;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.Backend;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,8 +81,8 @@ class StateFileTest {
     assertThat(loaded.servers()).isEqualTo(saved.servers());
     assertThat(loaded.sockets()).isEqualTo(saved.sockets());
     // The indexes are rebuilt from what was read.
-    assertThat(loaded.vserviceAt(HostPort.of("10.96.0.7", 443))).contains(everyField());
-    assertThat(loaded.serversAt(HostPort.of("10.0.2.15", 9080))).extracting(ServerEntry::id).containsExactly("s1");
+    assertThat(loaded.vserviceAt(Endpoints.of("10.96.0.7", 443))).contains(everyField());
+    assertThat(loaded.serversAt(Endpoints.of("10.0.2.15", 9080))).extracting(ServerEntry::id).containsExactly("s1");
   }
 
   @Test

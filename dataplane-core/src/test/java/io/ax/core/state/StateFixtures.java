@@ -1,17 +1,18 @@
 package io.ax.core.state;
 
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.Backend;
 import io.ax.core.model.Labels;
 import io.ax.core.model.PortMapping;
-import io.ax.core.model.Protocol;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
-import io.ax.core.net.HostPort;
+import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import java.util.Arrays;
 import java.util.List;
@@ -38,16 +39,16 @@ public final class StateFixtures {
         id,
         new AppId(appId),
         "srv-" + id,
-        Protocol.TCP,
-        HostPort.parse("service", serviceAddr),
-        HostPort.parse("host", hostAddr),
+        Transport.TCP,
+        Endpoints.parse("service", serviceAddr),
+        Endpoints.parse("host", hostAddr),
         Labels.parse("labels", labels),
         NODE,
         CLUSTER);
   }
 
   public static SocketEntry socket(String id, String appId, long inode) {
-    return new SocketEntry(id, NODE, new AppId(appId), inode, Protocol.TCP, 0, HostPort.of("0.0.0.0", 0), 0);
+    return new SocketEntry(id, NODE, new AppId(appId), inode, Transport.TCP, 0, Endpoints.of("0.0.0.0", 0), 0);
   }
 
   /**

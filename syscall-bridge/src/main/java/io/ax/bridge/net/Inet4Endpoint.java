@@ -1,10 +1,15 @@
 package io.ax.bridge.net;
 
 /**
- * An IPv4 address (32 bits, host order) and a port: how the bridge speaks of addresses to the
- * {@link io.ax.bridge.SocketPolicy}. Immutable.
+ * An IPv4 address (32 bits, host order) and a port (0 only for "any port"): the one endpoint
+ * type of ax. The bridge decodes it from an app's sockaddr and hands it to the
+ * {@link io.ax.bridge.SocketPolicy}; the daemon's model, decisions, service table and admin
+ * conversions use it as is. Parsing user text into it (with errors naming the field) is the
+ * daemon's business. Immutable and thread-safe.
+ *
+ * <p>Ordered by address (unsigned) and then port, so sorted listings read naturally.
  */
-public record Inet4Endpoint(int ip, int port) {
+public record Inet4Endpoint(int ip, int port) implements Comparable<Inet4Endpoint> {
   public static final int LOOPBACK = 0x7f000001;
 
   public Inet4Endpoint {
@@ -22,6 +27,13 @@ public record Inet4Endpoint(int ip, int port) {
     return (ip >>> 24) == 127;
   }
 
+  @Override
+  public int compareTo(Inet4Endpoint o) {
+    int c = Integer.compareUnsigned(ip, o.ip);
+    return c != 0 ? c : Integer.compare(port, o.port);
+  }
+
+  /** {@code a.b.c.d:port}. */
   @Override
   public String toString() {
     return (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff) + ":" + port;

@@ -34,17 +34,17 @@ final class SnapshotIndex {
     final TreeMap<String, ClusterResource> subsets = new TreeMap<>();
   }
 
-  final TreeMap<HostPort, Service> services = new TreeMap<>();
-  final Map<HostPort, TreeSet<String>> listenerVips = new HashMap<>();
-  final Map<HostPort, TreeSet<String>> domainVips = new HashMap<>();
+  final TreeMap<ServicePort, Service> services = new TreeMap<>();
+  final Map<ServicePort, TreeSet<String>> listenerVips = new HashMap<>();
+  final Map<ServicePort, TreeSet<String>> domainVips = new HashMap<>();
   /** The first virtual host (by route configuration name) whose domains or routes name the service port. */
-  final Map<HostPort, VirtualHost> vhosts = new HashMap<>();
+  final Map<ServicePort, VirtualHost> vhosts = new HashMap<>();
   /**
    * The tcp_proxy of a {@code VIP_PORT} listener whose clusters all belong to one service port:
    * for a TCP service it is what the virtual host's catch-all route is for HTTP (a VirtualService's
    * tcp weights end up there).
    */
-  final Map<HostPort, List<ClusterWeight>> tcpRoutes = new HashMap<>();
+  final Map<ServicePort, List<ClusterWeight>> tcpRoutes = new HashMap<>();
   /** Every route configuration: RDS ones by name, then listeners' inline ones. */
   private final TreeMap<String, RouteResource> routeConfigs = new TreeMap<>();
 
@@ -81,7 +81,7 @@ final class SnapshotIndex {
       notes.summary(Notes.Summary.INBOUND, c.name());
       return;
     }
-    Service s = services.computeIfAbsent(new HostPort(n.host(), n.port()), k -> new Service());
+    Service s = services.computeIfAbsent(new ServicePort(n.host(), n.port()), k -> new Service());
     if (n.isSubset()) {
       s.subsets.put(n.subset(), c);
     } else {
@@ -90,19 +90,19 @@ final class SnapshotIndex {
   }
 
   /** The service port a cluster name belongs to, if it is an outbound cluster of the snapshot. */
-  Optional<HostPort> serviceOf(String clusterName) {
+  Optional<ServicePort> serviceOf(String clusterName) {
     return IstioClusterName.parse(clusterName)
         .filter(n -> n.direction() == IstioClusterName.Direction.OUTBOUND)
-        .map(n -> new HostPort(n.host(), n.port()))
+        .map(n -> new ServicePort(n.host(), n.port()))
         .filter(services::containsKey);
   }
 
   private void indexVirtualHost(VirtualHost vh) {
-    Optional<HostPort> key = keyOfVirtualHost(vh);
+    Optional<ServicePort> key = keyOfVirtualHost(vh);
     if (key.isEmpty()) {
       return;
     }
-    HostPort hp = key.get();
+    ServicePort hp = key.get();
     vhosts.putIfAbsent(hp, vh);
     for (String d : vh.domains()) {
       int colon = d.indexOf(':');
@@ -120,11 +120,11 @@ final class SnapshotIndex {
    * Istio names a virtual host {@code HOST:PORT}; when the name is not a known service port, the
    * virtual host counts only if all its routes go to clusters of one service port.
    */
-  private Optional<HostPort> keyOfVirtualHost(VirtualHost vh) {
+  private Optional<ServicePort> keyOfVirtualHost(VirtualHost vh) {
     int colon = vh.name().lastIndexOf(':');
     if (colon > 0) {
       try {
-        HostPort hp = new HostPort(vh.name().substring(0, colon), Integer.parseInt(vh.name().substring(colon + 1)));
+        ServicePort hp = new ServicePort(vh.name().substring(0, colon), Integer.parseInt(vh.name().substring(colon + 1)));
         if (services.containsKey(hp)) {
           return Optional.of(hp);
         }
@@ -132,10 +132,10 @@ final class SnapshotIndex {
         // not HOST:PORT; fall back on the routes
       }
     }
-    Set<HostPort> targets = new HashSet<>();
+    Set<ServicePort> targets = new HashSet<>();
     for (Route r : vh.routes()) {
       for (String c : clustersOf(r.action())) {
-        Optional<HostPort> hp = serviceOf(c);
+        Optional<ServicePort> hp = serviceOf(c);
         if (hp.isEmpty()) {
           return Optional.empty();
         }
@@ -164,7 +164,7 @@ final class SnapshotIndex {
       switch (fc.action()) {
         case ChainAction.TcpProxy(List<ClusterWeight> cs) -> {
           cs.forEach(c -> clusters.add(c.cluster()));
-          Set<HostPort> targets = new HashSet<>();
+          Set<ServicePort> targets = new HashSet<>();
           cs.forEach(c -> targets.add(serviceOf(c.cluster()).orElse(null)));
           if (targets.size() == 1 && !targets.contains(null) && targets.iterator().next().port() == port) {
             tcpRoutes.putIfAbsent(targets.iterator().next(), cs);

@@ -96,7 +96,7 @@ public final class Translator {
       return new Translation(List.copyOf(byName.values()), notes.render());
     }
 
-    private void service(HostPort hp, SnapshotIndex.Service s) {
+    private void service(ServicePort hp, SnapshotIndex.Service s) {
       ClusterResource def = s.defaultCluster;
       if (def == null) {
         return; // subsets of a service without a default cluster: reported as unrouted
@@ -147,7 +147,7 @@ public final class Translator {
     }
 
     /** A listener's vIP first (the address Envoy itself binds), then a virtual host's IP domain. */
-    private Optional<String> vip(HostPort hp, String name) {
+    private Optional<String> vip(ServicePort hp, String name) {
       TreeSet<String> all = new TreeSet<>();
       TreeSet<String> fromListeners = index.listenerVips.getOrDefault(hp, new TreeSet<>());
       all.addAll(fromListeners);
@@ -169,7 +169,7 @@ public final class Translator {
      * The catch-all route of the host's virtual host: an empty map for plain backends of the
      * default cluster, else the subsets by name in route order.
      */
-    private Map<String, Split> decide(HostPort hp, ClusterResource def, String name) {
+    private Map<String, Split> decide(ServicePort hp, ClusterResource def, String name) {
       VirtualHost vh = index.vhosts.get(hp);
       if (vh == null) {
         List<ClusterWeight> tcp = index.tcpRoutes.get(hp);
@@ -207,7 +207,7 @@ public final class Translator {
       };
     }
 
-    private Map<String, Split> weighted(HostPort hp, ClusterResource def, String name, List<ClusterWeight> entries) {
+    private Map<String, Split> weighted(ServicePort hp, ClusterResource def, String name, List<ClusterWeight> entries) {
       // By cluster first: two entries for one cluster add up; names are given after.
       LinkedHashMap<String, ClusterResource> clusters = new LinkedHashMap<>();
       Map<String, Long> weights = new HashMap<>();
@@ -245,7 +245,7 @@ public final class Translator {
     }
 
     /** A subset of the same service keeps its DestinationRule name (v1); another host's cluster is named like its vservice. */
-    private static String subsetName(HostPort hp, ClusterResource def, ClusterResource c) {
+    private static String subsetName(ServicePort hp, ClusterResource def, ClusterResource c) {
       if (c == def) {
         return "default";
       }

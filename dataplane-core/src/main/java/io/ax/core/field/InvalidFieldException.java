@@ -1,4 +1,4 @@
-package io.ax.core.model;
+package io.ax.core.field;
 
 import java.util.Objects;
 
