@@ -7,13 +7,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import io.ax.bridge.seccomp.Notification;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
-import io.ax.bridge.sys.PidfdCache;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
-import io.ax.bridge.sys.Target;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.function.IntBinaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * One platform thread per app, waiting in poll(2) on the app's seccomp listener and handling
  * each call as it comes. Not the shared epoll loop: with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the
  * kernel wakes a poll(2) waiter on the trapping thread's CPU, a plain switch instead of a
- * cross-CPU wake-up, but epoll drops that hint. The thread owns the listener fd and its pidfd
- * cache; {@link #stop} wakes it through an eventfd, and it closes the listener on its way out,
- * so no fd is closed under a thread still polling it.
+ * cross-CPU wake-up, but epoll drops that hint. The thread owns the listener fd and its
+ * {@link CallScope} (pidfd cache and scratch memory, confined to it); {@link #stop} wakes it
+ * through an eventfd, and it closes the listener and the scope on its way out, so no fd is
+ * closed under a thread still polling it.
  */
 final class AppReceiver implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(AppReceiver.class);
@@ -69,8 +67,7 @@ final class AppReceiver implements Runnable {
 
   @Override
   public void run() {
-    PidfdCache pidfds = new PidfdCache();
-    IntBinaryOperator copier = (tid, fd) -> Target.copyFd(pidfds, tid, fd);
+    CallScope scope = CallScope.open(session.listener(), CallScope.Pidfds.CACHED);
     MemorySegment fds = Arena.ofAuto().allocate(16);
     int listenerFd = session.listener().fd();
     try {
@@ -94,7 +91,7 @@ final class AppReceiver implements Runnable {
         }
         short revents = fds.get(JAVA_SHORT, 6);
         if ((revents & POLLIN) != 0) {
-          if (!receiveOne(copier)) {
+          if (!receiveOne(scope.kernel())) {
             return;
           }
         } else if ((revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
@@ -102,7 +99,7 @@ final class AppReceiver implements Runnable {
         }
       }
     } finally {
-      pidfds.close();
+      scope.close();
       session.listener().close();
       synchronized (this) {
         exited = true;
@@ -112,7 +109,7 @@ final class AppReceiver implements Runnable {
   }
 
   /** Receives and handles one call; false when the listener is broken (stop, do not spin). */
-  private boolean receiveOne(IntBinaryOperator copier) {
+  private boolean receiveOne(Kernel kernel) {
     Notification n;
     try {
       n = session.listener().receive();
@@ -124,7 +121,7 @@ final class AppReceiver implements Runnable {
       return false;
     }
     try {
-      dispatcher.dispatch(session, n, copier);
+      dispatcher.dispatch(session, n, kernel);
     } catch (RuntimeException e) {
       // One bad call must not stop the app's other calls.
       log.error("[bridge] {}: handling a call failed", session, e);
