@@ -11,15 +11,13 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A seccomp user-notification listener fd (seccomp_unotify(2)) that the daemon owns: receive,
- * check, answer. {@link #receive} is for the one thread that polls the fd; the answers may come
- * from any thread. Answers to a target that was interrupted or died fail with ENOENT, which is
+ * check, answer. {@link #receive} is for the one thread that polls the fd (the app's receiver);
+ * answers go through a {@link Notifier}: {@link #notifier} makes one confined to the calling
+ * thread, whose buffers come from that thread's arena, and {@link Notifier#anyThread} one that
+ * any thread may use. Answers to a target that was interrupted or died fail with ENOENT, which is
  * normal (the call is restarted and arrives again, or nobody waits any more).
  */
 public final class SeccompListener implements AutoCloseable {
-  private static final ThreadLocal<MemorySegment> RESP = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SeccompNotifRespStruct.LAYOUT));
-  private static final ThreadLocal<MemorySegment> ADDFD = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SeccompNotifAddfdStruct.LAYOUT));
-  private static final ThreadLocal<MemorySegment> ID = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(JAVA_LONG));
-
   private final int fd;
   private final MemorySegment recvBuffer = Arena.ofAuto().allocate(SeccompNotifStruct.LAYOUT);
   // Answers come from several threads (the app's receiver, virtual threads, the event loop):
@@ -36,6 +34,14 @@ public final class SeccompListener implements AutoCloseable {
 
   public int fd() {
     return fd;
+  }
+
+  /**
+   * A notifier for this listener, confined to the calling thread: its three small buffers come
+   * from {@code arena}, which the caller owns and closes after its last answer.
+   */
+  public Notifier notifier(Arena arena) {
+    return new ConfinedNotifier(arena);
   }
 
   /**
@@ -72,13 +78,103 @@ public final class SeccompListener implements AutoCloseable {
     }
   }
 
-  /** True while the target still waits for the answer to {@code id} (its pid is not reused). */
-  public boolean isValid(long id) {
+  /**
+   * The answers through buffers of one thread's arena: no allocation per answer on the hot path.
+   * Confined to the thread that owns the arena.
+   */
+  private final class ConfinedNotifier implements Notifier {
+    private final MemorySegment resp;
+    private final MemorySegment addfd;
+    private final MemorySegment id;
+
+    ConfinedNotifier(Arena arena) {
+      this.resp = arena.allocate(SeccompNotifRespStruct.LAYOUT);
+      this.addfd = arena.allocate(SeccompNotifAddfdStruct.LAYOUT);
+      this.id = arena.allocate(JAVA_LONG);
+    }
+
+    @Override
+    public boolean isValid(long notificationId) {
+      return checkValid(id, notificationId);
+    }
+
+    @Override
+    public boolean answer(long notificationId, long value) {
+      return send(resp, notificationId, value, 0, 0);
+    }
+
+    @Override
+    public boolean fail(long notificationId, int errno) {
+      return send(resp, notificationId, 0, -errno, 0);
+    }
+
+    @Override
+    public boolean proceed(long notificationId) {
+      return send(resp, notificationId, 0, 0, Sys.SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+    }
+
+    @Override
+    public int installAndAnswer(long notificationId, int srcFd, OnExec onExec) {
+      return addFd(addfd, notificationId, srcFd, onExec);
+    }
+
+    @Override
+    public Notifier anyThread() {
+      return new AnyThreadNotifier();
+    }
+  }
+
+  /**
+   * Answers from any thread, each in a confined arena of its own: for the rare answers that come
+   * from elsewhere than a receiver (connects finishing on the event loop). Stateless.
+   */
+  private final class AnyThreadNotifier implements Notifier {
+    @Override
+    public boolean isValid(long notificationId) {
+      try (Arena arena = Arena.ofConfined()) {
+        return checkValid(arena.allocate(JAVA_LONG), notificationId);
+      }
+    }
+
+    @Override
+    public boolean answer(long notificationId, long value) {
+      try (Arena arena = Arena.ofConfined()) {
+        return send(arena.allocate(SeccompNotifRespStruct.LAYOUT), notificationId, value, 0, 0);
+      }
+    }
+
+    @Override
+    public boolean fail(long notificationId, int errno) {
+      try (Arena arena = Arena.ofConfined()) {
+        return send(arena.allocate(SeccompNotifRespStruct.LAYOUT), notificationId, 0, -errno, 0);
+      }
+    }
+
+    @Override
+    public boolean proceed(long notificationId) {
+      try (Arena arena = Arena.ofConfined()) {
+        return send(arena.allocate(SeccompNotifRespStruct.LAYOUT), notificationId, 0, 0, Sys.SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+      }
+    }
+
+    @Override
+    public int installAndAnswer(long notificationId, int srcFd, OnExec onExec) {
+      try (Arena arena = Arena.ofConfined()) {
+        return addFd(arena.allocate(SeccompNotifAddfdStruct.LAYOUT), notificationId, srcFd, onExec);
+      }
+    }
+
+    @Override
+    public Notifier anyThread() {
+      return this;
+    }
+  }
+
+  private boolean checkValid(MemorySegment seg, long id) {
     if (!enter()) {
       return false;
     }
     try {
-      MemorySegment seg = ID.get();
       seg.set(JAVA_LONG, 0, id);
       return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ID_VALID, seg) == 0;
     } finally {
@@ -86,30 +182,11 @@ public final class SeccompListener implements AutoCloseable {
     }
   }
 
-  /** Answers with a return value. Returns false when the target no longer waits. */
-  public boolean answer(long id, long value) {
-    return send(id, value, 0, 0);
-  }
-
-  /** Answers with a failure: the target's call returns -1 with {@code errno}. */
-  public boolean fail(long id, int errno) {
-    return send(id, 0, -errno, 0);
-  }
-
-  /**
-   * Lets the kernel run the call as the target made it. Only for calls whose outcome does not
-   * depend on the target's memory (which it could change after our check).
-   */
-  public boolean proceed(long id) {
-    return send(id, 0, 0, Sys.SECCOMP_USER_NOTIF_FLAG_CONTINUE);
-  }
-
-  private boolean send(long id, long val, int error, int flags) {
+  private boolean send(MemorySegment resp, long id, long val, int error, int flags) {
     if (!enter()) {
       return false;
     }
     try {
-      MemorySegment resp = RESP.get();
       SeccompNotifRespStruct.write(resp, id, val, error, flags);
       return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_SEND, resp) == 0;
     } finally {
@@ -117,20 +194,13 @@ public final class SeccompListener implements AutoCloseable {
     }
   }
 
-  /**
-   * Installs our {@code srcFd} in the target and answers its call with the new fd number, in one
-   * step ({@code SECCOMP_ADDFD_FLAG_SEND}), so the target never sees a half-installed socket.
-   *
-   * @param cloexec whether the target's fd gets O_CLOEXEC
-   * @return the target's fd number, or {@code -errno}
-   */
-  public int installAndAnswer(long id, int srcFd, boolean cloexec) {
+  private int addFd(MemorySegment addfd, long id, int srcFd, Notifier.OnExec onExec) {
     if (!enter()) {
       return -Errno.ENOENT;
     }
     try {
-      MemorySegment addfd = ADDFD.get();
-      SeccompNotifAddfdStruct.write(addfd, id, Sys.SECCOMP_ADDFD_FLAG_SEND, srcFd, 0, cloexec ? Sys.O_CLOEXEC : 0);
+      int newFdFlags = onExec == Notifier.OnExec.CLOSE ? Sys.O_CLOEXEC : 0;
+      SeccompNotifAddfdStruct.write(addfd, id, Sys.SECCOMP_ADDFD_FLAG_SEND, srcFd, 0, newFdFlags);
       return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ADDFD, addfd);
     } finally {
       exit();

@@ -8,13 +8,11 @@ import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
 import io.ax.bridge.sys.Errno;
-import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
-import io.ax.bridge.sys.Target;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code bind}, {@code listen}, {@code getsockname}, {@code getpeername}: a bind to a virtual
  * ip:port becomes a real bind to a port the policy picks, {@code listen} (TCP) or the bind
  * (UDP) publishes a service table entry, and the names the app asks for are the virtual ones.
+ * Stateless apart from the thread-safe socket table: bind and listen run on virtual threads,
+ * the names on receivers, each with its own {@link Kernel}.
  */
 final class AddressCalls {
   private static final Logger log = LoggerFactory.getLogger(AddressCalls.class);
@@ -35,10 +35,18 @@ final class AddressCalls {
 
   private final SocketPolicy policy;
   private final SocketTable sockets;
+  private final LongSupplier nanoClock;
 
-  AddressCalls(SocketPolicy policy, SocketTable sockets) {
+  /** Which name getsockname or getpeername asks for. */
+  enum Side {
+    LOCAL,
+    PEER
+  }
+
+  AddressCalls(SocketPolicy policy, SocketTable sockets, LongSupplier nanoClock) {
     this.policy = policy;
     this.sockets = sockets;
+    this.nanoClock = nanoClock;
   }
 
   void bind(TrappedCall call) {
@@ -59,13 +67,13 @@ final class AddressCalls {
       call.answerResult(bindReal(call, new Inet4Endpoint(0, 0)));
       return;
     }
-    SocketState state = sockets.getOrCreate(call.app.appId(), call.inode(), call.family(), call.transport());
-    if (want.equals(state.virtualLocal())) {
+    SocketState state = sockets.getOrCreate(call.appId, call.inode(), call.family(), call.transport());
+    if (state.virtualLocal().equals(Optional.of(want))) {
       call.answer(0); // a restarted bind that we already made
       return;
     }
     for (int attempt = 1; ; attempt++) {
-      BindDecision decision = policy.bind(call.app.appId(), call.transport(), want);
+      BindDecision decision = policy.bind(call.appId, call.transport(), want);
       if (decision instanceof BindDecision.Refuse refuse) {
         call.fail(refuse.errno());
         return;
@@ -74,21 +82,21 @@ final class AddressCalls {
       long r = real.choice() == PortChoice.PICKED ? bindExclusive(call, real.real()) : bindReal(call, real.real());
       if (r == 0) {
         state.bound(real.virtual(), real.real());
-        if (call.transport() == Transport.UDP && state.publish(System.nanoTime())) {
-          policy.published(call.app.appId(), call.inode(), Transport.UDP, real.virtual(), real.real(), 0);
+        if (call.transport() == Transport.UDP && state.publish(nanoClock.getAsLong())) {
+          policy.published(call.appId, call.inode(), Transport.UDP, real.virtual(), real.real(), 0);
         }
         call.answer(0);
         return;
       }
       if (r == -Errno.EADDRINUSE && real.choice() == PortChoice.PICKED) {
         // Another port serves the app as well: the policy skips this one and picks again.
-        policy.busy(call.app.appId(), call.transport(), real.real());
+        policy.busy(call.appId, call.transport(), real.real());
         if (attempt < BIND_ATTEMPTS) {
           continue;
         }
-        log.warn("[bridge] {}: {} picked ports in a row were taken outside ax; bind fails with EADDRINUSE", call.app, BIND_ATTEMPTS);
+        log.warn("[bridge] {}: {} picked ports in a row were taken outside ax; bind fails with EADDRINUSE", call, BIND_ATTEMPTS);
       } else {
-        policy.released(call.app.appId(), call.transport(), real.real());
+        policy.released(call.appId, call.transport(), real.real());
       }
       call.fail((int) -r);
       return;
@@ -105,34 +113,35 @@ final class AddressCalls {
    * other use on a port only this socket holds.
    */
   private static long bindExclusive(TrappedCall call, Inet4Endpoint real) {
+    HostSockets ops = call.hostSockets();
     int fd = call.fd();
-    int reuseAddr = Target.intOpt(fd, Sys.SO_REUSEADDR);
-    int reusePort = Target.intOpt(fd, Sys.SO_REUSEPORT);
+    int reuseAddr = ops.intOption(fd, Sys.SO_REUSEADDR);
+    int reusePort = ops.intOption(fd, Sys.SO_REUSEPORT);
     if (reuseAddr < 0 || reusePort < 0) {
       return Math.min(reuseAddr, reusePort);
     }
-    int cleared = clear(fd, Sys.SO_REUSEADDR, reuseAddr);
+    int cleared = clear(ops, fd, Sys.SO_REUSEADDR, reuseAddr);
     if (cleared < 0) {
       return cleared;
     }
-    cleared = clear(fd, Sys.SO_REUSEPORT, reusePort);
+    cleared = clear(ops, fd, Sys.SO_REUSEPORT, reusePort);
     if (cleared < 0) {
-      restore(fd, Sys.SO_REUSEADDR, reuseAddr);
+      restore(ops, fd, Sys.SO_REUSEADDR, reuseAddr);
       return cleared;
     }
     long r = bindReal(call, real);
-    restore(fd, Sys.SO_REUSEADDR, reuseAddr);
-    restore(fd, Sys.SO_REUSEPORT, reusePort);
+    restore(ops, fd, Sys.SO_REUSEADDR, reuseAddr);
+    restore(ops, fd, Sys.SO_REUSEPORT, reusePort);
     return r;
   }
 
-  private static int clear(int fd, int option, int value) {
-    return value == 0 ? 0 : Target.setIntOpt(fd, option, 0);
+  private static int clear(HostSockets ops, int fd, int option, int value) {
+    return value == 0 ? 0 : ops.setIntOption(fd, option, 0);
   }
 
-  private static void restore(int fd, int option, int value) {
+  private static void restore(HostSockets ops, int fd, int option, int value) {
     if (value != 0) {
-      int r = Target.setIntOpt(fd, option, value);
+      int r = ops.setIntOption(fd, option, value);
       if (r < 0) {
         log.warn("[bridge] cannot set socket option {} back on fd {}: errno {}", option, fd, -r);
       }
@@ -140,58 +149,48 @@ final class AddressCalls {
   }
 
   private static long bindReal(TrappedCall call, Inet4Endpoint real) {
-    byte[] encoded = SockAddrCodec.encodeBind(real, call.family());
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment a = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, encoded);
-      return Libc.bind(call.fd(), a, encoded.length);
-    }
+    return call.hostSockets().bind(call.fd(), SockAddrCodec.encodeBind(real, call.family()));
   }
 
   void listen(TrappedCall call) {
     int backlog = call.n.intArg(1);
-    int r = Libc.listen(call.fd(), backlog);
+    int r = call.hostSockets().listen(call.fd(), backlog);
     if (r < 0) {
       call.fail(-r);
       return;
     }
-    SocketState state = sockets.get(call.inode());
-    if (state != null && state.virtualLocal() != null && state.publish(System.nanoTime())) {
-      policy.published(call.app.appId(), call.inode(), Transport.TCP, state.virtualLocal(), state.realLocal(), backlog);
+    Optional<SocketState> state = sockets.get(call.inode());
+    if (state.isPresent() && state.get().publish(nanoClock.getAsLong())) {
+      // publish() holds only for a bound socket: it has both addresses.
+      SocketState s = state.get();
+      policy.published(call.appId, call.inode(), Transport.TCP, s.virtualLocal().orElseThrow(), s.realLocal().orElseThrow(), backlog);
     }
     call.answer(0);
   }
 
-  private static boolean connected(int fd) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment len = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
-      len.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, SockAddrCodec.MAX_SIZE);
-      return Libc.getpeername(fd, arena.allocate(SockAddrCodec.MAX_SIZE), len) == 0;
-    }
-  }
-
-  /** getsockname ({@code peer} false) or getpeername ({@code peer} true). */
-  void name(TrappedCall call, boolean peer) {
-    SocketState state = sockets.get(call.inode());
-    Inet4Endpoint virtual = state == null ? null : peer ? state.virtualPeer() : state.virtualLocal();
-    if (virtual == null || (peer && !connected(call.fd()))) {
+  /** getsockname ({@link Side#LOCAL}) or getpeername ({@link Side#PEER}). */
+  void name(TrappedCall call, Side side) {
+    Optional<Inet4Endpoint> virtual = sockets.get(call.inode()).flatMap(s -> side == Side.PEER ? s.virtualPeer() : s.virtualLocal());
+    if (virtual.isEmpty() || (side == Side.PEER && !call.hostSockets().hasPeer(call.fd()))) {
       call.proceed(); // the real answer is the right one (ENOTCONN while connecting or after a failure)
       return;
     }
     long addrPtr = call.n.arg(1);
     long lenPtr = call.n.arg(2);
+    TargetProcess target = call.target();
     try {
-      int len = Target.readInt(call.n.pid(), lenPtr);
+      int len = target.readInt(call.n.pid(), lenPtr);
       if (len < 0) {
         call.fail(Errno.EINVAL);
         return;
       }
-      byte[] encoded = SockAddrCodec.encode(virtual, call.family());
-      byte[] out = len >= encoded.length ? encoded : java.util.Arrays.copyOf(encoded, len);
+      byte[] encoded = SockAddrCodec.encode(virtual.get(), call.family());
+      byte[] out = len >= encoded.length ? encoded : Arrays.copyOf(encoded, len);
       if (!call.stillWaiting()) {
         return;
       }
-      Target.write(call.n.pid(), addrPtr, out);
-      Target.writeInt(call.n.pid(), lenPtr, encoded.length);
+      target.write(call.n.pid(), addrPtr, out);
+      target.writeInt(call.n.pid(), lenPtr, encoded.length);
       call.answer(0);
     } catch (SysCallException e) {
       call.fail(Errno.EFAULT);

@@ -9,14 +9,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.ax.bridge.seccomp.Notification;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
-import io.ax.bridge.sys.PidfdCache;
 import io.ax.bridge.sys.PollFdStruct;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
-import io.ax.bridge.sys.Target;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.function.IntBinaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * One platform thread per app, waiting in poll(2) on the app's seccomp listener and handling
  * each call as it comes. Not the shared epoll loop: with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the
  * kernel wakes a poll(2) waiter on the trapping thread's CPU, a plain switch instead of a
- * cross-CPU wake-up, but epoll drops that hint. The thread owns the listener fd and its pidfd
- * cache; {@link #stop} wakes it through an eventfd, and it closes the listener on its way out,
- * so no fd is closed under a thread still polling it. The poll array lives in an arena confined
- * to that thread and closed when it exits.
+ * cross-CPU wake-up, but epoll drops that hint. The thread owns the listener fd and its
+ * {@link CallScope} (pidfd cache and scratch memory, confined to it); {@link #stop} wakes it
+ * through an eventfd, and it closes the listener and the scope on its way out, so no fd is
+ * closed under a thread still polling it. The poll array lives in an arena confined to that
+ * thread and closed when it exits.
  */
 final class AppReceiver implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(AppReceiver.class);
@@ -71,8 +69,7 @@ final class AppReceiver implements Runnable {
 
   @Override
   public void run() {
-    PidfdCache pidfds = new PidfdCache();
-    IntBinaryOperator copier = (tid, fd) -> Target.copyFd(pidfds, tid, fd);
+    CallScope scope = CallScope.open(session.listener(), CallScope.Pidfds.CACHED);
     int listenerFd = session.listener().fd();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = PollFdStruct.allocate(arena, 2);
@@ -92,7 +89,7 @@ final class AppReceiver implements Runnable {
         }
         short revents = PollFdStruct.revents(fds, LISTENER);
         if ((revents & POLLIN) != 0) {
-          if (!receiveOne(copier)) {
+          if (!receiveOne(scope.kernel())) {
             return;
           }
         } else if ((revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
@@ -100,7 +97,7 @@ final class AppReceiver implements Runnable {
         }
       }
     } finally {
-      pidfds.close();
+      scope.close();
       session.listener().close();
       synchronized (this) {
         exited = true;
@@ -110,7 +107,7 @@ final class AppReceiver implements Runnable {
   }
 
   /** Receives and handles one call; false when the listener is broken (stop, do not spin). */
-  private boolean receiveOne(IntBinaryOperator copier) {
+  private boolean receiveOne(Kernel kernel) {
     Notification n;
     try {
       n = session.listener().receive();
@@ -122,7 +119,7 @@ final class AppReceiver implements Runnable {
       return false;
     }
     try {
-      dispatcher.dispatch(session, n, copier);
+      dispatcher.dispatch(session, n, kernel);
     } catch (RuntimeException e) {
       // One bad call must not stop the app's other calls.
       log.error("[bridge] {}: handling a call failed", session, e);

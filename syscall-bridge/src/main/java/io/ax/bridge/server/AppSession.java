@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One registered app: its id, the seccomp listener its supervisor handed over and the
  * supervisor's connection, whose end means the app is gone, and the supervisor's uid, which
- * owns the app id.
+ * owns the app id. Thread-safe: final fields, a close that runs once ({@link AtomicBoolean}),
+ * and a volatile close action.
  */
 public final class AppSession {
   private final String appId;

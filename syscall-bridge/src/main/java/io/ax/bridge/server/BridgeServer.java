@@ -8,19 +8,25 @@ import io.ax.bridge.seccomp.SeccompListener;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.Scratch;
 import io.ax.bridge.sys.SysCallException;
 import io.ax.bridge.sys.UnixSockets;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * connects in progress wait on one event loop. The socket is open to every local user (mode 0666) because
  * {@code ax run --new-netns=false} runs unprivileged; SO_PEERCRED tells who registers, and an
  * app can only hand over a listener of its own processes.
+ *
+ * <p>Threads: one acceptor, one platform thread per handshake, the event loop, one receiver per
+ * app, virtual threads for bind and listen, one reaper. The sessions live in a concurrent map;
+ * the socket table is thread-safe; everything else is final once started.
  */
 public final class BridgeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BridgeServer.class);
@@ -51,7 +61,11 @@ public final class BridgeServer implements AutoCloseable {
   private final WakeUp wakeUp;
   private final int listenFd;
   private final EventLoop loop;
-  private final SocketTable sockets = new SocketTable(System::nanoTime);
+  /** Read for socket ages and publication times; one clock for the table, the reaper and the handlers. */
+  private final LongSupplier nanoClock = System::nanoTime;
+  private final SocketTable sockets = new SocketTable(nanoClock);
+  /** The event loop's scratch, for connects that finish there; closed once the loop has stopped. */
+  private final Arena loopArena = Arena.ofShared();
   private final Dispatcher dispatcher;
   private final ExecutorService slow = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("bridge-reaper").daemon(true).unstarted(r));
@@ -67,7 +81,7 @@ public final class BridgeServer implements AutoCloseable {
     this.listenFd = UnixSockets.listen(path.toString(), 128);
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
     this.loop = new EventLoop("bridge-loop");
-    this.dispatcher = new Dispatcher(policy, sockets, loop, slow);
+    this.dispatcher = new Dispatcher(policy, sockets, Readiness.on(loop), new LibcHostSockets(new Scratch(loopArena)), slow, nanoClock);
     this.acceptor = Thread.ofPlatform().name("bridge-accept").daemon(true).unstarted(this::acceptLoop);
   }
 
@@ -77,7 +91,7 @@ public final class BridgeServer implements AutoCloseable {
       BridgeServer s = new BridgeServer(path, policy, wakeUp);
       s.loop.start();
       s.acceptor.start();
-      s.reaper.scheduleWithFixedDelay(new SocketReaper(s.sockets, policy, System::nanoTime), 1, 1, TimeUnit.SECONDS);
+      s.reaper.scheduleWithFixedDelay(new SocketReaper(s.sockets, policy, s.nanoClock), 1, 1, TimeUnit.SECONDS);
       log.info("[bridge] waiting for ax run on {}", path);
       return s;
     } catch (SysCallException e) {
@@ -105,89 +119,139 @@ public final class BridgeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * What a handshake in progress has taken, given back if it fails before a session owns it.
+   * Confined to the handshake's thread.
+   */
+  private static final class Taken {
+    private final Deque<Runnable> releases = new ArrayDeque<>();
+    private Admission admission = new Admission.None();
+
+    void release(Runnable release) {
+      releases.push(release);
+    }
+
+    /** Gives back what was taken, last first. */
+    void releaseAll() {
+      while (!releases.isEmpty()) {
+        releases.pop().run();
+      }
+    }
+  }
+
+  /** Whether a handshake admitted a new app, to undo if it fails before the end. */
+  private sealed interface Admission {
+    record None() implements Admission {}
+
+    record NewApp(String appId) implements Admission {}
+  }
+
+  /** Registers one launcher: header, admission, listener, session; or a refusal it can read. */
   private void handshake(int conn) {
-    String admitted = null; // an app this handshake admitted, to undo if it fails before the end
-    SeccompListener listener = null;
-    AppReceiver receiver = null;
+    Taken taken = new Taken();
     try {
       UnixSockets.PeerCredentials peer = UnixSockets.peerCredentials(conn);
       UnixSockets.setReceiveTimeout(conn, HANDSHAKE_TIMEOUT_SECONDS);
       Registration reg = Registrations.parse(readHeader(conn), peer);
-      AppSession live = reg.appId().isEmpty() ? null : sessions.get(reg.appId());
-      if (live != null && live.uid() != peer.uid()) {
-        // App ids are public (GET /apps): another user must not take over or end an app.
-        throw new Registrations.BadHeaderException("app " + reg.appId() + " belongs to another user");
+      Optional<AppSession> live = liveSessionOf(reg, peer);
+      Optional<AppGrant> grant = admit(conn, reg);
+      if (grant.isEmpty()) {
+        return; // refused by the policy, and told so
       }
-      AppGrant grant;
-      try {
-        grant = policy.register(reg);
-      } catch (SocketPolicy.RegistrationRefusedException e) {
-        reply(conn, "error " + oneLine(e.getMessage()));
-        Libc.close(conn);
-        return;
+      String appId = grant.get().appId();
+      if (live.isEmpty()) {
+        taken.admission = new Admission.NewApp(appId); // never undo an app that has a live session
       }
-      String appId = grant.appId();
-      admitted = live == null ? appId : null; // never undo an app that has a live session
-      String ip = new Inet4Endpoint(grant.appIp(), 0).toString();
+      String ip = new Inet4Endpoint(grant.get().appIp(), 0).toString();
       reply(conn, "ok appid=" + appId + " ip=" + ip.substring(0, ip.lastIndexOf(':')));
-      UnixSockets.Received msg = UnixSockets.receive(conn, 64);
-      String text = new String(msg.data(), StandardCharsets.UTF_8);
-      if (!text.equals("listener\n") || msg.fds().size() != 1 || !isSeccompListener(msg.fds().getFirst())) {
-        msg.fds().forEach(Libc::close);
-        throw new Registrations.BadHeaderException("expected 'listener' with one seccomp listener fd, got '" + oneLine(text) + "' with " + msg.fds().size() + " fds");
-      }
-      listener = new SeccompListener(msg.fds().getFirst());
-      if (wakeUp == WakeUp.SYNC) {
-        try {
-          listener.enableSyncWakeUp();
-        } catch (SysCallException e) {
-          log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
-        }
-      }
+      SeccompListener listener = receiveListener(conn, appId);
+      taken.release(listener::close);
       AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid());
-      receiver = new AppReceiver(session, dispatcher);
+      AppReceiver receiver = new AppReceiver(session, dispatcher);
+      taken.release(receiver::discard);
       // The last word of the handshake goes first: once the session is published it owns the
       // connection and the listener, and nothing here may close them any more.
       reply(conn, "ok");
-      session.onClose(receiver::stop);
-      AppSession previous = sessions.put(appId, session);
-      if (previous != null) {
-        previous.close();
-      }
-      long token = loop.nextToken();
-      try {
-        loop.add(token, conn, Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, token));
-      } catch (SysCallException e) {
-        sessions.remove(appId, session);
-        receiver.discard();
-        session.close();
-        policy.unregister(appId);
-        log.error("[bridge] app {}: cannot watch its supervisor: {}", appId, e.getMessage());
-        return;
-      }
-      receiver.start();
-      log.info("[bridge] app {} ({}) registered by pid {} uid {}", appId, reg.name().isEmpty() ? "no name" : reg.name(), peer.pid(), peer.uid());
+      serve(session, receiver, reg);
     } catch (Registrations.BadHeaderException e) {
-      abandon(listener, receiver);
-      refuse(conn, admitted, e.getMessage());
+      taken.releaseAll();
+      refuse(conn, taken.admission, e.getMessage());
     } catch (SysCallException e) {
-      abandon(listener, receiver);
-      refuse(conn, admitted, e.errno() == Errno.EAGAIN ? "registration timed out" : "registration failed: " + e.getMessage());
+      taken.releaseAll();
+      refuse(conn, taken.admission, e.errno() == Errno.EAGAIN ? "registration timed out" : "registration failed: " + e.getMessage());
     } catch (RuntimeException e) {
       log.error("[bridge] registration failed", e);
-      abandon(listener, receiver);
-      refuse(conn, admitted, "internal error; the daemon log has the details");
+      taken.releaseAll();
+      refuse(conn, taken.admission, "internal error; the daemon log has the details");
     }
   }
 
-  /** Releases what a failed handshake took before any session owned it. */
-  private static void abandon(SeccompListener listener, AppReceiver receiver) {
-    if (receiver != null) {
+  /**
+   * The live session of the app that {@code reg} names again, if any. App ids are public (GET
+   * /apps): another user must not take over or end an app.
+   */
+  private Optional<AppSession> liveSessionOf(Registration reg, UnixSockets.PeerCredentials peer) throws Registrations.BadHeaderException {
+    Optional<AppSession> live = reg.appId().isEmpty() ? Optional.empty() : Optional.ofNullable(sessions.get(reg.appId()));
+    if (live.isPresent() && live.get().uid() != peer.uid()) {
+      throw new Registrations.BadHeaderException("app " + reg.appId() + " belongs to another user");
+    }
+    return live;
+  }
+
+  /** Asks the policy; a refusal is answered and the connection closed (then empty). */
+  private Optional<AppGrant> admit(int conn, Registration reg) throws SysCallException {
+    try {
+      return Optional.of(policy.register(reg));
+    } catch (SocketPolicy.RegistrationRefusedException e) {
+      reply(conn, "error " + oneLine(e.getMessage()));
+      Libc.close(conn);
+      return Optional.empty();
+    }
+  }
+
+  /** The launcher's second message: one seccomp listener fd, which we then own. */
+  private SeccompListener receiveListener(int conn, String appId) throws SysCallException, Registrations.BadHeaderException {
+    UnixSockets.Received msg = UnixSockets.receive(conn, 64);
+    String text = new String(msg.data(), StandardCharsets.UTF_8);
+    if (!text.equals("listener\n") || msg.fds().size() != 1 || !isSeccompListener(msg.fds().getFirst())) {
+      msg.fds().forEach(Libc::close);
+      throw new Registrations.BadHeaderException("expected 'listener' with one seccomp listener fd, got '" + oneLine(text) + "' with " + msg.fds().size() + " fds");
+    }
+    SeccompListener listener = new SeccompListener(msg.fds().getFirst());
+    if (wakeUp == WakeUp.SYNC) {
+      try {
+        listener.enableSyncWakeUp();
+      } catch (SysCallException e) {
+        log.warn("[bridge] app {}: no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP ({}); calls will be slower", appId, e.getMessage());
+      }
+    }
+    return listener;
+  }
+
+  /**
+   * Publishes the session (ending one it replaces), watches the supervisor's connection and
+   * starts answering. From here the session owns the connection and the listener.
+   */
+  private void serve(AppSession session, AppReceiver receiver, Registration reg) {
+    String appId = session.appId();
+    session.onClose(receiver::stop);
+    AppSession previous = sessions.put(appId, session);
+    if (previous != null) {
+      previous.close();
+    }
+    long token = loop.nextToken();
+    try {
+      loop.add(token, session.connectionFd(), Sys.EPOLLIN | EPOLLRDHUP, ev -> onConnection(session, token));
+    } catch (SysCallException e) {
+      sessions.remove(appId, session);
       receiver.discard();
+      session.close();
+      policy.unregister(appId);
+      log.error("[bridge] app {}: cannot watch its supervisor: {}", appId, e.getMessage());
+      return;
     }
-    if (listener != null) {
-      listener.close();
-    }
+    receiver.start();
+    log.info("[bridge] app {} ({}) registered by pid {} uid {}", appId, reg.name().isEmpty() ? "no name" : reg.name(), session.supervisorPid(), session.uid());
   }
 
   /** Whether {@code fd} is a seccomp user-notification listener, not some other fd passed off as one. */
@@ -199,7 +263,7 @@ public final class BridgeServer implements AutoCloseable {
     }
   }
 
-  private void refuse(int conn, String admitted, String message) {
+  private void refuse(int conn, Admission admission, String message) {
     log.warn("[bridge] refused a registration: {}", message);
     try {
       reply(conn, "error " + oneLine(message));
@@ -207,8 +271,8 @@ public final class BridgeServer implements AutoCloseable {
       // the launcher has gone already
     }
     Libc.close(conn);
-    if (admitted != null && !sessions.containsKey(admitted)) {
-      policy.unregister(admitted);
+    if (admission instanceof Admission.NewApp app && !sessions.containsKey(app.appId())) {
+      policy.unregister(app.appId());
     }
   }
 
@@ -271,7 +335,7 @@ public final class BridgeServer implements AutoCloseable {
   public void adoptPublished(String appId, long inode, SocketPolicy.Transport transport, Inet4Endpoint virtual, Inet4Endpoint real) {
     SocketState s = sockets.getOrCreate(appId, inode, 0, transport);
     s.bound(virtual, real);
-    s.publish(System.nanoTime());
+    s.publish(nanoClock.getAsLong());
   }
 
   /**
@@ -288,6 +352,12 @@ public final class BridgeServer implements AutoCloseable {
       log.warn("[bridge] could not remove {}: {}", path, e.getMessage());
     }
     loop.close();
+    try {
+      loopArena.close();
+    } catch (IllegalStateException e) {
+      // The loop did not stop in time and is still in a call on its scratch: the memory stays.
+      log.warn("[bridge] the event loop is still busy; its scratch memory is left to the process");
+    }
     reaper.shutdownNow();
     slow.shutdown();
     sessions.values().forEach(AppSession::close);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What a trapped thread may do, from /proc/TID/status (its effective capabilities). */
+/** What a trapped thread may do, from /proc/TID/status (its effective capabilities). Stateless. */
 final class Capabilities {
   private static final int CAP_NET_RAW = 13;
 

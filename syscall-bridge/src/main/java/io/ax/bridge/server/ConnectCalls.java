@@ -6,15 +6,10 @@ import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
-import io.ax.bridge.seccomp.Notification;
+import io.ax.bridge.seccomp.Notifier;
 import io.ax.bridge.sys.Errno;
-import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
-import io.ax.bridge.sys.Target;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -29,150 +24,215 @@ import org.slf4j.LoggerFactory;
  * again. A target that refuses is followed by the next before the app hears anything.
  *
  * <p>A non-blocking socket gets EINPROGRESS as the kernel would answer. A blocking one is made
- * non-blocking for the attempt and watched on the event loop, so one slow connect never holds
- * up another app; the app's thread waits in the kernel until we answer. A restarted connect
- * (the app took a signal) joins the attempt in progress. Called on apps' receiver threads;
- * attempts in progress complete on the event loop.
+ * non-blocking for the attempt and watched through {@link Readiness}, so one slow connect never
+ * holds up another app; the app's thread waits in the kernel until we answer. A restarted
+ * connect (the app took a signal) joins the attempt in progress.
+ *
+ * <p>Threads: {@link #connect} runs on apps' receiver threads, with their {@link Kernel};
+ * attempts in progress continue on the event loop with {@code loopSockets}, which is confined to
+ * it. The map of attempts in progress is concurrent; each attempt guards its waiting call.
  */
 final class ConnectCalls {
   private static final Logger log = LoggerFactory.getLogger(ConnectCalls.class);
 
   private final SocketPolicy policy;
   private final SocketTable sockets;
-  private final EventLoop loop;
+  private final Readiness readiness;
+  private final HostSockets loopSockets;
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
 
+  /** Whether the app's socket was blocking, which it must be again when we are done. */
+  private enum Mode {
+    BLOCKING,
+    NON_BLOCKING
+  }
+
+  /** How a run through the targets ended. */
+  private sealed interface Outcome {
+    /** A target accepted. */
+    record Connected() implements Outcome {}
+
+    /** The handshake with the last target tried is still under way. */
+    record InProgress() implements Outcome {}
+
+    /** The last target tried failed with {@code errno}, and no other may be tried. */
+    record Failed(int errno) implements Outcome {}
+  }
+
   /** A blocking connect in progress on our fd copy. */
-  private final class Pending {
-    final AppSession app;
+  private static final class Pending {
+    final String appId;
     final long inode;
     final int fd;
     final int family;
     final int savedFlags;
     final Deque<Inet4Endpoint> remaining;
-    final Inet4Endpoint destination;
-    // Guarded by this: a restarted call (on the app's thread) may replace it while the event
+    final Notifier notifier;
+    // Guarded by this: a restarted call (on the app's receiver) may replace it while the event
     // loop finishes the attempt.
-    Notification waiting;
+    long waitingId;
     boolean finished;
-    volatile long token;
 
-    Pending(AppSession app, long inode, int fd, int family, int savedFlags, List<Inet4Endpoint> rest, Inet4Endpoint destination, Notification waiting) {
-      this.app = app;
+    Pending(String appId, long inode, int fd, int family, int savedFlags, Deque<Inet4Endpoint> rest, Notifier notifier, long waitingId) {
+      this.appId = appId;
       this.inode = inode;
       this.fd = fd;
       this.family = family;
       this.savedFlags = savedFlags;
-      this.remaining = new ArrayDeque<>(rest);
-      this.destination = destination;
-      this.waiting = waiting;
+      this.remaining = rest;
+      this.notifier = notifier;
+      this.waitingId = waitingId;
     }
   }
 
-  ConnectCalls(SocketPolicy policy, SocketTable sockets, EventLoop loop) {
+  /**
+   * @param readiness where blocking connects wait (the event loop)
+   * @param loopSockets the loop thread's own {@link HostSockets}, for attempts that continue there
+   */
+  ConnectCalls(SocketPolicy policy, SocketTable sockets, Readiness readiness, HostSockets loopSockets) {
     this.policy = policy;
     this.sockets = sockets;
-    this.loop = loop;
+    this.readiness = readiness;
+    this.loopSockets = loopSockets;
   }
 
   void connect(TrappedCall call) {
     Optional<SockAddr> read = call.readCheckedAddress(call.n.arg(1), call.n.intArg(2));
-    if (read.isEmpty()) {
+    if (read.isEmpty() || joinedAttemptInProgress(call)) {
       return;
     }
     SockAddr addr = read.get();
-    Pending inProgress = pending.get(call.inode());
-    if (inProgress != null) {
-      synchronized (inProgress) {
-        if (!inProgress.finished) {
-          // The app's connect was interrupted and restarted: answer this call when the attempt ends.
-          inProgress.waiting = call.n;
-          call.answeredElsewhere();
-          return;
-        }
-      }
-    }
-    Optional<Inet4Endpoint> destination = addr.inet4();
     if (addr instanceof SockAddr.Unspec) {
-      long r = connectTo(call.fd(), SockAddrCodec.encode(addr));
-      SocketState known = sockets.get(call.inode());
-      if (r == 0 && known != null) {
-        known.connectedTo(null); // dissolved: getpeername has nothing virtual to show
-      }
-      call.answerResult(r);
+      dissolve(call, addr);
       return;
     }
+    Optional<Inet4Endpoint> destination = addr.inet4();
     if (destination.isEmpty()) {
       call.fail(Errno.ENETUNREACH); // native IPv6: the mesh and its hosts are IPv4
       return;
     }
     Inet4Endpoint dst = destination.get();
-    ConnectDecision decision = policy.connect(call.app.appId(), call.transport(), dst);
+    ConnectDecision decision = policy.connect(call.appId, call.transport(), dst);
     if (decision instanceof ConnectDecision.Refuse refuse) {
       call.fail(refuse.errno());
       return;
     }
     List<Inet4Endpoint> targets = decision instanceof ConnectDecision.Targets t ? t.targets() : List.of(dst);
-    SocketState state = sockets.getOrCreate(call.app.appId(), call.inode(), call.family(), call.transport());
+    SocketState state = sockets.getOrCreate(call.appId, call.inode(), call.family(), call.transport());
     if (call.transport() == Transport.UDP) {
-      long r = connectTo(call.fd(), SockAddrCodec.encode(targets.getFirst(), call.family()));
-      if (r == 0) {
-        state.connectedTo(dst);
-      }
-      call.answerResult(r);
-      return;
+      connectDatagram(call, state, dst, targets.getFirst());
+    } else {
+      connectStream(call, state, dst, targets);
     }
-    int flags = Libc.fcntl(call.fd(), Sys.F_GETFL, 0);
+  }
+
+  /**
+   * The app's connect was interrupted and restarted while our attempt goes on: this call gets
+   * the answer when the attempt ends. False when no attempt is in progress for the socket.
+   */
+  private boolean joinedAttemptInProgress(TrappedCall call) {
+    Pending inProgress = pending.get(call.inode());
+    if (inProgress == null) {
+      return false;
+    }
+    synchronized (inProgress) {
+      if (inProgress.finished) {
+        return false;
+      }
+      inProgress.waitingId = call.n.id();
+    }
+    call.answeredElsewhere();
+    return true;
+  }
+
+  /** A connect to AF_UNSPEC dissolves the association: getpeername has nothing virtual to show. */
+  private void dissolve(TrappedCall call, SockAddr unspec) {
+    long r = call.hostSockets().connect(call.fd(), SockAddrCodec.encode(unspec));
+    if (r == 0) {
+      sockets.get(call.inode()).ifPresent(SocketState::dissolved);
+    }
+    call.answerResult(r);
+  }
+
+  /** A datagram socket's connect only sets its default peer: the first target, at once. */
+  private static void connectDatagram(TrappedCall call, SocketState state, Inet4Endpoint dst, Inet4Endpoint target) {
+    long r = call.hostSockets().connect(call.fd(), SockAddrCodec.encode(target, call.family()));
+    if (r == 0) {
+      state.connectedTo(dst);
+    }
+    call.answerResult(r);
+  }
+
+  /** A stream socket: the targets in order, non-blocking, then the answer now or when the loop sees it. */
+  private void connectStream(TrappedCall call, SocketState state, Inet4Endpoint dst, List<Inet4Endpoint> targets) {
+    HostSockets ops = call.hostSockets();
+    int fd = call.fd();
+    int flags = ops.fileFlags(fd);
     if (flags < 0) {
       call.fail(-flags);
       return;
     }
-    boolean blocking = (flags & Sys.O_NONBLOCK) == 0;
-    if (blocking) {
-      Libc.fcntl(call.fd(), Sys.F_SETFL, flags | Sys.O_NONBLOCK);
+    Mode mode = (flags & Sys.O_NONBLOCK) == 0 ? Mode.BLOCKING : Mode.NON_BLOCKING;
+    if (mode == Mode.BLOCKING) {
+      ops.setFileFlags(fd, flags | Sys.O_NONBLOCK);
     }
     Deque<Inet4Endpoint> rest = new ArrayDeque<>(targets);
-    long last = -Errno.ECONNREFUSED;
-    while (!rest.isEmpty()) {
+    switch (failover(ops, fd, call.family(), rest, Errno.ECONNREFUSED, call.appId)) {
+      case Outcome.Connected c -> {
+        state.connectedTo(dst);
+        restore(ops, fd, mode, flags);
+        call.answer(0);
+      }
+      case Outcome.InProgress p when mode == Mode.NON_BLOCKING -> {
+        // The kernel's answer for a non-blocking socket; a remote target that refuses later is
+        // the app's to see, as without ax.
+        state.connectedTo(dst);
+        call.fail(Errno.EINPROGRESS);
+      }
+      case Outcome.InProgress p -> {
+        state.connectedTo(dst);
+        Pending attempt = new Pending(call.appId, call.inode(), call.detachFd(), call.family(), flags, rest, call.kernel.notifier().anyThread(), call.n.id());
+        call.answeredElsewhere();
+        watch(attempt, ops);
+      }
+      case Outcome.Failed f when f.errno() == Errno.EISCONN && state.virtualPeer().equals(Optional.of(dst)) -> {
+        // A restarted connect that had already succeeded.
+        restore(ops, fd, mode, flags);
+        call.answer(0);
+      }
+      case Outcome.Failed f -> {
+        restore(ops, fd, mode, flags);
+        call.fail(f.errno());
+      }
+    }
+  }
+
+  /**
+   * Tries the {@code rest} of the targets in order for as long as the last error ({@code errno}
+   * to begin with) is one after which another backend may well work.
+   */
+  private static Outcome failover(HostSockets ops, int fd, int family, Deque<Inet4Endpoint> rest, int errno, String appId) {
+    int last = errno;
+    while (retryable(last) && !rest.isEmpty()) {
       Inet4Endpoint target = rest.pollFirst();
-      last = attempt(call.fd(), target, call.family());
-      if (last == -Errno.EINPROGRESS) {
+      long r = attempt(ops, fd, target, family);
+      if (r == -Errno.EINPROGRESS) {
         // A local target has usually answered within connect() itself: take its answer now,
         // which also lets a refusal fail over for non-blocking sockets.
-        last = settle(call.fd(), target, call.family());
+        r = settle(ops, fd, target, family);
       }
-      if (last == 0) {
-        state.connectedTo(dst);
-        restore(call.fd(), blocking, flags);
-        call.answer(0);
-        return;
+      if (r == 0) {
+        return new Outcome.Connected();
       }
-      if (last == -Errno.EINPROGRESS) {
-        state.connectedTo(dst);
-        if (!blocking) {
-          // The kernel's answer for a non-blocking socket; a remote target that refuses later is
-          // the app's to see, as without ax.
-          call.fail(Errno.EINPROGRESS);
-          return;
-        }
-        Pending p = new Pending(call.app, call.inode(), call.detachFd(), call.family(), flags, List.copyOf(rest), dst, call.n);
-        watch(p);
-        call.answeredElsewhere();
-        return;
+      if (r == -Errno.EINPROGRESS) {
+        return new Outcome.InProgress();
       }
-      if (last == -Errno.EISCONN && dst.equals(state.virtualPeer())) {
-        // A restarted connect that had already succeeded.
-        restore(call.fd(), blocking, flags);
-        call.answer(0);
-        return;
+      last = (int) -r;
+      if (retryable(last) && !rest.isEmpty()) {
+        log.debug("[bridge] app {}: {} refused ({}), trying the next target", appId, target, Errno.describe(last));
       }
-      if (!retryable((int) -last)) {
-        break;
-      }
-      log.debug("[bridge] {}: {} refused ({}), trying the next target", call.app, target, Errno.describe((int) -last));
     }
-    restore(call.fd(), blocking, flags);
-    call.fail((int) -last);
+    return new Outcome.Failed(last);
   }
 
   /**
@@ -180,10 +240,10 @@ final class ConnectCalls {
    * kernel answers the next connect with ECONNABORTED once while it resets the socket
    * ({@code __inet_stream_connect}); the attempt after that is a fresh one.
    */
-  private static long attempt(int fd, Inet4Endpoint target, int family) {
+  private static long attempt(HostSockets ops, int fd, Inet4Endpoint target, int family) {
     byte[] encoded = SockAddrCodec.encode(target, family);
-    long r = connectTo(fd, encoded);
-    return r == -Errno.ECONNABORTED ? connectTo(fd, encoded) : r;
+    long r = ops.connect(fd, encoded);
+    return r == -Errno.ECONNABORTED ? ops.connect(fd, encoded) : r;
   }
 
   /**
@@ -193,69 +253,55 @@ final class ConnectCalls {
    * ({@code __inet_stream_connect}), which is EINPROGRESS to the caller. One system call where
    * poll(2) and SO_ERROR took two.
    */
-  private static long settle(int fd, Inet4Endpoint target, int family) {
-    long r = connectTo(fd, SockAddrCodec.encode(target, family));
+  private static long settle(HostSockets ops, int fd, Inet4Endpoint target, int family) {
+    long r = ops.connect(fd, SockAddrCodec.encode(target, family));
     return r == -Errno.EALREADY ? -Errno.EINPROGRESS : r;
   }
 
+  /** Waits for the socket on the loop; {@code ops} belongs to the calling thread. */
+  private void watch(Pending p, HostSockets ops) {
+    pending.put(p.inode, p);
+    try {
+      readiness.onceWritable(p.fd, () -> progress(p));
+    } catch (SysCallException e) {
+      pending.remove(p.inode);
+      finish(p, -e.errno(), ops);
+    }
+  }
+
+  /** On the loop: the socket became writable, connected or failed (then the next target). */
+  private void progress(Pending p) {
+    int errno = soError(p.fd);
+    if (errno == 0) {
+      finish(p, 0, loopSockets);
+      return;
+    }
+    switch (failover(loopSockets, p.fd, p.family, p.remaining, errno, p.appId)) {
+      case Outcome.Connected c -> finish(p, 0, loopSockets);
+      case Outcome.InProgress i -> watch(p, loopSockets);
+      case Outcome.Failed f -> finish(p, -f.errno(), loopSockets);
+    }
+  }
+
   /** The pending error of a finished connect: 0 or an errno. */
-  private static int soError(int fd) {
-    int err = Target.intOpt(fd, Sys.SO_ERROR);
+  private int soError(int fd) {
+    int err = loopSockets.intOption(fd, Sys.SO_ERROR);
     return err < 0 ? -err : err;
   }
 
-  private void watch(Pending p) {
-    pending.put(p.inode, p);
-    p.token = loop.nextToken(); // known before the handler can run
-    try {
-      loop.add(p.token, p.fd, Sys.EPOLLOUT | Sys.EPOLLONESHOT, events -> progress(p));
-    } catch (SysCallException e) {
-      pending.remove(p.inode);
-      finish(p, -e.errno());
-    }
-  }
-
-  /** The socket became writable: connected, or failed (then the next target). */
-  private void progress(Pending p) {
-    loop.remove(p.fd, p.token);
-    int errno = soError(p.fd);
-    if (errno == 0) {
-      finish(p, 0);
-      return;
-    }
-    while (retryable(errno) && !p.remaining.isEmpty()) {
-      Inet4Endpoint next = p.remaining.pollFirst();
-      log.debug("[bridge] {}: a target refused ({}), trying {}", p.app, Errno.describe(errno), next);
-      long r = attempt(p.fd, next, p.family);
-      if (r == -Errno.EINPROGRESS) {
-        r = settle(p.fd, next, p.family);
-      }
-      if (r == 0) {
-        finish(p, 0);
-        return;
-      }
-      if (r == -Errno.EINPROGRESS) {
-        watch(p);
-        return;
-      }
-      errno = (int) -r;
-    }
-    finish(p, -errno);
-  }
-
-  private void finish(Pending p, long result) {
-    Notification n;
+  private void finish(Pending p, long result, HostSockets ops) {
+    long id;
     synchronized (p) {
       p.finished = true;
-      n = p.waiting;
+      id = p.waitingId;
     }
     pending.remove(p.inode);
-    Libc.fcntl(p.fd, Sys.F_SETFL, p.savedFlags);
-    Libc.close(p.fd);
+    ops.setFileFlags(p.fd, p.savedFlags);
+    ops.close(p.fd);
     if (result == 0) {
-      p.app.listener().answer(n.id(), 0);
+      p.notifier.answer(id, 0);
     } else {
-      p.app.listener().fail(n.id(), (int) -result);
+      p.notifier.fail(id, (int) -result);
     }
   }
 
@@ -264,18 +310,9 @@ final class ConnectCalls {
     return errno == Errno.ECONNREFUSED || errno == Errno.ECONNABORTED || errno == Errno.ETIMEDOUT || errno == Errno.EHOSTUNREACH || errno == Errno.ENETUNREACH || errno == Errno.ECONNRESET;
   }
 
-  private static void restore(int fd, boolean blocking, int flags) {
-    if (blocking) {
-      Libc.fcntl(fd, Sys.F_SETFL, flags);
+  private static void restore(HostSockets ops, int fd, Mode mode, int flags) {
+    if (mode == Mode.BLOCKING) {
+      ops.setFileFlags(fd, flags);
     }
   }
-
-  private static final ThreadLocal<MemorySegment> ADDR = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SockAddrCodec.MAX_SIZE));
-
-  private static long connectTo(int fd, byte[] encoded) {
-    MemorySegment a = ADDR.get();
-    MemorySegment.copy(encoded, 0, a, ValueLayout.JAVA_BYTE, 0, encoded.length);
-    return Libc.connect(fd, a, encoded.length);
-  }
-
 }

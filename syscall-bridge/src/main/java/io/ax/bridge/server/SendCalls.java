@@ -1,20 +1,13 @@
 package io.ax.bridge.server;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.SocketPolicy.ConnectDecision;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
 import io.ax.bridge.sys.Errno;
-import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
-import io.ax.bridge.sys.Target;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
@@ -24,7 +17,8 @@ import java.util.Optional;
  * kernel ignores a destination address, so the call proceeds untouched (TCP Fast Open, which
  * would connect, is refused: apps fall back to connect). On a datagram socket the daemon sends
  * the datagram itself, to the address the policy picks, from a copy of the app's data: letting
- * the kernel run the call would let the app rewrite the address after our check.
+ * the kernel run the call would let the app rewrite the address after our check. Stateless:
+ * runs on receivers, each call with its thread's {@link Kernel}.
  */
 final class SendCalls {
   /** The largest UDP payload over IPv4 (RFC 768 length field, minus headers). */
@@ -37,6 +31,15 @@ final class SendCalls {
   static final int MMSGHDR_SIZE = 64;
 
   private final SocketPolicy policy;
+
+  /** How sending one message ended. */
+  private sealed interface Sent {
+    /** Bytes sent, or {@code -errno}. */
+    record Result(long value) implements Sent {}
+
+    /** The target stopped waiting after we read its memory: nothing was sent, nobody is answered. */
+    record NobodyWaits() implements Sent {}
+  }
 
   SendCalls(SocketPolicy policy) {
     this.policy = policy;
@@ -54,7 +57,7 @@ final class SendCalls {
         call.fail(Errno.EMSGSIZE);
         return;
       }
-      byte[] data = Target.read(call.n.pid(), call.n.arg(1), (int) len);
+      byte[] data = call.target().read(call.n.pid(), call.n.arg(1), (int) len);
       SockAddr addr = call.readAddress(call.n.arg(4), call.n.intArg(5));
       if (!call.stillWaiting()) {
         return;
@@ -75,9 +78,8 @@ final class SendCalls {
       return;
     }
     try {
-      long r = sendOne(call, call.n.arg(1), flags);
-      if (r != Long.MIN_VALUE) {
-        call.answerResult(r);
+      if (sendOne(call, call.n.arg(1), flags) instanceof Sent.Result r) {
+        call.answerResult(r.value());
       }
     } catch (SysCallException e) {
       call.fail(Errno.EFAULT);
@@ -98,12 +100,12 @@ final class SendCalls {
     for (int i = 0; i < vlen; i++) {
       long r;
       try {
-        r = sendOne(call, vec + (long) i * MMSGHDR_SIZE, flags);
-        if (r == Long.MIN_VALUE) {
+        if (!(sendOne(call, vec + (long) i * MMSGHDR_SIZE, flags) instanceof Sent.Result one)) {
           return; // nobody waits any more
         }
+        r = one.value();
         if (r >= 0) {
-          Target.writeInt(call.n.pid(), vec + (long) i * MMSGHDR_SIZE + MSGHDR_SIZE, (int) r);
+          call.target().writeInt(call.n.pid(), vec + (long) i * MMSGHDR_SIZE + MSGHDR_SIZE, (int) r);
         }
       } catch (SysCallException e) {
         r = -Errno.EFAULT;
@@ -132,12 +134,10 @@ final class SendCalls {
     }
   }
 
-  /**
-   * Sends the datagram described by the msghdr at {@code msgPtr}. Returns bytes sent or
-   * {@code -errno}; {@link Long#MIN_VALUE} when the target no longer waits.
-   */
-  private long sendOne(TrappedCall call, long msgPtr, int flags) throws SysCallException, SockAddrCodec.BadAddressException {
-    ByteBuffer hdr = ByteBuffer.wrap(Target.read(call.n.pid(), msgPtr, MSGHDR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+  /** Sends the datagram described by the msghdr at {@code msgPtr}. */
+  private Sent sendOne(TrappedCall call, long msgPtr, int flags) throws SysCallException, SockAddrCodec.BadAddressException {
+    TargetProcess target = call.target();
+    ByteBuffer hdr = ByteBuffer.wrap(target.read(call.n.pid(), msgPtr, MSGHDR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
     long namePtr = hdr.getLong(0);
     int nameLen = hdr.getInt(8);
     long iovPtr = hdr.getLong(16);
@@ -145,51 +145,53 @@ final class SendCalls {
     long controlPtr = hdr.getLong(32);
     long controlLen = hdr.getLong(40);
     if (iovLen < 0 || iovLen > MAX_IOV || controlLen < 0 || controlLen > MAX_CONTROL) {
-      return -Errno.EMSGSIZE;
+      return new Sent.Result(-Errno.EMSGSIZE);
     }
-    byte[] data = gather(call, iovPtr, (int) iovLen);
-    if (data == null) {
-      return -Errno.EMSGSIZE;
+    Optional<byte[]> data = gather(call, iovPtr, (int) iovLen);
+    if (data.isEmpty()) {
+      return new Sent.Result(-Errno.EMSGSIZE);
     }
-    byte[] control = controlLen == 0 ? new byte[0] : Target.read(call.n.pid(), controlPtr, (int) controlLen);
+    byte[] control = controlLen == 0 ? new byte[0] : target.read(call.n.pid(), controlPtr, (int) controlLen);
     byte[] to = new byte[0];
     if (namePtr != 0) {
       SockAddr addr = call.readAddress(namePtr, nameLen);
       if (!call.stillWaiting()) {
-        return Long.MIN_VALUE;
+        return new Sent.NobodyWaits();
       }
       Destination dst = destination(call, addr);
       if (dst.errno() != 0) {
-        return -dst.errno();
+        return new Sent.Result(-dst.errno());
       }
       to = dst.address();
     } else if (!call.stillWaiting()) {
-      return Long.MIN_VALUE;
+      return new Sent.NobodyWaits();
     }
-    return send(call, data, to, control, flags);
+    return new Sent.Result(send(call, data.get(), to, control, flags));
   }
 
-  private static byte[] gather(TrappedCall call, long iovPtr, int iovLen) throws SysCallException {
+  /** The bytes of an iovec array, or empty when they add up to more than a datagram holds. */
+  private static Optional<byte[]> gather(TrappedCall call, long iovPtr, int iovLen) throws SysCallException {
     if (iovLen == 0) {
-      return new byte[0];
+      return Optional.of(new byte[0]);
     }
-    ByteBuffer iovs = ByteBuffer.wrap(Target.read(call.n.pid(), iovPtr, iovLen * 16)).order(ByteOrder.LITTLE_ENDIAN);
+    TargetProcess target = call.target();
+    ByteBuffer iovs = ByteBuffer.wrap(target.read(call.n.pid(), iovPtr, iovLen * 16)).order(ByteOrder.LITTLE_ENDIAN);
     long total = 0;
     for (int i = 0; i < iovLen; i++) {
       total += iovs.getLong(i * 16 + 8);
       if (total > MAX_DATAGRAM || iovs.getLong(i * 16 + 8) < 0) {
-        return null;
+        return Optional.empty();
       }
     }
     byte[] data = new byte[(int) total];
     int off = 0;
     for (int i = 0; i < iovLen; i++) {
       int len = (int) iovs.getLong(i * 16 + 8);
-      byte[] part = Target.read(call.n.pid(), iovs.getLong(i * 16), len);
+      byte[] part = target.read(call.n.pid(), iovs.getLong(i * 16), len);
       System.arraycopy(part, 0, data, off, len);
       off += len;
     }
-    return data;
+    return Optional.of(data);
   }
 
   /** Where a datagram really goes: an encoded address, or the errno that refuses it. */
@@ -200,7 +202,7 @@ final class SendCalls {
     if (dst.isEmpty()) {
       return new Destination(new byte[0], addr instanceof SockAddr.Unspec ? Errno.EAFNOSUPPORT : Errno.ENETUNREACH);
     }
-    return switch (policy.connect(call.app.appId(), call.transport(), dst.get())) {
+    return switch (policy.connect(call.appId, call.transport(), dst.get())) {
       case ConnectDecision.Refuse r -> new Destination(new byte[0], r.errno());
       case ConnectDecision.Direct d -> new Destination(SockAddrCodec.encode(dst.get(), call.family()), 0);
       case ConnectDecision.Targets t -> new Destination(SockAddrCodec.encode(t.targets().getFirst(), call.family()), 0);
@@ -208,27 +210,7 @@ final class SendCalls {
   }
 
   private static long send(TrappedCall call, byte[] data, byte[] to, byte[] control, int flags) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment buf = arena.allocate(Math.max(1, data.length));
-      MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
-      MemorySegment iov = arena.allocate(16);
-      iov.set(JAVA_LONG, 0, buf.address());
-      iov.set(JAVA_LONG, 8, data.length);
-      MemorySegment msg = arena.allocate(MSGHDR_SIZE);
-      if (to.length > 0) {
-        MemorySegment name = arena.allocateFrom(JAVA_BYTE, to);
-        msg.set(JAVA_LONG, 0, name.address());
-        msg.set(java.lang.foreign.ValueLayout.JAVA_INT, 8, to.length);
-      }
-      msg.set(JAVA_LONG, 16, iov.address());
-      msg.set(JAVA_LONG, 24, 1);
-      if (control.length > 0) {
-        MemorySegment c = arena.allocateFrom(JAVA_BYTE, control);
-        msg.set(JAVA_LONG, 32, c.address());
-        msg.set(JAVA_LONG, 40, control.length);
-      }
-      // Never block the event loop; a full socket buffer is EAGAIN, as for a non-blocking app.
-      return Libc.sendmsg(call.fd(), msg, (flags & ~Sys.MSG_FASTOPEN) | Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL);
-    }
+    // Never block a receiver; a full socket buffer is EAGAIN, as for a non-blocking app.
+    return call.hostSockets().sendmsg(call.fd(), data, to, control, (flags & ~Sys.MSG_FASTOPEN) | Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL);
   }
 }

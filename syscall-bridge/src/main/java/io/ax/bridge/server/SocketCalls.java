@@ -1,17 +1,17 @@
 package io.ax.bridge.server;
 
 import io.ax.bridge.seccomp.Notification;
+import io.ax.bridge.seccomp.Notifier;
 import io.ax.bridge.sys.Errno;
-import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
-import io.ax.bridge.sys.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code socket(AF_INET|AF_INET6, ...)}: the daemon creates the socket in the node's network
  * namespace and installs it in the app, which from then on holds a real host socket: reads,
- * writes, setsockopt and epoll on it are the kernel's, untouched.
+ * writes, setsockopt and epoll on it are the kernel's, untouched. Stateless apart from the
+ * thread-safe socket table: runs on receivers, each call with its thread's {@link Kernel}.
  */
 final class SocketCalls {
   private static final Logger log = LoggerFactory.getLogger(SocketCalls.class);
@@ -23,39 +23,42 @@ final class SocketCalls {
     this.sockets = sockets;
   }
 
-  void socket(AppSession app, Notification n) {
+  void socket(String appId, Notification n, Kernel kernel) {
+    Notifier notifier = kernel.notifier();
     int domain = n.intArg(0);
     int type = n.intArg(1);
     int protocol = n.intArg(2);
     if ((type & ~KNOWN_TYPE_BITS) != 0) {
-      app.listener().fail(n.id(), Errno.EINVAL);
+      notifier.fail(n.id(), Errno.EINVAL);
       return;
     }
     int base = type & Sys.SOCK_TYPE_MASK;
     // The daemon is root: a raw socket made for an unprivileged thread would hand it root's
     // power. Ask about the calling thread itself (--user and setuid change it after registration).
-    if (base != Sys.SOCK_STREAM && base != Sys.SOCK_DGRAM && !Capabilities.hasNetRaw(n.pid())) {
-      app.listener().fail(n.id(), Errno.EPERM);
+    if (base != Sys.SOCK_STREAM && base != Sys.SOCK_DGRAM && !kernel.target().hasNetRaw(n.pid())) {
+      notifier.fail(n.id(), Errno.EPERM);
       return;
     }
-    int ours = Libc.socket(domain, base | (type & Sys.SOCK_NONBLOCK) | Sys.SOCK_CLOEXEC, protocol);
+    HostSockets ops = kernel.sockets();
+    int ours = ops.socket(domain, base | (type & Sys.SOCK_NONBLOCK) | Sys.SOCK_CLOEXEC, protocol);
     if (ours < 0) {
-      app.listener().fail(n.id(), -ours);
+      notifier.fail(n.id(), -ours);
       return;
     }
     try {
       // Known from here on: the calls on this socket need not ask the kernel what it is.
-      long inode = Target.socketInode(ours);
+      long inode = ops.inode(ours);
       if (inode > 0) {
-        sockets.created(app.appId(), inode, domain, base);
+        sockets.created(appId, inode, domain, base);
       }
-      int r = app.listener().installAndAnswer(n.id(), ours, (type & Sys.SOCK_CLOEXEC) != 0);
+      Notifier.OnExec onExec = (type & Sys.SOCK_CLOEXEC) != 0 ? Notifier.OnExec.CLOSE : Notifier.OnExec.KEEP;
+      int r = notifier.installAndAnswer(n.id(), ours, onExec);
       if (r < 0 && r != -Errno.ENOENT) {
-        log.debug("[bridge] {}: installing a socket failed: {}", app, Errno.describe(-r));
-        app.listener().fail(n.id(), -r);
+        log.debug("[bridge] app {}: installing a socket failed: {}", appId, Errno.describe(-r));
+        notifier.fail(n.id(), -r);
       }
     } finally {
-      Libc.close(ours);
+      ops.close(ours);
     }
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * ({@code /proc/net/tcp}, {@code tcp6}, {@code udp}, {@code udp6}, which list listening,
  * connected and bound datagram sockets by inode). A published socket that is gone withdraws its
  * service table entry; client entries go after a grace period, since a socket that is created
- * but not yet bound or connected is not listed anywhere.
+ * but not yet bound or connected is not listed anywhere. Runs on the one scheduler thread that
+ * the bridge gives it; its only state is the injected clock and the table (thread-safe).
  */
 final class SocketReaper implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SocketReaper.class);
@@ -45,17 +46,25 @@ final class SocketReaper implements Runnable {
         if (live.contains(s.inode) || s.createdNanos >= scanStart) {
           continue;
         }
-        if (s.published()) {
-          if (s.publishedNanos() >= scanStart) {
-            continue;
+        switch (s.phase()) {
+          case SocketState.Phase.Published p -> {
+            if (p.sinceNanos() >= scanStart) {
+              continue;
+            }
+            sockets.remove(s.inode);
+            policy.withdrawn(s.appId, s.inode);
+            log.debug("[bridge] app {} closed socket {}: its entry is withdrawn", s.appId, s.inode);
           }
-          sockets.remove(s.inode);
-          policy.withdrawn(s.appId, s.inode);
-          log.debug("[bridge] app {} closed socket {}: its entry is withdrawn", s.appId, s.inode);
-        } else if (s.realLocal() == null && scanStart - s.createdNanos > GRACE_NANOS) {
-          // A client socket, closed (or never used). A bound socket that does not serve yet is
-          // not listed anywhere either, so it stays until its app exits, which frees its port.
-          sockets.remove(s.inode);
+          case SocketState.Phase.Unbound u -> {
+            if (scanStart - s.createdNanos > GRACE_NANOS) {
+              // A client socket, closed (or never used).
+              sockets.remove(s.inode);
+            }
+          }
+          case SocketState.Phase.Bound b -> {
+            // A bound socket that does not serve yet is not listed anywhere either, so it stays
+            // until its app exits, which frees its port.
+          }
         }
       }
     } catch (IOException | RuntimeException e) {

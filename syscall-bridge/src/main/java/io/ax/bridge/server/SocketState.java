@@ -2,79 +2,144 @@ package io.ax.bridge.server;
 
 import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What the bridge remembers of one app socket, keyed by its inode: the virtual addresses the app
- * sees (getsockname/getpeername) and the real one it is bound to. Fields are guarded by the
- * object's monitor: a socket's calls may come from several threads of the app at once.
+ * What the bridge remembers of one app socket, keyed by its inode: how it was made, its local
+ * {@link Phase} (the virtual address the app sees in getsockname and the real one it is bound
+ * to, and whether it serves) and its virtual {@link Peer} (getpeername). Thread-safe: the phase
+ * and the peer are guarded by the object's monitor, since a socket's calls may come from several
+ * threads of the app at once; everything else is final.
  */
 final class SocketState {
   final String appId;
   final long inode;
-  final int family;
   final Transport transport;
-  /**
-   * The kernel's socket type (SOCK_STREAM...) when the bridge made the socket itself, so that
-   * later calls on it need not ask the kernel what it is; 0 when unknown (then {@link #family}
-   * may be a stand-in too, as for entries restored from the saved state).
-   */
-  final int type;
+  final Origin origin;
   final long createdNanos;
-  private Inet4Endpoint virtualLocal;
-  private Inet4Endpoint realLocal;
-  private Inet4Endpoint virtualPeer;
-  private boolean published;
-  private long publishedNanos;
+  private Phase phase = new Phase.Unbound();
+  private Peer peer = new Peer.None();
 
-  SocketState(String appId, long inode, int family, Transport transport, long createdNanos) {
-    this(appId, inode, family, transport, 0, createdNanos);
+  /** How the bridge came to know the socket, which says what it knows of its shape. */
+  sealed interface Origin {
+    int family();
+
+    /**
+     * The bridge made the socket itself: its family and kernel type (SOCK_STREAM...) are known,
+     * so later calls on it need not ask the kernel what it is.
+     */
+    record Made(int family, int type) implements Origin {}
+
+    /**
+     * First seen at a call on it (the family that call found), or restored from the saved state
+     * (family 0, a stand-in): the kernel is asked what it is.
+     */
+    record Seen(int family) implements Origin {}
   }
 
-  SocketState(String appId, long inode, int family, Transport transport, int type, long createdNanos) {
-    this.appId = appId;
+  /** The local side of the socket. */
+  sealed interface Phase {
+    /** Nothing virtual to show: getsockname is the kernel's. */
+    record Unbound() implements Phase {}
+
+    /** Bound to {@code real}; the app sees {@code virtual}. */
+    record Bound(Inet4Endpoint virtual, Inet4Endpoint real) implements Phase {
+      public Bound {
+        Objects.requireNonNull(virtual, "virtual");
+        Objects.requireNonNull(real, "real");
+      }
+    }
+
+    /** Bound, and serving since {@code sinceNanos}: the service table has its entry. */
+    record Published(Inet4Endpoint virtual, Inet4Endpoint real, long sinceNanos) implements Phase {
+      public Published {
+        Objects.requireNonNull(virtual, "virtual");
+        Objects.requireNonNull(real, "real");
+      }
+    }
+  }
+
+  /** The remote side of the socket, as the app sees it. */
+  sealed interface Peer {
+    /** Not connected through the bridge (or dissolved with AF_UNSPEC): getpeername is the kernel's. */
+    record None() implements Peer {}
+
+    /** Connected to what the app asked for, {@code address}, whatever backend the bridge chose. */
+    record Virtual(Inet4Endpoint address) implements Peer {
+      public Virtual {
+        Objects.requireNonNull(address, "address");
+      }
+    }
+  }
+
+  SocketState(String appId, long inode, Transport transport, Origin origin, long createdNanos) {
+    this.appId = Objects.requireNonNull(appId, "appId");
     this.inode = inode;
-    this.family = family;
-    this.transport = transport;
-    this.type = type;
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.origin = Objects.requireNonNull(origin, "origin");
     this.createdNanos = createdNanos;
   }
 
+  int family() {
+    return origin.family();
+  }
+
+  synchronized Phase phase() {
+    return phase;
+  }
+
+  synchronized Peer peer() {
+    return peer;
+  }
+
+  /** The socket is bound to {@code real} for the app's {@code virtual}; a published one stays published. */
   synchronized void bound(Inet4Endpoint virtual, Inet4Endpoint real) {
-    this.virtualLocal = virtual;
-    this.realLocal = real;
+    this.phase = phase instanceof Phase.Published p ? new Phase.Published(virtual, real, p.sinceNanos()) : new Phase.Bound(virtual, real);
   }
 
-  synchronized Inet4Endpoint virtualLocal() {
-    return virtualLocal;
+  synchronized Optional<Inet4Endpoint> virtualLocal() {
+    return switch (phase) {
+      case Phase.Unbound u -> Optional.empty();
+      case Phase.Bound b -> Optional.of(b.virtual());
+      case Phase.Published p -> Optional.of(p.virtual());
+    };
   }
 
-  synchronized Inet4Endpoint realLocal() {
-    return realLocal;
+  synchronized Optional<Inet4Endpoint> realLocal() {
+    return switch (phase) {
+      case Phase.Unbound u -> Optional.empty();
+      case Phase.Bound b -> Optional.of(b.real());
+      case Phase.Published p -> Optional.of(p.real());
+    };
   }
 
   synchronized void connectedTo(Inet4Endpoint virtual) {
-    this.virtualPeer = virtual;
+    this.peer = new Peer.Virtual(virtual);
   }
 
-  synchronized Inet4Endpoint virtualPeer() {
-    return virtualPeer;
+  /** A connect to AF_UNSPEC dissolved the association: getpeername has nothing virtual to show. */
+  synchronized void dissolved() {
+    this.peer = new Peer.None();
   }
 
-  /** Marks the socket published; true only the first time. */
+  synchronized Optional<Inet4Endpoint> virtualPeer() {
+    return peer instanceof Peer.Virtual v ? Optional.of(v.address()) : Optional.empty();
+  }
+
+  /**
+   * Marks a bound socket published; true only the first time. An unbound socket has nothing to
+   * publish (false).
+   */
   synchronized boolean publish(long nowNanos) {
-    if (published) {
-      return false;
+    if (phase instanceof Phase.Bound b) {
+      phase = new Phase.Published(b.virtual(), b.real(), nowNanos);
+      return true;
     }
-    published = true;
-    publishedNanos = nowNanos;
-    return true;
-  }
-
-  synchronized long publishedNanos() {
-    return publishedNanos;
+    return false;
   }
 
   synchronized boolean published() {
-    return published;
+    return phase instanceof Phase.Published;
   }
 }

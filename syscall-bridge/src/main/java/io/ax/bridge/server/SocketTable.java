@@ -4,6 +4,7 @@ import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.sys.Sys;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The sockets the bridge has an opinion about, by inode (fd numbers are reused and differ
  * between processes sharing a socket). Bounded: past {@link #MAX_SOCKETS}, the oldest
  * unpublished entries go first (a client socket that loses its entry only shows its real peer
- * address in getpeername). Thread-safe.
+ * address in getpeername). Thread-safe: the entries live in a concurrent map, and each entry
+ * guards its own state.
  */
 final class SocketTable {
   private static final Logger log = LoggerFactory.getLogger(SocketTable.class);
@@ -27,8 +29,8 @@ final class SocketTable {
     this.nanoClock = nanoClock;
   }
 
-  SocketState get(long inode) {
-    return byInode.get(inode);
+  Optional<SocketState> get(long inode) {
+    return Optional.ofNullable(byInode.get(inode));
   }
 
   /**
@@ -39,7 +41,7 @@ final class SocketTable {
    */
   void created(String appId, long inode, int family, int type) {
     Transport transport = type == Sys.SOCK_DGRAM ? Transport.UDP : Transport.TCP;
-    byInode.putIfAbsent(inode, new SocketState(appId, inode, family, transport, type, nanoClock.getAsLong()));
+    byInode.putIfAbsent(inode, new SocketState(appId, inode, transport, new SocketState.Origin.Made(family, type), nanoClock.getAsLong()));
     if (byInode.size() > MAX_SOCKETS) {
       evictUnpublished(MAX_SOCKETS / 10);
     }
@@ -48,7 +50,7 @@ final class SocketTable {
   /** The entry for a socket, created when missing (or replaced when the inode was reused by another app). */
   SocketState getOrCreate(String appId, long inode, int family, Transport transport) {
     SocketState s = byInode.compute(inode, (k, old) ->
-        old != null && old.appId.equals(appId) ? old : new SocketState(appId, inode, family, transport, nanoClock.getAsLong()));
+        old != null && old.appId.equals(appId) ? old : new SocketState(appId, inode, transport, new SocketState.Origin.Seen(family), nanoClock.getAsLong()));
     if (byInode.size() > MAX_SOCKETS) {
       evictUnpublished(MAX_SOCKETS / 10);
     }

@@ -4,44 +4,47 @@ import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
 import io.ax.bridge.seccomp.Notification;
-import io.ax.bridge.seccomp.SeccompListener;
 import io.ax.bridge.sys.Errno;
-import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
 import io.ax.bridge.sys.Target;
-import java.util.function.IntBinaryOperator;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One trapped call being handled: the notification, its app, and our copy of the socket fd it
- * names. Every path ends in exactly one answer ({@link #answer}, {@link #fail}, {@link #proceed}),
- * which releases our fd copy first (or {@link #close} does): with the same-CPU wake-up, the app
- * often runs only once this thread sleeps again, so whatever we do after the answer delays it;
- * and a copy closed after the app's own close() would be the last one, tearing the socket down
- * while the app's next call waits. Not thread-safe: one handler owns it at a time.
+ * One trapped call being handled: the notification, its app, the {@link Kernel} of the thread
+ * that handles it, and our copy of the socket fd it names. Every path ends in exactly one answer
+ * ({@link #answer}, {@link #fail}, {@link #proceed}), which releases our fd copy first (or
+ * {@link #close} does): with the same-CPU wake-up, the app often runs only once this thread
+ * sleeps again, so whatever we do after the answer delays it; and a copy closed after the app's
+ * own close() would be the last one, tearing the socket down while the app's next call waits.
+ * Not thread-safe: confined to the one handler thread that owns it.
  */
 final class TrappedCall implements AutoCloseable {
-  final AppSession app;
+  private static final int NO_FD = -1;
+
+  final String appId;
   final Notification n;
-  private final IntBinaryOperator fdCopier;
+  final Kernel kernel;
   private final SocketTable sockets;
-  private int fd = -1;
-  private Target.SocketInfo info;
+  private int fd = NO_FD;
+  private Target.SocketInfo info = new Target.SocketInfo(-Errno.EBADF, 0, 0); // until takeSocket
   private boolean answered;
 
-  /**
-   * @param fdCopier (tid, fd) to our copy of the fd or {@code -errno}: see {@link Target#copyFd}
-   * @param sockets what the bridge knows of sockets, which spares asking the kernel what they are
-   */
-  TrappedCall(AppSession app, Notification n, IntBinaryOperator fdCopier, SocketTable sockets) {
-    this.app = app;
-    this.n = n;
-    this.fdCopier = fdCopier;
-    this.sockets = sockets;
+  /** @param sockets what the bridge knows of sockets, which spares asking the kernel what they are */
+  TrappedCall(String appId, Notification n, Kernel kernel, SocketTable sockets) {
+    this.appId = Objects.requireNonNull(appId, "appId");
+    this.n = Objects.requireNonNull(n, "n");
+    this.kernel = Objects.requireNonNull(kernel, "kernel");
+    this.sockets = Objects.requireNonNull(sockets, "sockets");
   }
 
-  SeccompListener listener() {
-    return app.listener();
+  HostSockets hostSockets() {
+    return kernel.sockets();
+  }
+
+  TargetProcess target() {
+    return kernel.target();
   }
 
   /**
@@ -51,7 +54,7 @@ final class TrappedCall implements AutoCloseable {
    *     then the kernel runs the call itself, which only it may do for AF_UNIX and friends)
    */
   boolean takeSocket() {
-    int copy = fdCopier.applyAsInt(n.pid(), n.intArg(0));
+    int copy = kernel.target().copyFd(n.pid(), n.intArg(0));
     if (copy < 0) {
       if (copy == -Errno.EBADF) {
         fail(Errno.EBADF);
@@ -64,20 +67,28 @@ final class TrappedCall implements AutoCloseable {
       return false;
     }
     fd = copy;
-    long inode = Target.socketInode(fd);
-    if (inode < 0) {
-      info = new Target.SocketInfo((int) inode, 0, 0);
-    } else {
-      // A socket the bridge made is known by its inode: two system calls fewer on every call.
-      SocketState known = sockets.get(inode);
-      info = known != null && known.type != 0 ? new Target.SocketInfo(known.family, known.type, inode) : Target.socketInfo(fd, inode);
-    }
+    info = describe(copy);
     if (info.family() != Sys.AF_INET && info.family() != Sys.AF_INET6) {
       // Not ours to decide: AF_UNIX, netlink, or not a socket (the kernel says ENOTSOCK).
       proceed();
       return false;
     }
     return true;
+  }
+
+  /** A socket the bridge made is known by its inode: two system calls fewer on every call. */
+  private Target.SocketInfo describe(int copy) {
+    long inode = kernel.sockets().inode(copy);
+    if (inode < 0) {
+      return new Target.SocketInfo((int) inode, 0, 0);
+    }
+    return sockets.get(inode)
+        .filter(known -> known.origin instanceof SocketState.Origin.Made)
+        .map(known -> {
+          SocketState.Origin.Made made = (SocketState.Origin.Made) known.origin;
+          return new Target.SocketInfo(made.family(), made.type(), inode);
+        })
+        .orElseGet(() -> kernel.sockets().describe(copy, inode));
   }
 
   int fd() {
@@ -112,7 +123,7 @@ final class TrappedCall implements AutoCloseable {
     }
     byte[] bytes;
     try {
-      bytes = Target.read(n.pid(), ptr, len);
+      bytes = kernel.target().read(n.pid(), ptr, len);
     } catch (SysCallException e) {
       throw new SockAddrCodec.BadAddressException(Errno.EFAULT, "cannot read the address: " + e.getMessage());
     }
@@ -123,30 +134,30 @@ final class TrappedCall implements AutoCloseable {
    * Reads the sockaddr at {@code ptr}, then checks the target still waits. Empty when the call
    * was answered (the address was bad: answered with the kernel's errno) or nobody waits.
    */
-  java.util.Optional<SockAddr> readCheckedAddress(long ptr, int len) {
+  Optional<SockAddr> readCheckedAddress(long ptr, int len) {
     SockAddr addr;
     try {
       addr = readAddress(ptr, len);
     } catch (SockAddrCodec.BadAddressException e) {
       fail(e.errno());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     if (!stillWaiting()) {
       answered = true; // nobody to answer
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(addr);
+    return Optional.of(addr);
   }
 
   /** True while the target still waits; check it after reading its memory, before acting. */
   boolean stillWaiting() {
-    return listener().isValid(n.id());
+    return kernel.notifier().isValid(n.id());
   }
 
   void answer(long value) {
     answered = true;
     close();
-    listener().answer(n.id(), value);
+    kernel.notifier().answer(n.id(), value);
   }
 
   /** Answers with the kernel convention: a negative value is {@code -errno}. */
@@ -161,13 +172,13 @@ final class TrappedCall implements AutoCloseable {
   void fail(int errno) {
     answered = true;
     close();
-    listener().fail(n.id(), errno);
+    kernel.notifier().fail(n.id(), errno);
   }
 
   void proceed() {
     answered = true;
     close();
-    listener().proceed(n.id());
+    kernel.notifier().proceed(n.id());
   }
 
   /** Someone else (a connect in progress) will answer this call. */
@@ -182,15 +193,20 @@ final class TrappedCall implements AutoCloseable {
   /** Hands our fd copy to someone else (a connect in progress); close() then leaves it. */
   int detachFd() {
     int f = fd;
-    fd = -1;
+    fd = NO_FD;
     return f;
   }
 
   @Override
   public void close() {
-    if (fd >= 0) {
-      Libc.close(fd);
-      fd = -1;
+    if (fd != NO_FD) {
+      kernel.sockets().close(fd);
+      fd = NO_FD;
     }
+  }
+
+  @Override
+  public String toString() {
+    return "app " + appId;
   }
 }

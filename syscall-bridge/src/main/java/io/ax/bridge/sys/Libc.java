@@ -23,6 +23,13 @@ public final class Libc {
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO = CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+  // The errno capture stays per thread, unlike the bridge's other scratch (see Scratch and the
+  // server's CallScope): these static calls come from every thread of the daemon (receivers, the
+  // event loop, handshake threads, virtual threads for bind, listen and state writes, the core's
+  // SockDiag), and the capture must belong to the calling thread for exactly one call. Passing a
+  // segment through every signature would put FFM plumbing into every caller of two modules for
+  // one 4-byte buffer, and an arena per call would tax every system call on the hot path. A
+  // virtual thread gets its own (ThreadLocal is per virtual thread), freed with it.
   private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
   private static final MethodHandle SOCKET = fn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);

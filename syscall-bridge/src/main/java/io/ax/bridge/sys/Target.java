@@ -15,17 +15,17 @@ import java.lang.foreign.MemorySegment;
 public final class Target {
   private Target() {}
 
-  /** Small reads (sockaddrs, headers) reuse one buffer per thread instead of an arena per call. */
-  private static final int SCRATCH = 512;
-  private static final ThreadLocal<MemorySegment> SCRATCH_BUF = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH + 32, 16));
-
-  /** Reads {@code len} bytes at {@code address} in thread {@code tid}; {@code -errno} as EFAULT-like failures. */
-  public static byte[] read(int tid, long address, int len) throws SysCallException {
+  /**
+   * Reads {@code len} bytes at {@code address} in thread {@code tid}; {@code -errno} as EFAULT-like
+   * failures. Small reads (sockaddrs, headers) go through the calling thread's {@code scratch}
+   * instead of an arena per call.
+   */
+  public static byte[] read(Scratch scratchBuffers, int tid, long address, int len) throws SysCallException {
     if (len == 0) {
       return new byte[0];
     }
-    if (len <= SCRATCH) {
-      MemorySegment scratch = SCRATCH_BUF.get();
+    if (len <= Scratch.SMALL_READ) {
+      MemorySegment scratch = scratchBuffers.readBuffer();
       MemorySegment buf = scratch.asSlice(32, len);
       scratch.set(JAVA_LONG, 0, buf.address());
       scratch.set(JAVA_LONG, 8, len);
@@ -79,8 +79,8 @@ public final class Target {
   }
 
   /** Reads a 32-bit int (e.g. a {@code socklen_t}). */
-  public static int readInt(int tid, long address) throws SysCallException {
-    byte[] b = read(tid, address, 4);
+  public static int readInt(Scratch scratch, int tid, long address) throws SysCallException {
+    byte[] b = read(scratch, tid, address, 4);
     return (b[0] & 0xff) | ((b[1] & 0xff) << 8) | ((b[2] & 0xff) << 16) | ((b[3] & 0xff) << 24);
   }
 
@@ -128,8 +128,6 @@ public final class Target {
   public record SocketInfo(int family, int type, long inode) {}
 
   private static final ThreadLocal<MemorySegment> STAT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(144));
-  private static final ThreadLocal<MemorySegment> OPT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8));
-  private static final ThreadLocal<MemorySegment> OPTLEN = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(4));
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
 
@@ -137,18 +135,18 @@ public final class Target {
    * Describes our fd, or returns {@code -errno} as {@code family}: ENOTSOCK for a non-socket.
    * (struct stat on x86_64: st_ino at 8, st_mode at 24.)
    */
-  public static SocketInfo socketInfo(int fd) {
+  public static SocketInfo socketInfo(Scratch scratch, int fd) {
     long inode = socketInode(fd);
     if (inode < 0) {
       return new SocketInfo((int) inode, 0, 0);
     }
-    return socketInfo(fd, inode);
+    return socketInfo(scratch, fd, inode);
   }
 
   /** Describes our fd, a socket whose inode is known: asks the kernel for its family and type. */
-  public static SocketInfo socketInfo(int fd, long inode) {
-    int family = intOpt(fd, Sys.SO_DOMAIN);
-    int type = intOpt(fd, Sys.SO_TYPE);
+  public static SocketInfo socketInfo(Scratch scratch, int fd, long inode) {
+    int family = intOpt(scratch, fd, Sys.SO_DOMAIN);
+    int type = intOpt(scratch, fd, Sys.SO_TYPE);
     return new SocketInfo(family, type, inode);
   }
 
@@ -166,17 +164,17 @@ public final class Target {
   }
 
   /** An int socket option of SOL_SOCKET, or {@code -errno}. */
-  public static int intOpt(int fd, int name) {
-    MemorySegment v = OPT.get();
-    MemorySegment len = OPTLEN.get();
+  public static int intOpt(Scratch scratch, int fd, int name) {
+    MemorySegment v = scratch.option();
+    MemorySegment len = scratch.optionLength();
     len.set(JAVA_INT, 0, 4);
     int r = Libc.getsockopt(fd, Sys.SOL_SOCKET, name, v, len);
     return r < 0 ? r : v.get(JAVA_INT, 0);
   }
 
   /** Sets an int socket option of SOL_SOCKET; 0 or {@code -errno}. */
-  public static int setIntOpt(int fd, int name, int value) {
-    MemorySegment v = OPT.get();
+  public static int setIntOpt(Scratch scratch, int fd, int name, int value) {
+    MemorySegment v = scratch.option();
     v.set(JAVA_INT, 0, value);
     return Libc.setsockopt(fd, Sys.SOL_SOCKET, name, v, 4);
   }

@@ -27,8 +27,8 @@ class SocketTableTest {
     SocketState again = table.getOrCreate("0000000a", 7, Sys.AF_INET6, Transport.UDP);
 
     assertThat(again).isSameAs(first);
-    assertThat(again.family).isEqualTo(Sys.AF_INET); // the first call made it; later ones do not reshape it
-    assertThat(again.realLocal()).isEqualTo(new Inet4Endpoint(0, 40000));
+    assertThat(again.family()).isEqualTo(Sys.AF_INET); // the first call made it; later ones do not reshape it
+    assertThat(again.realLocal()).contains(new Inet4Endpoint(0, 40000));
     assertThat(table.size()).isEqualTo(1);
   }
 
@@ -38,11 +38,13 @@ class SocketTableTest {
 
     assertThat(s.appId).isEqualTo("0000000a");
     assertThat(s.inode).isEqualTo(9);
-    assertThat(s.family).isEqualTo(Sys.AF_INET6);
+    assertThat(s.family()).isEqualTo(Sys.AF_INET6);
+    assertThat(s.origin).isEqualTo(new SocketState.Origin.Seen(Sys.AF_INET6));
     assertThat(s.transport).isEqualTo(Transport.UDP);
     assertThat(s.createdNanos).isEqualTo(1_001);
     assertThat(s.published()).isFalse();
-    assertThat(table.get(9)).isSameAs(s);
+    assertThat(s.phase()).isEqualTo(new SocketState.Phase.Unbound());
+    assertThat(table.get(9)).containsSame(s);
   }
 
   @Test
@@ -51,20 +53,21 @@ class SocketTableTest {
 
     SocketState s = table.getOrCreate("0000000a", 11, Sys.AF_INET, Transport.TCP);
 
-    assertThat(s.family).isEqualTo(Sys.AF_INET6);
-    assertThat(s.type).isEqualTo(Sys.SOCK_DGRAM);
+    assertThat(s.family()).isEqualTo(Sys.AF_INET6);
+    assertThat(s.origin).isEqualTo(new SocketState.Origin.Made(Sys.AF_INET6, Sys.SOCK_DGRAM));
     assertThat(s.transport).isEqualTo(Transport.UDP);
   }
 
   @Test
   void created_entryAlreadyThere_leavesItAlone() {
     SocketState served = table.getOrCreate("0000000a", 12, Sys.AF_INET, Transport.TCP);
+    served.bound(new Inet4Endpoint(0x0a000001, 80), new Inet4Endpoint(0, 40000));
     served.publish(1L);
 
     table.created("0000000a", 12, Sys.AF_INET, Sys.SOCK_STREAM);
 
-    assertThat(table.get(12)).isSameAs(served);
-    assertThat(served.type).isZero(); // unknown: calls on it still ask the kernel
+    assertThat(table.get(12)).containsSame(served);
+    assertThat(served.origin).isInstanceOf(SocketState.Origin.Seen.class); // type unknown: calls on it still ask the kernel
   }
 
   @Test
@@ -78,8 +81,8 @@ class SocketTableTest {
     assertThat(reused).isNotSameAs(old);
     assertThat(reused.appId).isEqualTo("0000000b");
     assertThat(reused.published()).isFalse();
-    assertThat(reused.virtualLocal()).isNull();
-    assertThat(table.get(7)).isSameAs(reused);
+    assertThat(reused.virtualLocal()).isEmpty();
+    assertThat(table.get(7)).containsSame(reused);
     assertThat(table.size()).isEqualTo(1);
   }
 
@@ -93,8 +96,8 @@ class SocketTableTest {
   }
 
   @Test
-  void get_unknownInode_isNull() {
-    assertThat(table.get(12345)).isNull();
+  void get_unknownInode_isEmpty() {
+    assertThat(table.get(12345)).isEmpty();
   }
 
   @Test
@@ -107,8 +110,8 @@ class SocketTableTest {
 
     assertThat(removed).containsExactlyInAnyOrder(a1, a2);
     assertThat(table.snapshot()).containsExactly(b1);
-    assertThat(table.get(1)).isNull();
-    assertThat(table.get(3)).isSameAs(b1);
+    assertThat(table.get(1)).isEmpty();
+    assertThat(table.get(3)).containsSame(b1);
   }
 
   @Test
@@ -148,6 +151,7 @@ class SocketTableTest {
     for (long inode = 0; inode < max; inode++) {
       SocketState s = table.getOrCreate("0000000a", inode, Sys.AF_INET, Transport.TCP);
       if (inode < 5) {
+        s.bound(new Inet4Endpoint(0x0a000001, 80), new Inet4Endpoint(0, 40000));
         s.publish(1L); // the five oldest serve: they must survive
         published.add(s);
       }
@@ -158,11 +162,11 @@ class SocketTableTest {
 
     int evicted = max / 10;
     assertThat(table.size()).isEqualTo(max + 1 - evicted);
-    assertThat(published).allSatisfy(s -> assertThat(table.get(s.inode)).isSameAs(s));
-    assertThat(table.get(5)).as("oldest unpublished").isNull();
-    assertThat(table.get(5 + evicted - 1)).as("last evicted").isNull();
-    assertThat(table.get(5 + evicted)).as("first kept").isNotNull();
-    assertThat(table.get(max)).as("the new entry").isNotNull();
+    assertThat(published).allSatisfy(s -> assertThat(table.get(s.inode)).containsSame(s));
+    assertThat(table.get(5)).as("oldest unpublished").isEmpty();
+    assertThat(table.get(5 + evicted - 1)).as("last evicted").isEmpty();
+    assertThat(table.get(5 + evicted)).as("first kept").isPresent();
+    assertThat(table.get(max)).as("the new entry").isPresent();
   }
 
   @Test

@@ -1,0 +1,58 @@
+package io.ax.bridge.server;
+
+import io.ax.bridge.sys.Target;
+
+/**
+ * The kernel calls the daemon makes on its own socket fds: the copies it took of an app's
+ * sockets (see {@link TargetProcess#copyFd}) and the sockets it makes for apps. The seam that
+ * lets handlers run against fake sockets in tests; the real one is {@link LibcHostSockets}.
+ *
+ * <p>Contract: results follow the kernel's convention, a non-negative value or {@code -errno},
+ * exactly as the system call answered, so that handlers can hand them to the app unchanged.
+ * Addresses are encoded sockaddrs (see {@code SockAddrCodec}). An instance is confined to the
+ * thread that made it (it reuses that thread's buffers).
+ */
+interface HostSockets {
+
+  /** {@code socket(2)}: a new fd or {@code -errno}. */
+  int socket(int domain, int type, int protocol);
+
+  /** The inode that names socket {@code fd}, or {@code -errno} (ENOTSOCK for a non-socket). */
+  long inode(int fd);
+
+  /** Family and type of socket {@code fd}, whose inode is known; a negative family is {@code -errno}. */
+  Target.SocketInfo describe(int fd, long inode);
+
+  /** {@code connect(2)} to the encoded {@code sockaddr}. */
+  int connect(int fd, byte[] sockaddr);
+
+  /** {@code bind(2)} to the encoded {@code sockaddr}. */
+  int bind(int fd, byte[] sockaddr);
+
+  /** {@code listen(2)}. */
+  int listen(int fd, int backlog);
+
+  /** {@code fcntl(F_GETFL)}: the file status flags (O_NONBLOCK...) or {@code -errno}. */
+  int fileFlags(int fd);
+
+  /** {@code fcntl(F_SETFL)}: 0 or {@code -errno}. */
+  int setFileFlags(int fd, int flags);
+
+  /** An int option of SOL_SOCKET (SO_ERROR reads and clears the pending error), or {@code -errno}. */
+  int intOption(int fd, int name);
+
+  /** Sets an int option of SOL_SOCKET: 0 or {@code -errno}. */
+  int setIntOption(int fd, int name, int value);
+
+  /** Whether the socket has a peer now ({@code getpeername(2)} succeeds). */
+  boolean hasPeer(int fd);
+
+  /**
+   * {@code sendmsg(2)} of one datagram: {@code data} to the encoded {@code to} (empty: the
+   * connected peer) with the ancillary {@code control} bytes. Bytes sent or {@code -errno}.
+   */
+  long sendmsg(int fd, byte[] data, byte[] to, byte[] control, int flags);
+
+  /** Closes our fd. */
+  void close(int fd);
+}

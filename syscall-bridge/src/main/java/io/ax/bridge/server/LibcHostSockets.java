@@ -1,0 +1,122 @@
+package io.ax.bridge.server;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.Scratch;
+import io.ax.bridge.sys.Sys;
+import io.ax.bridge.sys.Target;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The real {@link HostSockets}: {@link Libc} and {@link Target} on the daemon's fds. The hot
+ * calls (connect, socket options) use the owning thread's {@link Scratch}; the rare ones
+ * allocate per call. Confined to the thread that owns the scratch.
+ */
+final class LibcHostSockets implements HostSockets {
+  /** struct msghdr on x86_64. */
+  private static final int MSGHDR_SIZE = 56;
+
+  private final Scratch scratch;
+
+  LibcHostSockets(Scratch scratch) {
+    this.scratch = scratch;
+  }
+
+  @Override
+  public int socket(int domain, int type, int protocol) {
+    return Libc.socket(domain, type, protocol);
+  }
+
+  @Override
+  public long inode(int fd) {
+    return Target.socketInode(fd);
+  }
+
+  @Override
+  public Target.SocketInfo describe(int fd, long inode) {
+    return Target.socketInfo(scratch, fd, inode);
+  }
+
+  @Override
+  public int connect(int fd, byte[] sockaddr) {
+    MemorySegment a = scratch.sockaddr();
+    MemorySegment.copy(sockaddr, 0, a, JAVA_BYTE, 0, sockaddr.length);
+    return Libc.connect(fd, a, sockaddr.length);
+  }
+
+  @Override
+  public int bind(int fd, byte[] sockaddr) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment a = arena.allocateFrom(JAVA_BYTE, sockaddr);
+      return Libc.bind(fd, a, sockaddr.length);
+    }
+  }
+
+  @Override
+  public int listen(int fd, int backlog) {
+    return Libc.listen(fd, backlog);
+  }
+
+  @Override
+  public int fileFlags(int fd) {
+    return Libc.fcntl(fd, Sys.F_GETFL, 0);
+  }
+
+  @Override
+  public int setFileFlags(int fd, int flags) {
+    return Libc.fcntl(fd, Sys.F_SETFL, flags);
+  }
+
+  @Override
+  public int intOption(int fd, int name) {
+    return Target.intOpt(scratch, fd, name);
+  }
+
+  @Override
+  public int setIntOption(int fd, int name, int value) {
+    return Target.setIntOpt(scratch, fd, name, value);
+  }
+
+  @Override
+  public boolean hasPeer(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment len = arena.allocate(JAVA_INT);
+      len.set(JAVA_INT, 0, Scratch.SOCKADDR);
+      return Libc.getpeername(fd, arena.allocate(Scratch.SOCKADDR), len) == 0;
+    }
+  }
+
+  @Override
+  public long sendmsg(int fd, byte[] data, byte[] to, byte[] control, int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(Math.max(1, data.length));
+      MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
+      MemorySegment iov = arena.allocate(16);
+      iov.set(JAVA_LONG, 0, buf.address());
+      iov.set(JAVA_LONG, 8, data.length);
+      MemorySegment msg = arena.allocate(MSGHDR_SIZE);
+      if (to.length > 0) {
+        MemorySegment name = arena.allocateFrom(JAVA_BYTE, to);
+        msg.set(JAVA_LONG, 0, name.address());
+        msg.set(JAVA_INT, 8, to.length);
+      }
+      msg.set(JAVA_LONG, 16, iov.address());
+      msg.set(JAVA_LONG, 24, 1);
+      if (control.length > 0) {
+        MemorySegment c = arena.allocateFrom(JAVA_BYTE, control);
+        msg.set(JAVA_LONG, 32, c.address());
+        msg.set(JAVA_LONG, 40, control.length);
+      }
+      return Libc.sendmsg(fd, msg, flags);
+    }
+  }
+
+  @Override
+  public void close(int fd) {
+    Libc.close(fd);
+  }
+}
