@@ -60,12 +60,17 @@ public final class Fixtures {
 
   private Fixtures() {}
 
+  /** The fixtures directory: the {@code ax.fixtures} property the build sets, else the module's view of it. */
   public static Path dir() {
-    return io.ax.xds.translate.Fixtures.dir();
+    return Path.of(System.getProperty("ax.fixtures", "../istio-samples/fixtures"));
   }
 
   public static Path path(String relative) {
-    return io.ax.xds.translate.Fixtures.path(relative);
+    Path p = dir().resolve(relative);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException("fixture " + p + " is missing (set -Dax.fixtures to istio-samples/fixtures)");
+    }
+    return p;
   }
 
   public static byte[] bytes(String relative) throws IOException {

@@ -1,6 +1,6 @@
 package io.ax.cli;
 
-import io.ax.bridge.server.BridgeServer;
+import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
@@ -88,7 +88,7 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Start the built-in DNS server (default: ${DEFAULT-VALUE}).")
   boolean dns;
 
-  @Option(names = "--dns-domain", paramLabel = "NAME", defaultValue = "appswitch.local", description = "DNS domain name suffix (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dns-domain", paramLabel = "NAME", defaultValue = DnsConfig.DEFAULT_DOMAIN, description = "DNS domain name suffix (default: ${DEFAULT-VALUE}).")
   String dnsDomain;
 
   @Option(names = "--dns-servers", paramLabel = "CSV", description = "List (csv) of 'IP[:port]' strings of forwarding servers.")
@@ -106,15 +106,14 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "FILE", description = "Path to TLS key file.")
   Path tlsKey;
 
-  @Option(names = "--ports", paramLabel = "CSV", defaultValue = "40000-60000",
+  @Option(names = "--ports", paramLabel = "CSV", defaultValue = DaemonConfig.DEFAULT_PORTS,
       description = "List (csv) of ports, or port ranges, reserved for applications (default: ${DEFAULT-VALUE}).")
   String ports;
 
-  @Option(names = "--rest-port", paramLabel = "NUMBER", defaultValue = "6664", description = "REST API port number (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rest-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_REST_PORT, description = "REST API port number (default: ${DEFAULT-VALUE}).")
   int restPort;
 
-  // Loopback by default: the REST API can create vservices and has no authentication.
-  @Option(names = "--rest-address", paramLabel = "IP", defaultValue = "127.0.0.1",
+  @Option(names = "--rest-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_REST_ADDRESS,
       description = "Address the REST API listens on; 0.0.0.0 opens it to the network (default: ${DEFAULT-VALUE}).")
   String restAddress;
 
@@ -127,7 +126,7 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--egress-gateway", description = "Configure node as egress gateway.")
   boolean egressGateway;
 
-  @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "appswitch",
+  @Option(names = "--cluster", paramLabel = "NAME", defaultValue = DaemonConfig.DEFAULT_CLUSTER,
       description = "Cluster name. Required if cluster is part of a federation (default: ${DEFAULT-VALUE}).")
   String cluster;
 
@@ -149,21 +148,22 @@ final class DaemonCommand implements Callable<Integer> {
       description = "List (csv) of IP addresses of federation neighbors (other gateway nodes).")
   String federationGatewayNeighbors;
 
-  @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/var/run/appswitch",
+  @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = DaemonConfig.DEFAULT_RUN_DIR,
       description = "Directory of the admin socket, the saved state and the lock (default: ${DEFAULT-VALUE}).")
   Path runDir;
 
   @Option(names = "--admin-group", paramLabel = "GROUP", description = "A group whose members may use the admin socket besides root.")
   String adminGroup;
 
-  @Option(names = "--admin-port", paramLabel = "NUMBER", defaultValue = "0",
+  @Option(names = "--admin-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_ADMIN_PORT,
       description = "Also serve the admin API on this TCP port of --admin-address; 0 turns TCP off (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
-  @Option(names = "--admin-address", paramLabel = "IP", defaultValue = "127.0.0.1", description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--admin-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_ADMIN_ADDRESS, description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
-  // For benchmarks: compare the kernel's wake-up modes (ci/bench/datapath.sh).
+  // For benchmarks: compare the kernel's wake-up modes (ci/bench/datapath.sh); true is
+  // DaemonConfig.DEFAULT_WAKE_UP.
   @Option(names = "--seccomp-sync-wakeup", hidden = true, arity = "0..1", defaultValue = "true", fallbackValue = "true")
   boolean syncWakeUp;
 
@@ -210,7 +210,7 @@ final class DaemonCommand implements Callable<Integer> {
           clean,
           Optional.ofNullable(cpuProfile),
           Optional.ofNullable(memProfile),
-          syncWakeUp ? BridgeServer.WakeUp.SYNC : BridgeServer.WakeUp.DEFAULT,
+          syncWakeUp ? WakeUp.SYNC : WakeUp.DEFAULT,
           // On the node's IP, port 53: apps' sockets live in the node's network, and resolv.conf
           // cannot name another port.
           dns ? Optional.of(DnsConfig.of(new InetSocketAddress(addressOf(nodeIp), DnsConfig.DEFAULT_PORT), dnsDomain, dnsServers == null ? "" : dnsServers))

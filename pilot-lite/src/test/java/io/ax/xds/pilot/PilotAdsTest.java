@@ -3,7 +3,6 @@ package io.ax.xds.pilot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ax.xds.pilot.mesh.MeshOptions;
-import io.ax.xds.resource.ResourceType;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -32,6 +31,33 @@ import org.junit.jupiter.api.io.TempDir;
 class PilotAdsTest {
   static final String NODE_ID = "sidecar~10.244.0.99~client.default~default.svc.cluster.local";
   static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
+
+  /**
+   * The four ADS types, spelled out here rather than taken from the agent's {@code ResourceType}:
+   * pilot-lite does not depend on the agent, and the type URLs are the wire contract between them.
+   */
+  enum ResourceType {
+    CLUSTER("type.googleapis.com/envoy.config.cluster.v3.Cluster", "CDS"),
+    ENDPOINT("type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment", "EDS"),
+    LISTENER("type.googleapis.com/envoy.config.listener.v3.Listener", "LDS"),
+    ROUTE("type.googleapis.com/envoy.config.route.v3.RouteConfiguration", "RDS");
+
+    private final String typeUrl;
+    private final String shortName;
+
+    ResourceType(String typeUrl, String shortName) {
+      this.typeUrl = typeUrl;
+      this.shortName = shortName;
+    }
+
+    String typeUrl() {
+      return typeUrl;
+    }
+
+    String shortName() {
+      return shortName;
+    }
+  }
 
   @TempDir Path dir;
   PilotLite pilot;

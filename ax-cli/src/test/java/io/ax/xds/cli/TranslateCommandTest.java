@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import io.ax.admin.v1.ListVServicesResponse;
 import io.ax.admin.v1.VService;
-import io.ax.xds.translate.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
