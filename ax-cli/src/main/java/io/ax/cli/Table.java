@@ -5,17 +5,26 @@ import java.util.List;
 
 /**
  * A text table as AppSwitch printed them: a header of upper-case column names, a line of
- * dashes, then one row per resource, columns left-aligned and two spaces apart.
+ * dashes, then one row per resource, columns left-aligned and two spaces apart. The one table
+ * renderer of the CLI: {@code ax get} and {@code ax agent translate} both print with it.
+ *
+ * <p>Not thread-safe: a command builds and renders its table on its own thread.
  */
-final class Table {
+public final class Table {
   private final List<String> header;
   private final List<List<String>> rows = new ArrayList<>();
 
-  Table(List<String> header) {
+  /** A table with these column names, in order. */
+  public Table(List<String> header) {
     this.header = List.copyOf(header);
   }
 
-  Table row(List<String> cells) {
+  /**
+   * Adds a row.
+   *
+   * @throws IllegalArgumentException when the row does not have one cell per column
+   */
+  public Table row(List<String> cells) {
     if (cells.size() != header.size()) {
       throw new IllegalArgumentException("row has " + cells.size() + " cells, header has " + header.size());
     }
@@ -23,19 +32,20 @@ final class Table {
     return this;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return rows.isEmpty();
   }
 
-  List<String> header() {
+  public List<String> header() {
     return header;
   }
 
-  List<List<String>> rows() {
+  public List<List<String>> rows() {
     return List.copyOf(rows);
   }
 
-  String render() {
+  /** The header, the line of dashes and the rows, each line ending in '\n' without trailing spaces. */
+  public String render() {
     int[] width = new int[header.size()];
     for (int i = 0; i < width.length; i++) {
       width[i] = header.get(i).length();

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.ax.admin.v1.ListVServicesResponse;
 import io.ax.admin.v1.VService;
+import io.ax.cli.Table;
 import io.ax.xds.dataplane.VServiceViews;
 import io.ax.xds.translate.ConfigDumpException;
 import io.ax.xds.translate.ConfigDumps;
@@ -84,7 +85,7 @@ public final class TranslateCommand implements Callable<Integer> {
 
   /** Columns NAME IP LB PORTS BACKENDS, as {@code ax get vservices} formats its cells. */
   static String table(List<VService> vservices) {
-    TextTable t = new TextTable(List.of("NAME", "IP", "LB", "PORTS", "BACKENDS"));
+    Table t = new Table(List.of("NAME", "IP", "LB", "PORTS", "BACKENDS"));
     for (VService v : vservices) {
       t.row(List.of(v.getName(), v.getIp(), VServiceViews.lbType(v.getLbType()), VServiceViews.ports(v.getPortsList()), VServiceViews.backendsCell(v)));
     }
