@@ -1,21 +1,16 @@
 package io.ax.cli;
 
+import io.ax.admin.AdminChannel;
 import io.ax.admin.v1.AppsGrpc;
 import io.ax.admin.v1.NodesGrpc;
 import io.ax.admin.v1.ProxiesGrpc;
 import io.ax.admin.v1.ServersGrpc;
 import io.ax.admin.v1.SocketsGrpc;
 import io.ax.admin.v1.VServicesGrpc;
+import io.ax.core.admin.AdminServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.ax.core.admin.AdminServer;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,19 +20,22 @@ import java.util.function.Supplier;
  * The CLI's connection to the admin API: a unix socket path (anything with a '/') or
  * HOST:PORT. Calls go through {@link #call}, which turns gRPC failures into one-line
  * {@link CliException}s that say where the CLI looked.
+ *
+ * <p>Thread-safe as its gRPC channel is; in practice one command opens it, uses it on its own
+ * thread and closes it.
  */
 final class AdminClient implements AutoCloseable {
   /** Generous for a local daemon; bounds a CLI that would otherwise hang on a stuck one. */
   private static final long DEADLINE_SECONDS = 15;
 
   private final String address;
+  private final AdminChannel admin;
   private final ManagedChannel channel;
-  private final EventLoopGroup loop;
 
-  private AdminClient(String address, ManagedChannel channel, EventLoopGroup loop) {
+  private AdminClient(String address, AdminChannel admin) {
     this.address = address;
-    this.channel = channel;
-    this.loop = loop;
+    this.admin = admin;
+    this.channel = admin.channel();
   }
 
   static AdminClient connect(String address) {
@@ -49,14 +47,7 @@ final class AdminClient implements AutoCloseable {
       if (!Files.isWritable(socket)) {
         throw new CliException("permission denied on " + socket + ": the admin API is for root and the daemon's --admin-group");
       }
-      EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-      ManagedChannel ch = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-          .channelType(EpollDomainSocketChannel.class)
-          .eventLoopGroup(loop)
-          .usePlaintext()
-          .maxInboundMessageSize(AdminServer.MAX_INBOUND_MESSAGE)
-          .build();
-      return new AdminClient("unix:" + socket, ch, loop);
+      return new AdminClient("unix:" + socket, AdminChannel.unix(socket, AdminServer.MAX_INBOUND_MESSAGE));
     }
     int colon = address.lastIndexOf(':');
     if (colon <= 0 || colon == address.length() - 1) {
@@ -68,11 +59,8 @@ final class AdminClient implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new CliException("--admin: '" + address.substring(colon + 1) + "' is not a port");
     }
-    ManagedChannel ch = NettyChannelBuilder.forAddress(address.substring(0, colon), port)
-        .usePlaintext()
-        .maxInboundMessageSize(AdminServer.MAX_INBOUND_MESSAGE) // a list of 10,000 vservices exceeds gRPC's 4 MB default
-        .build();
-    return new AdminClient("tcp:" + address, ch, null);
+    // a list of 10,000 vservices exceeds gRPC's 4 MB default
+    return new AdminClient("tcp:" + address, AdminChannel.tcp(address.substring(0, colon), port, AdminServer.MAX_INBOUND_MESSAGE));
   }
 
   AppsGrpc.AppsBlockingStub apps() {
@@ -131,14 +119,6 @@ final class AdminClient implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (loop != null) {
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    admin.close();
   }
 }

@@ -2,6 +2,7 @@ package io.ax.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ax.admin.AdminChannel;
 import io.ax.admin.v1.CreateVServiceRequest;
 import io.ax.admin.v1.EventType;
 import io.ax.admin.v1.PortMapping;
@@ -11,12 +12,6 @@ import io.ax.admin.v1.VServicesGrpc;
 import io.ax.admin.v1.WatchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -29,15 +24,10 @@ class AdminWatchIT {
 
   @Test
   void watchVServices_replaysThenStreamsChangesFromOtherClients() throws Exception {
-    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     try (AxProcess.Daemon d = new AxProcess.Daemon(tmp.resolve("run")).start()) {
       d.ax("create", "vservice", "before", "--ip", "1.1.1.1", "--ports", "80");
-      ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(d.adminSocket().toString()))
-          .channelType(EpollDomainSocketChannel.class)
-          .eventLoopGroup(loop)
-          .usePlaintext()
-          .build();
-      try {
+      try (AdminChannel admin = AdminChannel.unix(d.adminSocket())) {
+        ManagedChannel channel = admin.channel();
         Iterator<VServiceEvent> events = VServicesGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).watch(WatchRequest.getDefaultInstance());
 
         VServiceEvent replayed = events.next();
@@ -60,11 +50,7 @@ class AdminWatchIT {
         VService dup = VService.newBuilder().setName("after").setIp("3.3.3.3").addPorts(PortMapping.newBuilder().setVport(80).setAppPort(80)).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.create(CreateVServiceRequest.newBuilder().setVservice(dup).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.ALREADY_EXISTS));
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
-    } finally {
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 }

@@ -3,18 +3,12 @@ package io.ax.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ax.admin.AdminChannel;
 import io.ax.admin.v1.EventType;
 import io.ax.admin.v1.LbType;
 import io.ax.admin.v1.VServiceEvent;
 import io.ax.admin.v1.VServicesGrpc;
 import io.ax.admin.v1.WatchRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,17 +126,12 @@ class XdsAgentIT {
 
   /** A VServices.Watch stream on the daemon's admin socket. */
   private static final class Watch implements AutoCloseable {
-    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    private final ManagedChannel channel;
+    private final AdminChannel channel;
     private final Iterator<VServiceEvent> events;
 
     Watch(Path socket) {
-      channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-          .channelType(EpollDomainSocketChannel.class)
-          .eventLoopGroup(loop)
-          .usePlaintext()
-          .build();
-      events = VServicesGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).watch(WatchRequest.getDefaultInstance());
+      channel = AdminChannel.unix(socket);
+      events = VServicesGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS).watch(WatchRequest.getDefaultInstance());
     }
 
     /** Reads events (the replay, then changes) until {@code name} has load balancer {@code lb}. */
@@ -156,9 +145,8 @@ class XdsAgentIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    public void close() {
+      channel.close();
     }
   }
 }
