@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>Run (Java 25; prints one line per measurement and a summary with medians):
  *
  * <pre>
- * ./mvnw -B -q -pl xds-agent -am install -DskipTests &amp;&amp; ./mvnw -B -q -pl xds-agent test-compile
- * ./mvnw -B -q -pl xds-agent dependency:build-classpath -Dmdep.outputFile=/tmp/pilot-cp.txt
+ * ./mvnw -B -q -pl pilot-lite test-compile
+ * ./mvnw -B -q -pl pilot-lite dependency:build-classpath -Dmdep.outputFile=/tmp/pilot-cp.txt
  * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -Xmx2g \
- *     -cp xds-agent/target/test-classes:xds-agent/target/classes:$(cat /tmp/pilot-cp.txt) \
+ *     -cp pilot-lite/target/test-classes:pilot-lite/target/classes:$(cat /tmp/pilot-cp.txt) \
  *     io.ax.xds.pilot.PilotScaleMeasure [services=10000] [endpoints=10] [changes=10] [starts=1]
  * </pre>
  *
