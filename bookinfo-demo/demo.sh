@@ -61,7 +61,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   command -v dpkg-query >/dev/null 2>&1 || die "missing ${missing[*]}: install them (python3, curl, gcc, make, iproute2, procps, util-linux)"
   "$ROOT/ci/install-deps.sh" --demo
 fi
-if [ ! -f "$ROOT/dataplane-core/target/ax.jar" ] || [ ! -x "$ROOT/syscall-bridge/target/native/ax-run" ]; then
+if [ ! -f "$ROOT/ax-cli/target/ax.jar" ] || [ ! -x "$ROOT/syscall-bridge/target/native/ax-run" ]; then
   "$ROOT/ci/build.sh" || exit 1
 fi
 

@@ -2,7 +2,8 @@
 # Builds ax (all modules, no tests) with the Maven wrapper, for ci/install.sh, ci/demo.sh and the
 # benchmarks. Prints one line per module as Maven reaches it, not Maven's log, unless the build
 # fails. Tests are skipped here only: the test command (ci/test.sh, which .ci/run calls) runs
-# `./mvnw verify`, every test.
+# `./mvnw verify`, every test. `package`, not `install`: every module finds the others inside the
+# reactor, and the shared ~/.m2 keeps no snapshot of ours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA=$(ci/find-java.sh)
@@ -13,7 +14,7 @@ start=$SECONDS
 # Maven announces each module as "[INFO] Building NAME VERSION [i/n]": show those lines as
 # progress, and once per module that it is downloading (a first build fetches about 120 MB).
 set +e
-./mvnw -B -DskipTests install 2>&1 | tee "$log" | awk '
+./mvnw -B -DskipTests package 2>&1 | tee "$log" | awk '
   /^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]$/ {
     match($0, /\[[0-9]+\/[0-9]+\]$/); step = substr($0, RSTART, RLENGTH)
     name = $0; sub(/^\[INFO\] Building /, "", name); sub(/ [0-9][^ ]* *\[[0-9]+\/[0-9]+\]$/, "", name)
@@ -28,4 +29,4 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 rm -f "$log"
-echo "==> built dataplane-core/target/ax.jar in $((SECONDS - start)) s"
+echo "==> built ax-cli/target/ax.jar in $((SECONDS - start)) s"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 show() { printf '\033[36m$ %s\033[0m\n' "$*"; "$@"; }
 
-if [ ! -f dataplane-core/target/ax.jar ]; then
+if [ ! -f ax-cli/target/ax.jar ]; then
   ci/build.sh
 fi
 PREFIX=$(mktemp -d /tmp/ax-demo.XXXXXX)

@@ -36,7 +36,7 @@ for tool in gcc iperf3 wrk nginx haproxy curl python3; do
 done
 [ "$(id -u)" = 0 ] || die "run as root (ax run needs it)"
 
-[ -f dataplane-core/target/ax.jar ] && [ -x syscall-bridge/target/native/ax-run ] || ci/build.sh >&2
+[ -f ax-cli/target/ax.jar ] && [ -x syscall-bridge/target/native/ax-run ] || ci/build.sh >&2
 WORK=$(mktemp -d /tmp/ax-datapath.XXXXXX)
 JAVA=$(ci/find-java.sh)
 AXRUN="$PWD/syscall-bridge/target/native/ax-run"

@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-[ -f dataplane-core/target/ax.jar ] || ci/build.sh
+[ -f ax-cli/target/ax.jar ] || ci/build.sh
 WORK=$(mktemp -d /tmp/ax-dnsbench.XXXXXX)
 JAVA=$(ci/find-java.sh)
 DAEMON=""; DNSMASQ=""

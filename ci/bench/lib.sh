@@ -4,7 +4,7 @@
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
 
 start_daemon() { # extra daemon flags
-  "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar dataplane-core/target/ax.jar \
+  "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar ax-cli/target/ax.jar \
     daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" "$@" >>"$WORK/daemon.log" 2>&1 &
   DAEMON=$!
   for _ in $(seq 1 150); do

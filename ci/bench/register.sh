@@ -6,7 +6,7 @@
 # Each round starts a fresh daemon per build; with several builds (LABEL=JAR arguments) the rounds
 # interleave them and alternate which goes first, so machine noise hits all alike.
 # Usage: ci/bench/register.sh [--apps N] [--vservices M] [--rounds R] [--json FILE] [LABEL=JAR ...]
-#   default: 1,000 apps, 10,000 vservices, 3 rounds, one build: ax=dataplane-core/target/ax.jar
+#   default: 1,000 apps, 10,000 vservices, 3 rounds, one build: ax=ax-cli/target/ax.jar
 #   (run as root; Markdown table on stdout, progress on stderr; AX_REGISTER_KEEP=1 keeps the logs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,8 +23,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$(id -u)" = 0 ] || { echo "register.sh: run as root (ax run needs it)" >&2; exit 1; }
-[ -f dataplane-core/target/ax.jar ] && [ -x syscall-bridge/target/native/ax-run ] && [ -f benchmarks/target/benchmarks.jar ] || ci/build.sh >&2
-[ ${#BUILDS[@]} -gt 0 ] || BUILDS=("ax=$PWD/dataplane-core/target/ax.jar")
+[ -f ax-cli/target/ax.jar ] && [ -x syscall-bridge/target/native/ax-run ] && [ -f benchmarks/target/benchmarks.jar ] || ci/build.sh >&2
+[ ${#BUILDS[@]} -gt 0 ] || BUILDS=("ax=$PWD/ax-cli/target/ax.jar")
 JAVA=$(ci/find-java.sh)
 AXRUN="$PWD/syscall-bridge/target/native/ax-run"
 BASE=$(mktemp -d /tmp/ax-register.XXXXXX)

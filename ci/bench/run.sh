@@ -58,7 +58,7 @@ elif [ -f "$OUT/run.json" ] && [ "$(python3 -c 'import json,sys; print(json.load
   exit 2
 fi
 # Build once, up front, so that no part's timing includes a build.
-if [ ! -f dataplane-core/target/ax.jar ] || [ ! -x syscall-bridge/target/native/ax-run ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
+if [ ! -f ax-cli/target/ax.jar ] || [ ! -x syscall-bridge/target/native/ax-run ] || [ ! -f benchmarks/target/benchmarks.jar ]; then
   echo "==> building ax" >&2
   ci/build.sh >"$LOGS/build.log" 2>&1 || { echo "ci/bench/run.sh: the build failed; log: $LOGS/build.log" >&2; exit 1; }
 fi

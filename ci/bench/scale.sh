@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$(id -u)" = 0 ] || { echo "scale.sh: run as root (ax run needs it)" >&2; exit 1; }
-[ -f dataplane-core/target/ax.jar ] && [ -x syscall-bridge/target/native/ax-run ] && [ -f benchmarks/target/benchmarks.jar ] || ci/build.sh >&2
+[ -f ax-cli/target/ax.jar ] && [ -x syscall-bridge/target/native/ax-run ] && [ -f benchmarks/target/benchmarks.jar ] || ci/build.sh >&2
 JAVA=$(ci/find-java.sh)
 JCMD=$(dirname "$JAVA")/jcmd
 AXRUN="$PWD/syscall-bridge/target/native/ax-run"

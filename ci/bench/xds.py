@@ -21,7 +21,7 @@ def parse_args(argv):
 QUICK, KEEP, JSON_OUT = parse_args(sys.argv[1:])
 SERVICES, ENDPOINTS, CHANGES = (1000, 10, 5) if QUICK else (10000, 10, 20)
 JAVA = os.environ["JAVA"]
-JAR = os.path.abspath("dataplane-core/target/ax.jar")
+JAR = os.path.abspath("ax-cli/target/ax.jar")
 WORK = tempfile.mkdtemp(prefix="ax-xdsbench.")
 PROCS = []
 

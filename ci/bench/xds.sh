@@ -12,7 +12,7 @@ set -euo pipefail
 AX_BENCH_CWD=$PWD  # where a relative --json FILE is
 export AX_BENCH_CWD
 cd "$(dirname "$0")/../.."
-[ -f dataplane-core/target/ax.jar ] || ci/build.sh
+[ -f ax-cli/target/ax.jar ] || ci/build.sh
 JAVA=$(ci/find-java.sh)
 export JAVA
 exec python3 ci/bench/xds.py "$@"

@@ -1,18 +1,12 @@
 package io.ax.bench.scale;
 
+import io.ax.admin.AdminChannel;
 import io.ax.admin.v1.ApplyVServicesRequest;
 import io.ax.admin.v1.ApplyVServicesResponse;
 import io.ax.admin.v1.ListVServicesRequest;
 import io.ax.admin.v1.VService;
 import io.ax.admin.v1.VServicesGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,15 +60,8 @@ public final class LoadVServices {
     }
     ApplyVServicesRequest request = ApplyVServicesRequest.newBuilder().setOwner(OWNER).addAllVservices(set).build();
     System.err.printf("LoadVServices: applying %,d vservices (%.1f MB) to %s%n", set.size(), request.getSerializedSize() / 1e6, socket);
-    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-        .channelType(EpollDomainSocketChannel.class)
-        .eventLoopGroup(loop)
-        .usePlaintext()
-        .maxInboundMessageSize(MAX_MESSAGE)
-        .build();
-    try {
-      VServicesGrpc.VServicesBlockingStub stub = VServicesGrpc.newBlockingStub(channel);
+    try (AdminChannel channel = AdminChannel.unix(socket, MAX_MESSAGE)) {
+      VServicesGrpc.VServicesBlockingStub stub = VServicesGrpc.newBlockingStub(channel.channel());
       // Connect and load the call path first, so the time below is the Apply's round trip: the
       // client's serialising and sending of the request (a few MB at 10,000), then the daemon's Apply.
       stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).list(ListVServicesRequest.getDefaultInstance());
@@ -88,9 +75,6 @@ public final class LoadVServices {
       return String.format("apply_ms=%.1f vservices=%d created=%d", ms, set.size(), r.getCreated());
     } catch (StatusRuntimeException e) {
       throw new LoadException("Apply failed: " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
-    } finally {
-      channel.shutdownNow();
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.ax.core.daemon;
 
-import io.ax.bridge.server.BridgeServer;
+import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.net.Ipv4;
@@ -11,13 +11,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything one daemon runs with, checked. Built by {@code ax daemon} from its flags, whose
- * defaults (and the reasons for them) are documented there.
+ * Everything one daemon runs with, checked. Built by {@code ax daemon} from its flags; the flags'
+ * defaults are the {@code DEFAULT_} constants below, each with the reason for its value. (String
+ * and int constants, so that picocli's annotations can name them.)
  *
  * @param runDir where the admin socket, the state file and the lock live ({@code /var/run/appswitch})
  * @param nodeName the node id that owns this daemon's service table entries
+ * @param cluster the cluster this node belongs to
  * @param nodeIp the node's IP: where apps' sockets are really bound and what peers dial
+ * @param ports the pool of host ports that apps' virtual binds really get
+ * @param rest where the REST API listens
+ * @param admin the admin gRPC API's socket, group and optional TCP address
  * @param clean drop the saved state instead of restoring it
+ * @param cpuProfile a JFR recording written at shutdown, if any
+ * @param memProfile a JFR memory recording written at shutdown, if any
  * @param dns the built-in DNS server, empty for {@code --dns=false}
  * @param wakeUp how apps are woken when a trapped call is answered (SYNC, except to measure)
  */
@@ -32,8 +39,51 @@ public record DaemonConfig(
     boolean clean,
     Optional<Path> cpuProfile,
     Optional<Path> memProfile,
-    BridgeServer.WakeUp wakeUp,
+    WakeUp wakeUp,
     Optional<DnsConfig> dns) {
+
+  /**
+   * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
+   * mounts name, and where {@code ax run} looks for {@code bridge.sock} unless told otherwise
+   * (the launcher's compiled-in default is the same path).
+   */
+  public static final String DEFAULT_RUN_DIR = "/var/run/appswitch";
+
+  /** {@code appswitch}: AppSwitch's cluster name, so a node without the flag joins its peers. */
+  public static final String DEFAULT_CLUSTER = "appswitch";
+
+  /**
+   * {@code 40000-60000}: AppSwitch's pool of host ports for apps' listening sockets, so that
+   * firewall rules written for AppSwitch still hold; 20,001 ports are more listeners than a node
+   * runs.
+   */
+  public static final String DEFAULT_PORTS = "40000-60000";
+
+  /** 6664: AppSwitch's REST port, so its REST clients and documentation work unchanged. */
+  public static final int DEFAULT_REST_PORT = 6664;
+
+  /**
+   * {@code 127.0.0.1}: the REST API can create vservices and has no authentication, so it listens
+   * on loopback unless the operator opens it with {@code --rest-address}.
+   */
+  public static final String DEFAULT_REST_ADDRESS = "127.0.0.1";
+
+  /**
+   * 0 (TCP off): the admin socket's file mode is the admin API's access control (root and
+   * {@code --admin-group}); TCP has none, so it is served only when asked for.
+   */
+  public static final int DEFAULT_ADMIN_PORT = 0;
+
+  /** {@code 127.0.0.1}: where {@code --admin-port} listens, loopback for the same reason as REST. */
+  public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
+
+  /**
+   * SYNC: SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP wakes the app on the answering CPU; without it a
+   * connect()'s p50 under ax went from 42 to 90 µs and new connections per second fell about five
+   * times (docs/bench/RESULTS.md). DEFAULT is there to measure that difference.
+   */
+  public static final WakeUp DEFAULT_WAKE_UP = WakeUp.SYNC;
+
   public DaemonConfig {
     Objects.requireNonNull(runDir, "runDir");
     Objects.requireNonNull(nodeName, "nodeName");

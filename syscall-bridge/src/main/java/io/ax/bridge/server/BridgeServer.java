@@ -3,6 +3,7 @@ package io.ax.bridge.server;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.SocketPolicy.AppGrant;
 import io.ax.bridge.SocketPolicy.Registration;
+import io.ax.bridge.WakeUp;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.seccomp.SeccompListener;
 import io.ax.bridge.sys.Errno;
@@ -47,14 +48,6 @@ public final class BridgeServer implements AutoCloseable {
   /** A launcher that connects and says nothing is dropped after this long. */
   static final int HANDSHAKE_TIMEOUT_SECONDS = 5;
   private static final int EPOLLRDHUP = 0x2000;
-
-  /** How the kernel wakes an app whose call we answered. */
-  public enum WakeUp {
-    /** SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: on the answering CPU, a much shorter round trip. */
-    SYNC,
-    /** The scheduler's usual wake-up; for comparison in benchmarks. */
-    DEFAULT
-  }
 
   private final Path path;
   private final SocketPolicy policy;

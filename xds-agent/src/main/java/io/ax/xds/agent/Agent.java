@@ -1,5 +1,7 @@
 package io.ax.xds.agent;
 
+import static io.ax.admin.Messages.oneLine;
+
 import io.ax.admin.v1.VService;
 import io.ax.xds.ads.Backoff;
 import io.ax.xds.ads.SerialScheduler;
@@ -278,11 +280,5 @@ public final class Agent implements SnapshotListener, AutoCloseable {
       log.info("[agent] translation: {} more new notes not logged", skipped);
     }
     previousNotes = current;
-  }
-
-  private static String oneLine(Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

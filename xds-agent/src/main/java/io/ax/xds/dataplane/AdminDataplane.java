@@ -1,19 +1,15 @@
 package io.ax.xds.dataplane;
 
+import static io.ax.admin.Messages.oneLine;
+
+import io.ax.admin.AdminChannel;
 import io.ax.admin.v1.ApplyVServicesRequest;
 import io.ax.admin.v1.ApplyVServicesResponse;
 import io.ax.admin.v1.RejectedVService;
 import io.ax.admin.v1.VService;
 import io.ax.admin.v1.VServicesGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,8 +38,7 @@ public final class AdminDataplane implements Dataplane {
 
   private final Path socket;
   private final String owner;
-  private final EventLoopGroup loop;
-  private final ManagedChannel channel;
+  private final AdminChannel channel;
   // The refusals of the last apply; applies come from one thread at a time (the agent's executor).
   private volatile Set<String> lastRejected = Set.of();
 
@@ -57,12 +52,7 @@ public final class AdminDataplane implements Dataplane {
     if (owner.isEmpty()) {
       throw new IllegalArgumentException("owner is empty");
     }
-    this.loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(adminSocket.toString()))
-        .channelType(EpollDomainSocketChannel.class)
-        .eventLoopGroup(loop)
-        .usePlaintext()
-        .build();
+    this.channel = AdminChannel.unix(adminSocket);
   }
 
   @Override
@@ -73,7 +63,7 @@ public final class AdminDataplane implements Dataplane {
     }
     ApplyVServicesResponse r;
     try {
-      r = VServicesGrpc.newBlockingStub(channel)
+      r = VServicesGrpc.newBlockingStub(channel.channel())
           .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
           .apply(ApplyVServicesRequest.newBuilder().setOwner(owner).addAllVservices(vservices).build());
     } catch (StatusRuntimeException e) {
@@ -120,19 +110,9 @@ public final class AdminDataplane implements Dataplane {
     return c.getMessage() == null ? description(s) : c.getMessage();
   }
 
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-  }
-
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    channel.close();
   }
 
   @Override

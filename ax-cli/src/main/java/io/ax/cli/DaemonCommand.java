@@ -1,0 +1,256 @@
+package io.ax.cli;
+
+import io.ax.bridge.WakeUp;
+import io.ax.core.admin.AdminServer;
+import io.ax.core.daemon.Daemon;
+import io.ax.core.daemon.DaemonConfig;
+import io.ax.core.daemon.NodeAddress;
+import io.ax.core.dns.DnsConfig;
+import io.ax.core.field.InvalidFieldException;
+import io.ax.core.net.Ipv4;
+import io.ax.core.ports.PortRanges;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ax daemon}: AppSwitch's daemon flags with their defaults. Flags of features that are
+ * not built yet are accepted by the parser, so {@code --help} shows the whole reference, and
+ * refused with one line when given.
+ */
+@Command(
+    name = "daemon",
+    description = "Start the ax daemon.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    footer = {"", "Examples:", "  ax daemon", "  ax daemon --clean --node-name node1 --ports '4000,6000-8000'"})
+final class DaemonCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(DaemonCommand.class);
+
+  /** Flags whose feature is not built yet, and what that feature is. */
+  private static final Map<String, String> NOT_BUILT = new LinkedHashMap<>();
+
+  static {
+    NOT_BUILT.put("--neighbors", "multi-node clusters");
+    NOT_BUILT.put("--gossip-port", "multi-node clusters");
+    NOT_BUILT.put("--gossip-auto-discover", "multi-node clusters");
+    NOT_BUILT.put("--tls", "TLS between daemons (multi-node clusters)");
+    NOT_BUILT.put("--tls-ca-cert", "TLS between daemons (multi-node clusters)");
+    NOT_BUILT.put("--tls-cert", "TLS between daemons (multi-node clusters)");
+    NOT_BUILT.put("--tls-key", "TLS between daemons (multi-node clusters)");
+    NOT_BUILT.put("--egress-gateway", "egress gateways");
+    NOT_BUILT.put("--federation-gateway-ip", "federation");
+    NOT_BUILT.put("--federation-gateway-advertise-ip", "federation");
+    NOT_BUILT.put("--federation-gateway-port", "federation");
+    NOT_BUILT.put("--federation-gateway-gossip-port", "federation");
+    NOT_BUILT.put("--federation-gateway-neighbors", "federation");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--driver", paramLabel = "NAME", defaultValue = "user",
+      description = "System call forwarding driver: 'user' (seccomp user notification; 'kernel' is not supported) (default: ${DEFAULT-VALUE}).")
+  String driver;
+
+  @Option(names = "--node-interface", paramLabel = "INTERFACE",
+      description = "Node interface to use: an IP address or an interface name, eg eth0 (default: the first interface that is up with an IPv4 address).")
+  String nodeInterface;
+
+  @Option(names = "--neighbors", paramLabel = "CSV", description = "List (csv) of IP addresses of cluster neighbors.")
+  String neighbors;
+
+  @Option(names = "--clean", description = "Remove any saved state from previous sessions.")
+  boolean clean;
+
+  @Option(names = "--node-name", paramLabel = "NAME", description = "Name of the node (defaults to host name).")
+  String nodeName;
+
+  @Option(names = "--cpu-profile", paramLabel = "FILE", description = "Write a CPU profile (JFR) to FILE at shutdown.")
+  Path cpuProfile;
+
+  @Option(names = "--mem-profile", paramLabel = "FILE", description = "Write a memory profile (JFR) to FILE at shutdown.")
+  Path memProfile;
+
+  @Option(names = "--dns", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Start the built-in DNS server (default: ${DEFAULT-VALUE}).")
+  boolean dns;
+
+  @Option(names = "--dns-domain", paramLabel = "NAME", defaultValue = DnsConfig.DEFAULT_DOMAIN, description = "DNS domain name suffix (default: ${DEFAULT-VALUE}).")
+  String dnsDomain;
+
+  @Option(names = "--dns-servers", paramLabel = "CSV", description = "List (csv) of 'IP[:port]' strings of forwarding servers.")
+  String dnsServers;
+
+  @Option(names = "--tls", description = "Enable Transport Layer Security between daemons.")
+  boolean tls;
+
+  @Option(names = "--tls-ca-cert", paramLabel = "FILE", description = "Path to TLS CA certificate file.")
+  Path tlsCaCert;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Path to TLS certificate file.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "Path to TLS key file.")
+  Path tlsKey;
+
+  @Option(names = "--ports", paramLabel = "CSV", defaultValue = DaemonConfig.DEFAULT_PORTS,
+      description = "List (csv) of ports, or port ranges, reserved for applications (default: ${DEFAULT-VALUE}).")
+  String ports;
+
+  @Option(names = "--rest-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_REST_PORT, description = "REST API port number (default: ${DEFAULT-VALUE}).")
+  int restPort;
+
+  @Option(names = "--rest-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_REST_ADDRESS,
+      description = "Address the REST API listens on; 0.0.0.0 opens it to the network (default: ${DEFAULT-VALUE}).")
+  String restAddress;
+
+  @Option(names = "--gossip-port", paramLabel = "NUMBER", defaultValue = "7946", description = "Gossip protocol port number (default: ${DEFAULT-VALUE}).")
+  int gossipPort;
+
+  @Option(names = "--gossip-auto-discover", description = "Auto discover neighbors.")
+  boolean gossipAutoDiscover;
+
+  @Option(names = "--egress-gateway", description = "Configure node as egress gateway.")
+  boolean egressGateway;
+
+  @Option(names = "--cluster", paramLabel = "NAME", defaultValue = DaemonConfig.DEFAULT_CLUSTER,
+      description = "Cluster name. Required if cluster is part of a federation (default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = "--federation-gateway-ip", paramLabel = "INTERFACE", description = "IP address or interface name for federation connectivity.")
+  String federationGatewayIp;
+
+  @Option(names = "--federation-gateway-advertise-ip", paramLabel = "IP", description = "Required iff proxy node is behind NAT.")
+  String federationGatewayAdvertiseIp;
+
+  @Option(names = "--federation-gateway-port", paramLabel = "NUMBER", defaultValue = "6660",
+      description = "TCP port number for federation gateway sessions (default: ${DEFAULT-VALUE}).")
+  int federationGatewayPort;
+
+  @Option(names = "--federation-gateway-gossip-port", paramLabel = "NUMBER", defaultValue = "7947",
+      description = "Federation gossip protocol port number (default: ${DEFAULT-VALUE}).")
+  int federationGatewayGossipPort;
+
+  @Option(names = "--federation-gateway-neighbors", paramLabel = "CSV",
+      description = "List (csv) of IP addresses of federation neighbors (other gateway nodes).")
+  String federationGatewayNeighbors;
+
+  @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = DaemonConfig.DEFAULT_RUN_DIR,
+      description = "Directory of the admin socket, the saved state and the lock (default: ${DEFAULT-VALUE}).")
+  Path runDir;
+
+  @Option(names = "--admin-group", paramLabel = "GROUP", description = "A group whose members may use the admin socket besides root.")
+  String adminGroup;
+
+  @Option(names = "--admin-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_ADMIN_PORT,
+      description = "Also serve the admin API on this TCP port of --admin-address; 0 turns TCP off (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--admin-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_ADMIN_ADDRESS, description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  // For benchmarks: compare the kernel's wake-up modes (ci/bench/datapath.sh); true is
+  // DaemonConfig.DEFAULT_WAKE_UP.
+  @Option(names = "--seccomp-sync-wakeup", hidden = true, arity = "0..1", defaultValue = "true", fallbackValue = "true")
+  boolean syncWakeUp;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DaemonConfig config = config(spec.commandLine().getParseResult());
+    Daemon daemon;
+    try {
+      daemon = Daemon.start(config);
+    } catch (Daemon.DaemonStartException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("[daemon] stopping");
+      daemon.close();
+    }, "ax-shutdown"));
+    daemon.awaitStop();
+    return 0;
+  }
+
+  private DaemonConfig config(ParseResult parsed) {
+    for (Map.Entry<String, String> flag : NOT_BUILT.entrySet()) {
+      if (parsed.hasMatchedOption(flag.getKey())) {
+        throw new CliException(flag.getKey() + " is not supported yet: " + flag.getValue() + " are not built in this release (see the README)");
+      }
+    }
+    if (!driver.equals("user")) {
+      throw new CliException("--driver: '" + driver + "' is not supported (expected 'user'; ax has no kernel module)");
+    }
+    try {
+      PortRanges portRanges = PortRanges.parse("--ports", ports);
+      Ipv4 nodeIp = NodeAddress.resolve(Optional.ofNullable(nodeInterface));
+      return new DaemonConfig(
+          runDir,
+          nodeName != null ? checkedName("--node-name", nodeName) : hostName(),
+          checkedName("--cluster", cluster),
+          nodeIp,
+          portRanges,
+          socketAddress("--rest-address", restAddress, "--rest-port", restPort),
+          new AdminServer.Config(
+              runDir.resolve("admin.sock"),
+              Optional.ofNullable(adminGroup),
+              adminPort == 0 ? Optional.empty() : Optional.of(socketAddress("--admin-address", adminAddress, "--admin-port", adminPort))),
+          clean,
+          Optional.ofNullable(cpuProfile),
+          Optional.ofNullable(memProfile),
+          syncWakeUp ? WakeUp.SYNC : WakeUp.DEFAULT,
+          // On the node's IP, port 53: apps' sockets live in the node's network, and resolv.conf
+          // cannot name another port.
+          dns ? Optional.of(DnsConfig.of(new InetSocketAddress(addressOf(nodeIp), DnsConfig.DEFAULT_PORT), dnsDomain, dnsServers == null ? "" : dnsServers))
+              : Optional.empty());
+    } catch (InvalidFieldException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  private static InetAddress addressOf(Ipv4 ip) {
+    try {
+      return InetAddress.getByAddress(ip.toBytes());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static InetSocketAddress socketAddress(String ipFlag, String ip, String portFlag, int port) {
+    if (port < 0 || port > 65535) {
+      throw new InvalidFieldException(portFlag, "port " + port + " is out of range (expected 0-65535)");
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(Ipv4.parse(ipFlag, ip).toBytes()), port);
+    } catch (UnknownHostException e) {
+      throw new InvalidFieldException(ipFlag, e.getMessage());
+    }
+  }
+
+  private static String checkedName(String flag, String name) {
+    if (name.isBlank() || name.length() > 253 || !name.chars().allMatch(c -> c > ' ' && c < 127)) {
+      throw new InvalidFieldException(flag, "'" + name + "' is not a valid name (expected 1-253 printable characters, no spaces)");
+    }
+    return name;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return List.of(System.getenv().getOrDefault("HOSTNAME", "localhost")).getFirst();
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.ax.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ax.admin.AdminChannel;
+import io.ax.admin.v1.EventType;
+import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.VServiceEvent;
+import io.ax.admin.v1.VServicesGrpc;
+import io.ax.admin.v1.WatchRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pilot-lite, the xDS agent and the daemon as three real processes, with Istio's own bookinfo
+ * YAML: a DestinationRule dropped into pilot-lite's directory ends up as the daemon's load
+ * balancer, and the agent heals a daemon that lost its state.
+ */
+class XdsAgentIT {
+  private static final Logger log = LoggerFactory.getLogger(XdsAgentIT.class);
+  private static final Path FIXTURES = Path.of(System.getProperty("ax.fixtures", "../istio-samples/fixtures"));
+  private static final String REVIEWS = "reviews.default-9080";
+
+  @TempDir Path tmp;
+  private Path config;
+  private AxProcess.Daemon daemon;
+  private AxProcess.Background pilot;
+  private AxProcess.Background agent;
+
+  @BeforeEach
+  void startAll() throws Exception {
+    config = Files.createDirectories(tmp.resolve("istio"));
+    Files.copy(FIXTURES.resolve("samples/bookinfo/platform/kube/bookinfo.yaml"), config.resolve("bookinfo.yaml"));
+    Files.writeString(config.resolve("workloads.yaml"), workloadEntries());
+    daemon = new AxProcess.Daemon(tmp.resolve("run")).start();
+    int xdsPort = AxProcess.freePort();
+    pilot = new AxProcess.Background(tmp.resolve("pilot.log"), "pilot", "--config", config.toString(), "--port", Integer.toString(xdsPort), "--address", "127.0.0.1");
+    pilot.awaitLog("serving \\d+ services", Duration.ofSeconds(60));
+    agent = new AxProcess.Background(tmp.resolve("agent.log"), "agent", "--pilot", "127.0.0.1:" + xdsPort, "--admin-socket", daemon.adminSocket().toString(), "--resync", "1s");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> daemon.ax("get", "vservices").out().contains(REVIEWS));
+  }
+
+  @AfterEach
+  void stopAll() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (pilot != null) {
+      pilot.close();
+    }
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  @Test
+  void destinationRule_droppedIntoConfigDir_reviewsBecomesRandom_andRemovalRestoresRoundRobin() throws Exception {
+    assertThat(daemon.ax("get", "vservices").out()).containsPattern(REVIEWS + "\\s+RoundRobin\\s+\\S+\\s+\\[\\{9080 9080\\}\\]\\s+\\[10\\.1\\.0\\.1:9080 10\\.1\\.0\\.2:9080 10\\.1\\.0\\.3:9080\\]");
+
+    try (Watch watch = new Watch(daemon.adminSocket())) {
+      long start = System.nanoTime();
+      Files.copy(FIXTURES.resolve("samples/bookinfo/networking/destination-rule-reviews.yaml"), config.resolve("destination-rule-reviews.yaml"));
+      watch.awaitLb(REVIEWS, LbType.RANDOM);
+      log.info("destination rule to daemon: {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+    assertThat(daemon.ax("get", "vservices").out()).containsPattern(REVIEWS + "\\s+Random\\s");
+
+    try (Watch watch = new Watch(daemon.adminSocket())) {
+      Files.delete(config.resolve("destination-rule-reviews.yaml"));
+      watch.awaitLb(REVIEWS, LbType.ROUND_ROBIN);
+    }
+    assertThat(daemon.ax("get", "vservices").out()).containsPattern(REVIEWS + "\\s+RoundRobin\\s");
+
+    // SIGTERM: 143 is the JVM's exit code after its shutdown hooks ran; a clean stop logs no trace.
+    assertThat(agent.stop()).as(agent.logText()).isIn(0, 143);
+    assertThat(pilot.stop()).as(pilot.logText()).isIn(0, 143);
+    assertThat(agent.logText()).contains("[agent] stopping").doesNotContain("Exception");
+    assertThat(pilot.logText()).doesNotContain("Exception");
+  }
+
+  @Test
+  void daemonRestartedClean_agentPushesTheServicesAgain() {
+    assertThat(daemon.stop()).isIn(0, 143);
+    daemon.start("--clean");
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> daemon.ax("get", "vservices").out().contains(REVIEWS));
+    assertThat(daemon.ax("get", "vservices", "-o", "wide").out()).containsPattern(REVIEWS + ".*xds-agent");
+  }
+
+  /** One WorkloadEntry per bookinfo pod, so that each Service has endpoints. */
+  private static String workloadEntries() {
+    StringBuilder y = new StringBuilder();
+    String[][] pods = {
+      {"details", "v1", "10.1.1.1"}, {"ratings", "v1", "10.1.2.1"}, {"productpage", "v1", "10.1.3.1"},
+      {"reviews", "v1", "10.1.0.1"}, {"reviews", "v2", "10.1.0.2"}, {"reviews", "v3", "10.1.0.3"},
+    };
+    for (String[] pod : pods) {
+      y.append("""
+          apiVersion: networking.istio.io/v1
+          kind: WorkloadEntry
+          metadata:
+            name: %s-%s
+            namespace: default
+          spec:
+            address: %s
+            labels:
+              app: %s
+              version: %s
+          ---
+          """.formatted(pod[0], pod[1], pod[2], pod[0], pod[1]));
+    }
+    return y.toString();
+  }
+
+  /** A VServices.Watch stream on the daemon's admin socket. */
+  private static final class Watch implements AutoCloseable {
+    private final AdminChannel channel;
+    private final Iterator<VServiceEvent> events;
+
+    Watch(Path socket) {
+      channel = AdminChannel.unix(socket);
+      events = VServicesGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS).watch(WatchRequest.getDefaultInstance());
+    }
+
+    /** Reads events (the replay, then changes) until {@code name} has load balancer {@code lb}. */
+    void awaitLb(String name, LbType lb) {
+      while (true) {
+        VServiceEvent e = events.next();
+        if (e.getType() != EventType.DELETED && e.getVservice().getName().equals(name) && e.getVservice().getLbType() == lb) {
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      channel.close();
+    }
+  }
+}
