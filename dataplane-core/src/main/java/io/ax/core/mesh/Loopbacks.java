@@ -51,10 +51,11 @@ public final class Loopbacks {
    *     loopback socket of this app (then it may be a published one)
    */
   public synchronized Optional<Inet4Endpoint> withdraw(AppId app, long inode) {
-    Owner owner = byInode.remove(inode);
-    if (owner == null) {
+    Owner owner = byInode.get(inode);
+    if (owner == null || !owner.app().equals(app)) {
       return Optional.empty();
     }
+    byInode.remove(inode);
     Map<Key, Inet4Endpoint> own = byApp.get(app);
     return own == null ? Optional.empty() : Optional.ofNullable(own.remove(owner.key()));
   }
