@@ -100,11 +100,6 @@ public final class MeshSocketPolicy implements SocketPolicy {
     this(store, pool, node, random, ConnectionCounts.NONE);
   }
 
-  /** The apps this policy registers. */
-  public AppRegistry apps() {
-    return apps;
-  }
-
   @Override
   public AppGrant register(Registration r) throws RegistrationRefusedException {
     try {
