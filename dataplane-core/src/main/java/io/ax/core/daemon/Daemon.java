@@ -10,14 +10,15 @@ import io.ax.bridge.sys.SysCallException;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.dns.DnsServer;
 import io.ax.core.lb.ConnectionCounts;
+import io.ax.core.mesh.AppRegistry;
 import io.ax.core.mesh.KernelConnectionCounts;
+import io.ax.core.mesh.Loopbacks;
 import io.ax.core.mesh.MeshSocketPolicy;
-import io.ax.core.model.App;
-import io.ax.core.model.AppId;
+import io.ax.core.mesh.PortLeases;
+import io.ax.core.mesh.RestartRecovery;
+import io.ax.core.mesh.Scheduler;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
-import io.ax.core.model.ServerEntry;
-import io.ax.core.model.SocketEntry;
 import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
@@ -31,14 +32,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Set;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-  /** Supervisors retry every second at most; 30 s covers a slow start of the new daemon. */
-  static final Duration REREGISTER_GRACE = Duration.ofSeconds(30);
-
   private final DaemonConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -102,15 +100,19 @@ public final class Daemon implements AutoCloseable {
     }
     store = new DataplaneStore(initial, stateFile);
     portPool = new PortPool(config.ports());
-    reserveRestoredPorts(initial);
+    MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
+    AppRegistry apps = new AppRegistry(store, node, new SecureRandom());
+    PortLeases leases = new PortLeases(portPool);
+    RestartRecovery recovery = new RestartRecovery(
+        store, apps, leases, config.nodeName(), RestartRecovery.Liveness.PROCESSES, scheduler(), RestartRecovery.REREGISTER_GRACE);
+    recovery.restorePorts();
 
-    MeshSocketPolicy policy = new MeshSocketPolicy(
-        store, portPool, new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp()), new SecureRandom(), connectionCounts());
-    forgetDeadApps();
+    MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts());
+    recovery.forgetDeadApps();
     BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp());
     started.push(bridge);
-    adoptRestored(bridge, policy);
-    scheduleForgetUnreturned(policy, Set.copyOf(store.current().apps().keySet()));
+    recovery.adoptRestored(bridge::adoptPublished);
+    started.push(recovery.scheduleForgetUnreturned()::cancel);
 
     startDns();
 
@@ -145,18 +147,6 @@ public final class Daemon implements AutoCloseable {
       lock.release();
       channel.close();
     });
-  }
-
-  /**
-   * Restored service table entries of this node keep their host ports: the pool must not hand
-   * them out again. An entry outside the (possibly changed) --ports space is kept and reported.
-   */
-  private void reserveRestoredPorts(DataplaneState initial) {
-    for (ServerEntry e : initial.servers().values()) {
-      if (e.nodeId().equals(config.nodeName()) && !portPool.reserve(e.hostAddr().port())) {
-        log.warn("[daemon] restored server {} holds port {} outside --ports {} or twice", e.id(), e.hostAddr().port(), config.ports());
-      }
-    }
   }
 
   /**
@@ -203,77 +193,13 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Listening sockets of apps that outlived the previous daemon: the bridge watches them again
-   * (their closing withdraws their entries) and their pool ports go back when their app exits.
+   * Runs restart recovery's delayed check on one virtual thread; stopping the daemon cancels what
+   * has not run yet.
    */
-  private void adoptRestored(BridgeServer bridge, MeshSocketPolicy policy) {
-    for (ServerEntry e : store.current().servers().values()) {
-      if (!e.nodeId().equals(config.nodeName())) {
-        continue;
-      }
-      SocketEntry socket = store.current().sockets().get(e.id());
-      if (socket == null) {
-        continue;
-      }
-      if (config.ports().contains(e.hostAddr().port())) {
-        policy.adoptPoolPort(e.appId(), e.hostAddr().port());
-      }
-      bridge.adoptPublished(
-          e.appId().value(),
-          socket.inode(),
-          e.protocol(),
-          e.serviceAddr(),
-          e.hostAddr());
-    }
-  }
-
-  /**
-   * Apps restored from the state file whose supervisor has exited will never register again:
-   * drop them with their entries now, so clients are not sent to closed sockets.
-   */
-  private void forgetDeadApps() {
-    for (App app : store.current().apps().values()) {
-      boolean alive = ProcessHandle.of(app.pid()).map(ProcessHandle::isAlive).orElse(false);
-      if (!alive) {
-        releasePorts(app.id());
-        store.removeApp(app.id());
-        log.info("[daemon] app {} exited while the daemon was down; its entries are gone", app.id());
-      }
-    }
-  }
-
-  /**
-   * Supervisors of living apps register again within a few seconds of a restart; an app that has
-   * not by {@link #REREGISTER_GRACE} is not coming back (its pid belongs to someone else now).
-   */
-  private void scheduleForgetUnreturned(MeshSocketPolicy policy, Set<AppId> restored) {
-    if (restored.isEmpty()) {
-      return;
-    }
-    Thread t = Thread.ofVirtual().name("forget-unreturned").unstarted(() -> {
-      try {
-        Thread.sleep(REREGISTER_GRACE);
-      } catch (InterruptedException e) {
-        return;
-      }
-      for (AppId id : restored) {
-        if (!policy.registeredSinceStart(id)) {
-          releasePorts(id);
-          store.removeApp(id);
-          log.info("[daemon] app {} did not register again after the restart; its entries are gone", id);
-        }
-      }
-    });
-    t.start();
-    started.push(t::interrupt);
-  }
-
-  private void releasePorts(AppId id) {
-    for (ServerEntry e : store.current().servers().values()) {
-      if (e.appId().equals(id) && e.nodeId().equals(config.nodeName())) {
-        portPool.release(e.hostAddr().port());
-      }
-    }
+  private Scheduler scheduler() {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ax-restart-recovery").factory());
+    started.push(executor::shutdownNow);
+    return Scheduler.of(executor);
   }
 
   /** The nodes as one snapshot sees them: this node only, until clustering arrives. */

@@ -1,16 +1,22 @@
 package io.ax.core.model;
 
 import io.ax.core.net.Ipv4;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A program running under {@code ax run}, as the daemon knows it.
+ * A program running under {@code ax run}, as the daemon knows it. Immutable; part of the
+ * {@code DataplaneState} snapshot, persisted in the state file and, with clusters, replicated to
+ * the other nodes: whatever a peer must know of an app (its address, labels, exposed ports)
+ * belongs here, not in a node-local map.
  *
  * @param name the {@code --name}, or {@code <uuid>} when none was given, as AppSwitch shows it
  * @param appIp the {@code --ip}, or the node's IP when none was given
  * @param pid the launcher's supervisor process, whose exit ends the app
+ * @param exposures the {@code --expose} mappings, in the order given (copied)
  */
-public record App(AppId id, String name, String nodeId, String cluster, Ipv4 appIp, String driver, Labels labels, long pid) {
+public record App(AppId id, String name, String nodeId, String cluster, Ipv4 appIp, String driver, Labels labels, long pid, List<ExposedPort> exposures) {
   public App {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
@@ -19,5 +25,21 @@ public record App(AppId id, String name, String nodeId, String cluster, Ipv4 app
     Objects.requireNonNull(appIp, "appIp");
     Objects.requireNonNull(driver, "driver");
     Objects.requireNonNull(labels, "labels");
+    exposures = List.copyOf(exposures);
+  }
+
+  /** An app that exposes no port. */
+  public App(AppId id, String name, String nodeId, String cluster, Ipv4 appIp, String driver, Labels labels, long pid) {
+    this(id, name, nodeId, cluster, appIp, driver, labels, pid, List.of());
+  }
+
+  /** The {@code --expose} mapping of {@code appPort}; the first one given when several name it. */
+  public Optional<ExposedPort> exposureOf(int appPort) {
+    for (ExposedPort x : exposures) {
+      if (x.appPort() == appPort) {
+        return Optional.of(x);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -10,6 +10,7 @@ import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.Backend;
+import io.ax.core.model.ExposedPort;
 import io.ax.core.model.Labels;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.PortMapping;
@@ -64,6 +65,15 @@ public final class Protos {
         .setDriver(a.driver())
         .addAllLabels(labels(a.labels()))
         .setPid(a.pid())
+        .addAllExposures(a.exposures().stream().map(Protos::exposedPort).toList())
+        .build();
+  }
+
+  public static io.ax.admin.v1.ExposedPort exposedPort(ExposedPort x) {
+    return io.ax.admin.v1.ExposedPort.newBuilder()
+        .setAppPort(x.appPort())
+        .setNodeIp(x.nodeIp().map(Ipv4::toString).orElse(""))
+        .setHostPort(x.hostPort())
         .build();
   }
 
@@ -240,8 +250,20 @@ public final class Protos {
   }
 
   public static App app(io.ax.admin.v1.App m) {
+    List<ExposedPort> exposures = new ArrayList<>(m.getExposuresCount());
+    for (int i = 0; i < m.getExposuresCount(); i++) {
+      exposures.add(exposedPort("exposures[" + i + "].", m.getExposures(i)));
+    }
     return new App(
-        new AppId(m.getAppId()), m.getName(), m.getNodeId(), m.getCluster(), Ipv4.parse("app_ip", m.getAppIp()), m.getDriver(), labels("labels", m.getLabelsList()), m.getPid());
+        new AppId(m.getAppId()), m.getName(), m.getNodeId(), m.getCluster(), Ipv4.parse("app_ip", m.getAppIp()), m.getDriver(), labels("labels", m.getLabelsList()), m.getPid(),
+        exposures);
+  }
+
+  /** An {@code --expose} mapping as stored; an empty {@code node_ip} means all of the node's addresses. */
+  public static ExposedPort exposedPort(String prefix, io.ax.admin.v1.ExposedPort m) {
+    Optional<Ipv4> nodeIp = m.getNodeIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "node_ip", m.getNodeIp()));
+    return new ExposedPort(
+        Ports.check(prefix + "app_port", Integer.toUnsignedLong(m.getAppPort())), nodeIp, Ports.check(prefix + "host_port", Integer.toUnsignedLong(m.getHostPort())));
   }
 
   public static ServerEntry server(io.ax.admin.v1.Server m) {

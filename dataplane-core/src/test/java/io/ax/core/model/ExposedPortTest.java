@@ -1,4 +1,4 @@
-package io.ax.core.mesh;
+package io.ax.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code ax run --expose} in its three forms, and what is refused. */
-class ExposureTest {
+class ExposedPortTest {
   static final Ipv4 NODE = Ipv4.parse("ip", "192.0.2.10");
 
   @ParameterizedTest(name = "''{0}''")
@@ -25,9 +25,9 @@ class ExposureTest {
     "8080:192.0.2.10:80         | 8080     | 192.0.2.10           | 80",
   })
   void parse_validForm_givesPortsAndNodeIp(String text, int appPort, String nodeIp, int hostPort) {
-    Exposure x = Exposure.parse(text, NODE);
+    ExposedPort x = ExposedPort.parse(text, NODE);
 
-    assertThat(x).isEqualTo(new Exposure(appPort, Optional.ofNullable(nodeIp).map(ip -> Ipv4.parse("ip", ip)), hostPort));
+    assertThat(x).isEqualTo(new ExposedPort(appPort, Optional.ofNullable(nodeIp).map(ip -> Ipv4.parse("ip", ip)), hostPort));
   }
 
   @ParameterizedTest(name = "''{0}''")
@@ -57,7 +57,7 @@ class ExposureTest {
     "80 : 8080                       | '80 ' is not a port",
   })
   void parse_badText_refusedNamingExpose(String text, String fragment) {
-    assertThatThrownBy(() -> Exposure.parse(text, NODE))
+    assertThatThrownBy(() -> ExposedPort.parse(text, NODE))
         .isInstanceOf(InvalidFieldException.class)
         .hasMessageStartingWith("--expose: ")
         .hasMessageContaining(fragment)

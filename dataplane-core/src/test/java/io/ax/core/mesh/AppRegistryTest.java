@@ -1,0 +1,104 @@
+package io.ax.core.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ax.bridge.SocketPolicy.Registration;
+import io.ax.core.field.InvalidFieldException;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.ExposedPort;
+import io.ax.core.model.Labels;
+import io.ax.core.net.Ipv4;
+import io.ax.core.state.DataplaneState;
+import io.ax.core.state.DataplaneStore;
+import io.ax.core.state.StatePersistence;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** {@link AppRegistry} on node n1 at 192.0.2.10: what an app becomes, and what is node-local. */
+class AppRegistryTest {
+  static final Ipv4 NODE_IP = Ipv4.parse("ip", "192.0.2.10");
+
+  private final DataplaneStore store = new DataplaneStore(DataplaneState.EMPTY, StatePersistence.NONE);
+  private final AppRegistry apps = new AppRegistry(store, new MeshSocketPolicy.Node("n1", "appswitch", NODE_IP), new SplittableRandom(7));
+
+  private static Registration registration(String appId, int uid, String ip, String name, List<String> expose) {
+    return new Registration(appId, 77, 4242, uid, ip, name, "zone=default", expose, "alice", true);
+  }
+
+  @Test
+  void register_expose_mappingsInTheStoredAppInOrder() {
+    App app = apps.register(registration("", 1000, "10.0.0.7", "", List.of("80:8080,443:192.0.2.10:8443", "53:0.0.0.0:5353")));
+
+    List<ExposedPort> expected = List.of(
+        new ExposedPort(80, Optional.empty(), 8080), new ExposedPort(443, Optional.of(NODE_IP), 8443), new ExposedPort(53, Optional.empty(), 5353));
+    assertThat(app.exposures()).isEqualTo(expected);
+    assertThat(store.current().apps().get(app.id()).exposures()).as("in the snapshot, not a side map").isEqualTo(expected);
+    assertThat(app.exposureOf(443)).hasValue(new ExposedPort(443, Optional.of(NODE_IP), 8443));
+    assertThat(app.exposureOf(8080)).isEmpty();
+  }
+
+  @Test
+  void register_again_replacesTheExposures() {
+    App first = apps.register(registration("", 1000, "", "", List.of("80:8080")));
+
+    App again = apps.register(registration(first.id().value(), 1000, "", "", List.of()));
+
+    assertThat(again.exposures()).isEmpty();
+    assertThat(store.current().apps().get(first.id()).exposures()).isEmpty();
+  }
+
+  @Test
+  void register_namedWithoutIp_getsTheNamedVipAndKeepsItWhenRegisteringAgain() {
+    App web = apps.register(registration("", 1000, "", "web", List.of()));
+
+    assertThat(web.appIp()).isEqualTo(NamedIps.pick(DataplaneState.EMPTY, "web", ""));
+    assertThat(apps.register(registration(web.id().value(), 1000, "", "web", List.of())).appIp()).isEqualTo(web.appIp());
+  }
+
+  @Test
+  void register_badFlag_nothingStoredNorCounted() {
+    assertThatThrownBy(() -> apps.register(registration("0000beef", 1000, "", "", List.of("80:80"))))
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessageStartingWith("--expose: ");
+
+    assertThat(store.current().apps()).isEmpty();
+    assertThat(apps.registeredSinceStart(new AppId("0000beef"))).isFalse();
+  }
+
+  @Test
+  void registeredSinceStart_restoredAppUntilItRegisters() {
+    AppId restored = new AppId("0000beef");
+    store.putApp(new App(restored, "web", "n1", "appswitch", NODE_IP, "user", Labels.DEFAULT, 1));
+
+    assertThat(apps.find(restored)).isPresent();
+    assertThat(apps.registeredSinceStart(restored)).isFalse();
+
+    apps.register(registration("0000beef", 1000, "", "", List.of()));
+
+    assertThat(apps.registeredSinceStart(restored)).isTrue();
+    assertThat(store.current().apps().get(restored).name()).as("keeps its name").isEqualTo("web");
+  }
+
+  @Test
+  void forget_registeredApp_goneFromTheSnapshotAndNoLongerRegistered() {
+    App app = apps.register(registration("", 1000, "", "", List.of()));
+
+    apps.forget(app.id());
+
+    assertThat(apps.find(app.id())).isEmpty();
+    assertThat(apps.registeredSinceStart(app.id())).isFalse();
+  }
+
+  @Test
+  void forget_unknownApp_harmless() {
+    long before = store.current().version();
+
+    apps.forget(new AppId("0000dead"));
+
+    assertThat(store.current().version()).isEqualTo(before);
+  }
+}
