@@ -138,7 +138,7 @@ final class SendCalls {
   /** Sends the datagram described by the msghdr at {@code msgPtr}. */
   private Sent sendOne(TrappedCall call, long msgPtr, int flags) throws SysCallException, SockAddrCodec.BadAddressException {
     TargetProcess target = call.target();
-    // Pointers in the header are addresses in the target: read through it, never dereferenced.
+    // The header's pointers are addresses in the target's memory: read there, never dereferenced.
     MemorySegment hdr = StructCopy.of(target.read(call.n.pid(), msgPtr, (int) MsgHdrStruct.SIZE));
     long namePtr = MsgHdrStruct.name(hdr);
     int nameLen = MsgHdrStruct.nameLength(hdr);

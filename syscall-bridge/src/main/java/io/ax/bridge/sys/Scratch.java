@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * The small native buffers one thread of the bridge reuses for the system calls it makes on an
  * app's behalf: the iovecs and bytes of a short {@code process_vm_readv}, a sockaddr, an int
- * socket option with its length, and a {@code struct stat}. Allocated once from an arena that the owning thread holds (a
- * receiver's confined arena, the event loop's), so a hot call allocates nothing.
+ * socket option with its length, and a {@code struct stat}. Allocated once from an arena that the
+ * owning thread holds (a receiver's confined arena, the event loop's), so a hot call allocates
+ * nothing.
  *
  * <p>Not thread-safe: confined to the thread that owns the arena, and valid until that arena
  * closes. This class closes nothing; whoever opened the arena closes it.
