@@ -2,9 +2,10 @@ package io.ax.bridge.server;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.ax.bridge.sys.IovecStruct;
 import io.ax.bridge.sys.Libc;
+import io.ax.bridge.sys.MsgHdrStruct;
 import io.ax.bridge.sys.Scratch;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.Target;
@@ -17,9 +18,6 @@ import java.lang.foreign.MemorySegment;
  * allocate per call. Confined to the thread that owns the scratch.
  */
 final class LibcHostSockets implements HostSockets {
-  /** struct msghdr on x86_64. */
-  private static final int MSGHDR_SIZE = 56;
-
   private final Scratch scratch;
 
   LibcHostSockets(Scratch scratch) {
@@ -33,7 +31,7 @@ final class LibcHostSockets implements HostSockets {
 
   @Override
   public long inode(int fd) {
-    return Target.socketInode(fd);
+    return Target.socketInode(scratch, fd);
   }
 
   @Override
@@ -95,21 +93,14 @@ final class LibcHostSockets implements HostSockets {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(Math.max(1, data.length));
       MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
-      MemorySegment iov = arena.allocate(16);
-      iov.set(JAVA_LONG, 0, buf.address());
-      iov.set(JAVA_LONG, 8, data.length);
-      MemorySegment msg = arena.allocate(MSGHDR_SIZE);
+      MemorySegment msg = MsgHdrStruct.allocate(arena);
       if (to.length > 0) {
-        MemorySegment name = arena.allocateFrom(JAVA_BYTE, to);
-        msg.set(JAVA_LONG, 0, name.address());
-        msg.set(JAVA_INT, 8, to.length);
+        MsgHdrStruct.setName(msg, arena.allocateFrom(JAVA_BYTE, to));
       }
-      msg.set(JAVA_LONG, 16, iov.address());
-      msg.set(JAVA_LONG, 24, 1);
+      MsgHdrStruct.setIov(msg, IovecStruct.allocate(arena, buf.asSlice(0, data.length)), 1);
       if (control.length > 0) {
-        MemorySegment c = arena.allocateFrom(JAVA_BYTE, control);
-        msg.set(JAVA_LONG, 32, c.address());
-        msg.set(JAVA_LONG, 40, control.length);
+        // The app's control messages, copied as they were (cmsghdrs and data): not rebuilt here.
+        MsgHdrStruct.setControl(msg, arena.allocateFrom(JAVA_BYTE, control));
       }
       return Libc.sendmsg(fd, msg, flags);
     }

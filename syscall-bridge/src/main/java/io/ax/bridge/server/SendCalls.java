@@ -6,10 +6,13 @@ import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
 import io.ax.bridge.sys.Errno;
+import io.ax.bridge.sys.IovecStruct;
+import io.ax.bridge.sys.MMsgHdrStruct;
+import io.ax.bridge.sys.MsgHdrStruct;
+import io.ax.bridge.sys.StructCopy;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 /**
@@ -26,9 +29,6 @@ final class SendCalls {
   /** UIO_MAXIOV: the kernel's own bound. */
   static final int MAX_IOV = 1024;
   static final int MAX_CONTROL = 4096;
-  /** struct msghdr / struct mmsghdr sizes on x86_64. */
-  static final int MSGHDR_SIZE = 56;
-  static final int MMSGHDR_SIZE = 64;
 
   private final SocketPolicy policy;
 
@@ -100,12 +100,13 @@ final class SendCalls {
     for (int i = 0; i < vlen; i++) {
       long r;
       try {
-        if (!(sendOne(call, vec + (long) i * MMSGHDR_SIZE, flags) instanceof Sent.Result one)) {
+        long element = MMsgHdrStruct.element(vec, i);
+        if (!(sendOne(call, element + MMsgHdrStruct.MSG_HDR_OFFSET, flags) instanceof Sent.Result one)) {
           return; // nobody waits any more
         }
         r = one.value();
         if (r >= 0) {
-          call.target().writeInt(call.n.pid(), vec + (long) i * MMSGHDR_SIZE + MSGHDR_SIZE, (int) r);
+          call.target().writeInt(call.n.pid(), element + MMsgHdrStruct.MSG_LEN_OFFSET, (int) r);
         }
       } catch (SysCallException e) {
         r = -Errno.EFAULT;
@@ -137,13 +138,14 @@ final class SendCalls {
   /** Sends the datagram described by the msghdr at {@code msgPtr}. */
   private Sent sendOne(TrappedCall call, long msgPtr, int flags) throws SysCallException, SockAddrCodec.BadAddressException {
     TargetProcess target = call.target();
-    ByteBuffer hdr = ByteBuffer.wrap(target.read(call.n.pid(), msgPtr, MSGHDR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
-    long namePtr = hdr.getLong(0);
-    int nameLen = hdr.getInt(8);
-    long iovPtr = hdr.getLong(16);
-    long iovLen = hdr.getLong(24);
-    long controlPtr = hdr.getLong(32);
-    long controlLen = hdr.getLong(40);
+    // The header's pointers are addresses in the target's memory: read there, never dereferenced.
+    MemorySegment hdr = StructCopy.of(target.read(call.n.pid(), msgPtr, (int) MsgHdrStruct.SIZE));
+    long namePtr = MsgHdrStruct.name(hdr);
+    int nameLen = MsgHdrStruct.nameLength(hdr);
+    long iovPtr = MsgHdrStruct.iov(hdr);
+    long iovLen = MsgHdrStruct.iovLength(hdr);
+    long controlPtr = MsgHdrStruct.control(hdr);
+    long controlLen = MsgHdrStruct.controlLength(hdr);
     if (iovLen < 0 || iovLen > MAX_IOV || controlLen < 0 || controlLen > MAX_CONTROL) {
       return new Sent.Result(-Errno.EMSGSIZE);
     }
@@ -175,23 +177,30 @@ final class SendCalls {
       return Optional.of(new byte[0]);
     }
     TargetProcess target = call.target();
-    ByteBuffer iovs = ByteBuffer.wrap(target.read(call.n.pid(), iovPtr, iovLen * 16)).order(ByteOrder.LITTLE_ENDIAN);
+    MemorySegment iovs = StructCopy.of(target.read(call.n.pid(), iovPtr, iovLen * (int) IovecStruct.SIZE));
     long total = 0;
     for (int i = 0; i < iovLen; i++) {
-      total += iovs.getLong(i * 16 + 8);
-      if (total > MAX_DATAGRAM || iovs.getLong(i * 16 + 8) < 0) {
+      long len = IovecStruct.length(iovec(iovs, i));
+      total += len;
+      if (total > MAX_DATAGRAM || len < 0) {
         return Optional.empty();
       }
     }
     byte[] data = new byte[(int) total];
     int off = 0;
     for (int i = 0; i < iovLen; i++) {
-      int len = (int) iovs.getLong(i * 16 + 8);
-      byte[] part = target.read(call.n.pid(), iovs.getLong(i * 16), len);
+      MemorySegment iov = iovec(iovs, i);
+      int len = (int) IovecStruct.length(iov);
+      byte[] part = target.read(call.n.pid(), IovecStruct.base(iov), len);
       System.arraycopy(part, 0, data, off, len);
       off += len;
     }
     return Optional.of(data);
+  }
+
+  /** Element {@code i} of an iovec array. */
+  private static MemorySegment iovec(MemorySegment iovs, int i) {
+    return iovs.asSlice(i * IovecStruct.SIZE, IovecStruct.LAYOUT);
   }
 
   /** Where a datagram really goes: an encoded address, or the errno that refuses it. */

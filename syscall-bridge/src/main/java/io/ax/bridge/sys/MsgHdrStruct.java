@@ -64,15 +64,30 @@ public final class MsgHdrStruct {
     CONTROLLEN.set(msg, 0L, control.byteSize());
   }
 
+  /** The address of the name (in whichever process the header describes); 0 for none. */
+  public static long name(MemorySegment msg) {
+    return ((MemorySegment) NAME.get(msg, 0L)).address();
+  }
+
   public static int nameLength(MemorySegment msg) {
     return (int) NAMELEN.get(msg, 0L);
+  }
+
+  /** The address of the iovec array (in whichever process the header describes). */
+  public static long iov(MemorySegment msg) {
+    return ((MemorySegment) IOV.get(msg, 0L)).address();
   }
 
   public static long iovLength(MemorySegment msg) {
     return (long) IOVLEN.get(msg, 0L);
   }
 
-  /** After recvmsg(2): how many bytes of control data the kernel wrote. */
+  /** The address of the control buffer (in whichever process the header describes); 0 for none. */
+  public static long control(MemorySegment msg) {
+    return ((MemorySegment) CONTROL.get(msg, 0L)).address();
+  }
+
+  /** The length of the control buffer; after recvmsg(2), how many bytes the kernel wrote. */
   public static long controlLength(MemorySegment msg) {
     return (long) CONTROLLEN.get(msg, 0L);
   }

@@ -2,7 +2,6 @@ package io.ax.bridge.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,6 +10,7 @@ import java.lang.foreign.MemorySegment;
  * Access to a trapped thread: its memory (process_vm_readv/writev, never /proc/PID/mem, which
  * would follow a pid that was reused) and its file descriptors (pidfd_getfd: our copy shares the
  * target's open file description, so what we do on it is what the target would have done).
+ * Stateless: native memory is the calling thread's {@link Scratch} or a confined arena per call.
  */
 public final class Target {
   private Target() {}
@@ -25,13 +25,12 @@ public final class Target {
       return new byte[0];
     }
     if (len <= Scratch.SMALL_READ) {
-      MemorySegment scratch = scratchBuffers.readBuffer();
-      MemorySegment buf = scratch.asSlice(32, len);
-      scratch.set(JAVA_LONG, 0, buf.address());
-      scratch.set(JAVA_LONG, 8, len);
-      scratch.set(JAVA_LONG, 16, address);
-      scratch.set(JAVA_LONG, 24, len);
-      long n = Libc.processVmReadv(tid, scratch.asSlice(0, 16), 1, scratch.asSlice(16, 16), 1);
+      MemorySegment buf = scratchBuffers.readBytes().asSlice(0, len);
+      MemorySegment local = scratchBuffers.localIovec();
+      MemorySegment remote = scratchBuffers.remoteIovec();
+      IovecStruct.write(local, buf);
+      IovecStruct.writeRemote(remote, address, len);
+      long n = Libc.processVmReadv(tid, local, 1, remote, 1);
       if (n != len) {
         throw new SysCallException("process_vm_readv", n < 0 ? (int) -n : Errno.EFAULT);
       }
@@ -39,12 +38,9 @@ public final class Target {
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(len);
-      MemorySegment local = arena.allocate(16);
-      local.set(JAVA_LONG, 0, buf.address());
-      local.set(JAVA_LONG, 8, len);
-      MemorySegment remote = arena.allocate(16);
-      remote.set(JAVA_LONG, 0, address);
-      remote.set(JAVA_LONG, 8, len);
+      MemorySegment local = IovecStruct.allocate(arena, buf);
+      MemorySegment remote = arena.allocate(IovecStruct.LAYOUT);
+      IovecStruct.writeRemote(remote, address, len);
       long n = Libc.processVmReadv(tid, local, 1, remote, 1);
       if (n < 0) {
         throw new SysCallException("process_vm_readv", (int) -n);
@@ -65,12 +61,9 @@ public final class Target {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(data.length);
       MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
-      MemorySegment local = arena.allocate(16);
-      local.set(JAVA_LONG, 0, buf.address());
-      local.set(JAVA_LONG, 8, data.length);
-      MemorySegment remote = arena.allocate(16);
-      remote.set(JAVA_LONG, 0, address);
-      remote.set(JAVA_LONG, 8, data.length);
+      MemorySegment local = IovecStruct.allocate(arena, buf);
+      MemorySegment remote = arena.allocate(IovecStruct.LAYOUT);
+      IovecStruct.writeRemote(remote, address, data.length);
       long n = Libc.processVmWritev(tid, local, 1, remote, 1);
       if (n != data.length) {
         throw new SysCallException("process_vm_writev", n < 0 ? (int) -n : Errno.EFAULT);
@@ -127,16 +120,9 @@ public final class Target {
   /** What a socket fd is: family, type and the inode that names it (fd numbers are reused). */
   public record SocketInfo(int family, int type, long inode) {}
 
-  private static final ThreadLocal<MemorySegment> STAT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(144));
-  private static final int S_IFMT = 0170000;
-  private static final int S_IFSOCK = 0140000;
-
-  /**
-   * Describes our fd, or returns {@code -errno} as {@code family}: ENOTSOCK for a non-socket.
-   * (struct stat on x86_64: st_ino at 8, st_mode at 24.)
-   */
+  /** Describes our fd, or returns {@code -errno} as {@code family}: ENOTSOCK for a non-socket. */
   public static SocketInfo socketInfo(Scratch scratch, int fd) {
-    long inode = socketInode(fd);
+    long inode = socketInode(scratch, fd);
     if (inode < 0) {
       return new SocketInfo((int) inode, 0, 0);
     }
@@ -150,14 +136,17 @@ public final class Target {
     return new SocketInfo(family, type, inode);
   }
 
-  /** The inode of our socket fd, or {@code -errno}: ENOTSOCK for a non-socket. */
-  public static long socketInode(int fd) {
-    MemorySegment st = STAT.get();
+  /**
+   * The inode of our socket fd, or {@code -errno}: ENOTSOCK for a non-socket. fstat(2) fills the
+   * calling thread's {@code scratch}.
+   */
+  public static long socketInode(Scratch scratch, int fd) {
+    MemorySegment st = scratch.stat();
     int r = Libc.fstat(fd, st);
     if (r < 0) {
       return r;
     }
-    if ((StatStruct.mode(st) & S_IFMT) != S_IFSOCK) {
+    if ((StatStruct.mode(st) & StatStruct.S_IFMT) != StatStruct.S_IFSOCK) {
       return -Errno.ENOTSOCK;
     }
     return StatStruct.inode(st);

@@ -27,7 +27,7 @@ final class FakeHostSockets implements HostSockets {
   }
 
   /** One sendmsg. */
-  record Sent(byte[] data, byte[] to, int flags) {}
+  record Sent(byte[] data, byte[] to, byte[] control, int flags) {}
 
   private final Map<Inet4Endpoint, Deque<Integer>> connectAnswers = new HashMap<>();
   final Deque<Integer> soErrors = new ArrayDeque<>();
@@ -133,7 +133,7 @@ final class FakeHostSockets implements HostSockets {
 
   @Override
   public long sendmsg(int fd, byte[] data, byte[] to, byte[] control, int sendFlags) {
-    sent.add(new Sent(data.clone(), to.clone(), sendFlags));
+    sent.add(new Sent(data.clone(), to.clone(), control.clone(), sendFlags));
     return data.length;
   }
 

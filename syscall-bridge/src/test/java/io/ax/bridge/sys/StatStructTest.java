@@ -50,7 +50,7 @@ class StatStructTest {
   void socketInode_socket_isTheInodeProcNamesIt() throws SysCallException {
     int fd = (int) Libc.check("socket", Libc.socket(Sys.AF_INET, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0));
     try {
-      long inode = Target.socketInode(fd);
+      long inode = socketInode(fd);
 
       assertThat(inode).isPositive();
       assertThat(OpenFds.link(fd)).isEqualTo("socket:[" + inode + "]");
@@ -63,12 +63,38 @@ class StatStructTest {
   void socketInode_regularFile_isEnotsock() throws Exception {
     Path file = Files.writeString(dir.resolve("f"), "x");
     try (FileChannel open = FileChannel.open(file)) {
-      assertThat(Target.socketInode(OpenFds.fdOf(file))).isEqualTo(-Errno.ENOTSOCK);
+      assertThat(socketInode(OpenFds.fdOf(file))).isEqualTo(-Errno.ENOTSOCK);
     }
   }
 
   @Test
   void socketInode_invalidFd_isEbadf() {
-    assertThat(Target.socketInode(-1)).isEqualTo(-Errno.EBADF);
+    assertThat(socketInode(-1)).isEqualTo(-Errno.EBADF);
+  }
+
+  @Test
+  void socketInode_twoFdsThroughOneScratch_eachGetsItsOwn() throws SysCallException {
+    int a = (int) Libc.check("socket", Libc.socket(Sys.AF_INET, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0));
+    int b = (int) Libc.check("socket", Libc.socket(Sys.AF_INET, Sys.SOCK_DGRAM | Sys.SOCK_CLOEXEC, 0));
+    try (Arena arena = Arena.ofConfined()) {
+      Scratch scratch = new Scratch(arena);
+
+      long first = Target.socketInode(scratch, a);
+      long second = Target.socketInode(scratch, b);
+
+      assertThat(OpenFds.link(a)).isEqualTo("socket:[" + first + "]");
+      assertThat(OpenFds.link(b)).isEqualTo("socket:[" + second + "]");
+      assertThat(scratch.stat().byteSize()).isEqualTo(StatStruct.SIZE);
+    } finally {
+      Libc.close(a);
+      Libc.close(b);
+    }
+  }
+
+  /** {@link Target#socketInode} through a scratch of its own, as a receiver's. */
+  private static long socketInode(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      return Target.socketInode(new Scratch(arena), fd);
+    }
   }
 }

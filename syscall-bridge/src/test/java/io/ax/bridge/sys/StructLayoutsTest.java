@@ -15,17 +15,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * headers give them), so that a layout edited by hand cannot drift from the kernel's.
  */
 class StructLayoutsTest {
-  private static final Map<String, StructLayout> LAYOUTS = Map.of(
-      "pollfd", PollFdStruct.LAYOUT,
-      "epoll_event", EpollEventStruct.LAYOUT,
-      "iovec", IovecStruct.LAYOUT,
-      "msghdr", MsgHdrStruct.LAYOUT,
-      "cmsghdr", CmsgHdrStruct.LAYOUT,
-      "stat", StatStruct.LAYOUT,
-      "ucred", UcredStruct.LAYOUT,
-      "timeval", TimevalStruct.LAYOUT,
-      "sockaddr_un", SockaddrUnStruct.LAYOUT,
-      "nlmsgerr", NlMsgErrStruct.LAYOUT);
+  private static final Map<String, StructLayout> LAYOUTS = Map.ofEntries(
+      Map.entry("pollfd", PollFdStruct.LAYOUT),
+      Map.entry("epoll_event", EpollEventStruct.LAYOUT),
+      Map.entry("iovec", IovecStruct.LAYOUT),
+      Map.entry("msghdr", MsgHdrStruct.LAYOUT),
+      Map.entry("mmsghdr", MMsgHdrStruct.LAYOUT),
+      Map.entry("cmsghdr", CmsgHdrStruct.LAYOUT),
+      Map.entry("stat", StatStruct.LAYOUT),
+      Map.entry("ucred", UcredStruct.LAYOUT),
+      Map.entry("timeval", TimevalStruct.LAYOUT),
+      Map.entry("sockaddr_un", SockaddrUnStruct.LAYOUT),
+      Map.entry("nlmsgerr", NlMsgErrStruct.LAYOUT));
 
   static Stream<Arguments> sizes() {
     return Stream.of(
@@ -33,6 +34,7 @@ class StructLayoutsTest {
         Arguments.of("epoll_event", 12), // __attribute__((packed)) on x86_64
         Arguments.of("iovec", 16),
         Arguments.of("msghdr", 56),
+        Arguments.of("mmsghdr", 64),
         Arguments.of("cmsghdr", 16),
         Arguments.of("stat", 144),
         Arguments.of("ucred", 12),
@@ -57,6 +59,8 @@ class StructLayoutsTest {
         Arguments.of("msghdr", "msg_control", 32),
         Arguments.of("msghdr", "msg_controllen", 40),
         Arguments.of("msghdr", "msg_flags", 48),
+        Arguments.of("mmsghdr", "msg_hdr", 0),
+        Arguments.of("mmsghdr", "msg_len", 56),
         Arguments.of("cmsghdr", "cmsg_len", 0),
         Arguments.of("cmsghdr", "cmsg_level", 8),
         Arguments.of("cmsghdr", "cmsg_type", 12),
@@ -104,6 +108,7 @@ class StructLayoutsTest {
       case "epoll_event" -> EpollEventStruct.SIZE;
       case "iovec" -> IovecStruct.SIZE;
       case "msghdr" -> MsgHdrStruct.SIZE;
+      case "mmsghdr" -> MMsgHdrStruct.SIZE;
       case "cmsghdr" -> CmsgHdrStruct.SIZE;
       case "stat" -> StatStruct.SIZE;
       case "ucred" -> UcredStruct.SIZE;
