@@ -213,7 +213,11 @@ class DataplaneStoreGroupCommitTest {
   /** Puts an app; true when, once answered, a completed save already holds it. */
   private boolean putAndCheckDurable(String id) {
     store.putApp(app(id, "10.0.3." + i(id), "zone=default"));
-    return persistence.saved.stream().anyMatch(s -> s.apps().containsKey(new AppId(id)));
+    // The next save may be appending while we look: a synchronized list's stream is not
+    // guarded by it, so hold its lock (a ConcurrentModificationException was seen here).
+    synchronized (persistence.saved) {
+      return persistence.saved.stream().anyMatch(s -> s.apps().containsKey(new AppId(id)));
+    }
   }
 
   private static int i(String hexId) {
