@@ -103,24 +103,21 @@ public final class DnsResolver {
     }
   }
 
+  /**
+   * A query that parsed whole, with what every answer to it needs: its question, the client's
+   * OPT record (empty for a query without EDNS), the size bound of the answer and the response
+   * being built (confined to the call that answers it).
+   */
+  private record Query(Message message, Record question, Optional<OPTRecord> opt, int limit, Message response) {}
+
   private Reply answer(byte[] wire, QueryTransport transport) {
-    if (wire.length < HEADER) {
-      return drop(DnsStats.Counter.DROPPED_SHORT, wire.length + " bytes");
+    Optional<Reply> early = screenHeader(wire);
+    if (early.isPresent()) {
+      return early.get();
     }
-    int flags = u16(wire, 2);
-    if ((flags & QR) != 0) {
-      return drop(DnsStats.Counter.DROPPED_RESPONSE, "QR=1");
-    }
-    int opcode = (flags >>> 11) & 0xf;
-    if (opcode != 0) {
-      return refuse(DnsStats.Counter.NOTIMP, "opcode " + opcode, headerOnly(wire, Rcode.NOTIMP));
-    }
-    if (u16(wire, 4) != 1) {
-      return refuse(DnsStats.Counter.FORMERR, u16(wire, 4) + " questions", headerOnly(wire, Rcode.FORMERR));
-    }
-    Message query;
+    Message message;
     try {
-      query = new Message(wire);
+      message = new Message(wire);
     } catch (IOException | RuntimeException e) {
       // WireParseException for truncation, bad pointers and long names; anything else is a
       // dnsjava bug on odd input, and the client still gets an answer.
@@ -129,74 +126,110 @@ public final class DnsResolver {
     for (int s = Section.QUESTION; s <= Section.ADDITIONAL; s++) {
       // dnsjava keeps what it could parse of a message with TC=1 (and fixes the header's counts to
       // match): a query must be whole, so compare with the counts as sent.
-      if (query.getSection(s).size() != u16(wire, 4 + 2 * s)) {
+      if (message.getSection(s).size() != u16(wire, 4 + 2 * s)) {
         return refuse(DnsStats.Counter.FORMERR, "partly parsed (TC=1)", headerOnly(wire, Rcode.FORMERR));
       }
     }
-    Record question = query.getQuestion();
-    OPTRecord opt = query.getOPT();
-    int udpLimit = opt == null
-        ? config.limits().maxUdpMessage()
-        : Math.clamp(opt.getPayloadSize(), config.limits().maxUdpMessage(), config.limits().maxEdnsMessage());
+    Query query = query(message, transport);
+    return screenQuery(query).orElseGet(() -> resolveName(query));
+  }
+
+  /** Step 1, on the raw header (RFC 1035 §4.1.1): what is dropped or refused before parsing. */
+  private Optional<Reply> screenHeader(byte[] wire) {
+    if (wire.length < HEADER) {
+      return Optional.of(drop(DnsStats.Counter.DROPPED_SHORT, wire.length + " bytes"));
+    }
+    int flags = u16(wire, 2);
+    if ((flags & QR) != 0) {
+      return Optional.of(drop(DnsStats.Counter.DROPPED_RESPONSE, "QR=1"));
+    }
+    int opcode = (flags >>> 11) & 0xf;
+    if (opcode != 0) {
+      return Optional.of(refuse(DnsStats.Counter.NOTIMP, "opcode " + opcode, headerOnly(wire, Rcode.NOTIMP)));
+    }
+    if (u16(wire, 4) != 1) {
+      return Optional.of(refuse(DnsStats.Counter.FORMERR, u16(wire, 4) + " questions", headerOnly(wire, Rcode.FORMERR)));
+    }
+    return Optional.empty();
+  }
+
+  /** The answer's size bound: the TCP limit, or the client's EDNS size within ours (RFC 6891 §6.2.5). */
+  private Query query(Message message, QueryTransport transport) {
+    Optional<OPTRecord> opt = Optional.ofNullable(message.getOPT()); // dnsjava: null without EDNS
+    int udpLimit = opt.map(o -> Math.clamp(o.getPayloadSize(), config.limits().maxUdpMessage(), config.limits().maxEdnsMessage()))
+        .orElse(config.limits().maxUdpMessage());
     int limit = transport == QueryTransport.TCP ? config.limits().maxTcpMessage() : udpLimit;
-    Message response = newResponse(query);
-    long opts = query.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.OPT).count();
-    if (opts > 1 || (opt != null && !opt.getName().equals(Name.root))) {
-      return finish(response, Rcode.FORMERR, opt, limit, DnsStats.Counter.FORMERR, "bad OPT");
+    return new Query(message, message.getQuestion(), opt, limit, newResponse(message));
+  }
+
+  /** Step 2, on the parsed query: its OPT records, its type and its class. */
+  private Optional<Reply> screenQuery(Query q) {
+    long opts = q.message().getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.OPT).count();
+    if (opts > 1 || q.opt().filter(o -> !o.getName().equals(Name.root)).isPresent()) {
+      return Optional.of(finish(q, Rcode.FORMERR, DnsStats.Counter.FORMERR, "bad OPT"));
     }
-    if (opt != null && opt.getVersion() != 0) {
-      return finish(response, Rcode.BADVERS, opt, limit, DnsStats.Counter.BADVERS, "EDNS version " + opt.getVersion());
+    Optional<OPTRecord> newerEdns = q.opt().filter(o -> o.getVersion() != 0);
+    if (newerEdns.isPresent()) {
+      return Optional.of(finish(q, Rcode.BADVERS, DnsStats.Counter.BADVERS, "EDNS version " + newerEdns.get().getVersion()));
     }
-    int qtype = question.getType();
+    int qtype = q.question().getType();
     switch (qtype) {
       case Type.AXFR, Type.IXFR, Type.MAILA, Type.MAILB -> {
-        return finish(response, Rcode.NOTIMP, opt, limit, DnsStats.Counter.NOTIMP, "qtype " + Type.string(qtype));
+        return Optional.of(finish(q, Rcode.NOTIMP, DnsStats.Counter.NOTIMP, "qtype " + Type.string(qtype)));
       }
       case Type.OPT, Type.TSIG, Type.TKEY -> {
-        return finish(response, Rcode.FORMERR, opt, limit, DnsStats.Counter.FORMERR, "qtype " + Type.string(qtype));
+        return Optional.of(finish(q, Rcode.FORMERR, DnsStats.Counter.FORMERR, "qtype " + Type.string(qtype)));
       }
       default -> {}
     }
-    if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
-      return finish(response, Rcode.REFUSED, opt, limit, DnsStats.Counter.REFUSED, "class " + DClass.string(question.getDClass()));
+    int dclass = q.question().getDClass();
+    if (dclass != DClass.IN && dclass != DClass.ANY) {
+      return Optional.of(finish(q, Rcode.REFUSED, DnsStats.Counter.REFUSED, "class " + DClass.string(dclass)));
     }
-    String name = question.getName().toString();
-    switch (zone.answer(question, response)) {
+    return Optional.empty();
+  }
+
+  /** Step 3: the mesh's own names, else the upstreams, else REFUSED. */
+  private Reply resolveName(Query q) {
+    String name = q.question().getName().toString();
+    switch (zone.answer(q.question(), q.response())) {
       case ANSWERED -> {
-        return finish(response, Rcode.NOERROR, opt, limit, DnsStats.Counter.LOCAL_ANSWERS, name + " " + Type.string(qtype));
+        return finish(q, Rcode.NOERROR, DnsStats.Counter.LOCAL_ANSWERS, name + " " + Type.string(q.question().getType()));
       }
       case NXDOMAIN -> {
-        return finish(response, Rcode.NXDOMAIN, opt, limit, DnsStats.Counter.LOCAL_NXDOMAIN, name);
+        return finish(q, Rcode.NXDOMAIN, DnsStats.Counter.LOCAL_NXDOMAIN, name);
       }
       case NOT_OURS -> {}
     }
     if (config.upstreams().isEmpty()) {
-      return finish(response, Rcode.REFUSED, opt, limit, DnsStats.Counter.REFUSED, name + ": no --dns-servers to forward to");
+      return finish(q, Rcode.REFUSED, DnsStats.Counter.REFUSED, name + ": no --dns-servers to forward to");
     }
-    response.getHeader().setFlag(Flags.RA);
-    return forward(query, question, response, opt, limit);
+    q.response().getHeader().setFlag(Flags.RA);
+    return forward(q);
   }
 
-  private Reply forward(Message query, Record question, Message response, OPTRecord opt, int limit) {
+  private Reply forward(Query q) {
+    Record question = q.question();
+    Message response = q.response();
     ForwardCache.Key key = new ForwardCache.Key(question.getName(), question.getType(), question.getDClass());
     Optional<ForwardCache.Hit> hit = cache.get(key);
     if (hit.isPresent()) {
       addSections(response, hit.get().sections());
-      return finish(response, hit.get().rcode(), opt, limit, DnsStats.Counter.CACHE_HITS, question.getName() + " " + Type.string(question.getType()));
+      return finish(q, hit.get().rcode(), DnsStats.Counter.CACHE_HITS, question.getName() + " " + Type.string(question.getType()));
     }
     if (!forwards.tryAcquire()) {
-      return finish(response, Rcode.SERVFAIL, opt, limit, DnsStats.Counter.FORWARD_OVERLOADED, question.getName().toString());
+      return finish(q, Rcode.SERVFAIL, DnsStats.Counter.FORWARD_OVERLOADED, question.getName().toString());
     }
     Message upstream;
     try {
       Message out = Message.newQuery(Record.newRecord(question.getName(), question.getType(), question.getDClass()));
-      if (query.getHeader().getFlag(Flags.CD)) {
+      if (q.message().getHeader().getFlag(Flags.CD)) {
         out.getHeader().setFlag(Flags.CD);
       }
       out.addRecord(new OPTRecord(config.limits().maxEdnsMessage(), 0, 0, 0), Section.ADDITIONAL);
       upstream = forwarder.forward(out);
     } catch (IOException e) {
-      return finish(response, Rcode.SERVFAIL, opt, limit, DnsStats.Counter.FORWARD_FAILED, question.getName() + ": " + e.getMessage());
+      return finish(q, Rcode.SERVFAIL, DnsStats.Counter.FORWARD_FAILED, question.getName() + ": " + e.getMessage());
     } finally {
       forwards.release();
     }
@@ -208,7 +241,7 @@ public final class DnsResolver {
         }
       }
     }
-    return finish(response, upstream.getRcode(), opt, limit, DnsStats.Counter.FORWARDED, question.getName() + " " + Rcode.string(upstream.getRcode()));
+    return finish(q, upstream.getRcode(), DnsStats.Counter.FORWARDED, question.getName() + " " + Rcode.string(upstream.getRcode()));
   }
 
   private static void addSections(Message response, List<List<Record>> sections) {
@@ -234,10 +267,12 @@ public final class DnsResolver {
   }
 
   /** Sets the rcode (extended through OPT when over 15), adds our OPT if the client sent one, and sizes the answer. */
-  private Reply finish(Message response, int rcode, OPTRecord clientOpt, int limit, DnsStats.Counter counter, String what) {
-    int code = rcode > 0xf && clientOpt == null ? Rcode.SERVFAIL : rcode;
+  private Reply finish(Query q, int rcode, DnsStats.Counter counter, String what) {
+    Message response = q.response();
+    int limit = q.limit();
+    int code = rcode > 0xf && q.opt().isEmpty() ? Rcode.SERVFAIL : rcode;
     response.getHeader().setRcode(code & 0xf);
-    if (clientOpt != null) {
+    if (q.opt().isPresent()) {
       // RFC 6891 §7: an EDNS query gets an EDNS answer; BADVERS says we speak version 0.
       response.addRecord(new OPTRecord(config.limits().maxEdnsMessage(), code >>> 4, 0, 0), Section.ADDITIONAL);
     }
