@@ -121,86 +121,115 @@ final class AdsState {
     ResourceType type = maybeType.get();
     TypeState t = types.get(type);
     t.nonce = response.getNonce();
+    Decoded decoded = decode(type, t, response);
+    Applied applied = accept(type, t, decoded);
+    Answer answer = answer(t, response.getVersionInfo(), decoded.errors);
+    return Optional.of(new Outcome(type, response.getVersionInfo(), answer.request(), List.copyOf(applied.updates()), List.copyOf(decoded.errors),
+        answer.repeated(), applied.changed(), decoded.valid.size(), applied.removed(), decoded.ignored));
+  }
 
-    List<String> errors = new ArrayList<>();
-    Map<String, XdsResource> valid = new LinkedHashMap<>();
-    Set<String> invalidNames = new HashSet<>();
-    boolean unnamedInvalid = false;
-    int ignored = 0;
+  /**
+   * What one response holds, resource by resource: the valid ones by name, the names of invalid
+   * ones, the errors for the NACK. Confined to the {@link #onResponse} call that fills it.
+   */
+  private static final class Decoded {
+    final List<String> errors = new ArrayList<>();
+    final Map<String, XdsResource> valid = new LinkedHashMap<>();
+    final Set<String> invalidNames = new HashSet<>();
+    /** An invalid resource without a name: a wildcard type then removes nothing (we cannot tell what is gone). */
+    boolean unnamedInvalid;
+    /** Resources of names we did not subscribe to. */
+    int ignored;
+  }
+
+  /** Step 1: parses each resource; errors are collected per resource and the rest still parse. */
+  private Decoded decode(ResourceType type, TypeState t, DiscoveryResponse response) {
+    Decoded d = new Decoded();
     if (response.getResourcesCount() > maxResources) {
-      errors.add(type.shortName() + " response has " + response.getResourcesCount() + " resources, more than the limit of " + maxResources);
-      unnamedInvalid = true;
-    } else {
-      int index = 0;
-      for (Any any : response.getResourcesList()) {
-        try {
-          XdsResource r = decoder.decode(type, any);
-          if (r.type() != type) {
-            throw new InvalidResourceException(type, r.name(), "decoded as " + r.type().shortName() + ", expected " + type.shortName());
-          }
-          if (!wildcard(type) && !t.names.contains(r.name())) {
-            ignored++;
-          } else if (invalidNames.contains(r.name()) || valid.containsKey(r.name())) {
-            // Two resources with one name: neither can be trusted, keep the last good value.
-            valid.remove(r.name());
-            invalidNames.add(r.name());
-            errors.add(type.shortName() + " resource '" + r.name() + "': appears more than once in the response");
-          } else {
-            valid.put(r.name(), r);
-          }
-        } catch (InvalidResourceException e) {
-          errors.add(e.getMessage());
-          if (e.resourceName() == null || e.resourceName().isEmpty()) {
-            unnamedInvalid = true;
-          } else {
-            invalidNames.add(e.resourceName());
-          }
-        } catch (RuntimeException e) {
-          errors.add(type.shortName() + " resource #" + index + ": cannot be decoded: " + e);
-          unnamedInvalid = true;
-        }
-        index++;
-      }
+      d.errors.add(type.shortName() + " response has " + response.getResourcesCount() + " resources, more than the limit of " + maxResources);
+      d.unnamedInvalid = true;
+      return d;
     }
+    int index = 0;
+    for (Any any : response.getResourcesList()) {
+      try {
+        XdsResource r = decoder.decode(type, any);
+        if (r.type() != type) {
+          throw new InvalidResourceException(type, r.name(), "decoded as " + r.type().shortName() + ", expected " + type.shortName());
+        }
+        if (!wildcard(type) && !t.names.contains(r.name())) {
+          d.ignored++;
+        } else if (d.invalidNames.contains(r.name()) || d.valid.containsKey(r.name())) {
+          // Two resources with one name: neither can be trusted, keep the last good value.
+          d.valid.remove(r.name());
+          d.invalidNames.add(r.name());
+          d.errors.add(type.shortName() + " resource '" + r.name() + "': appears more than once in the response");
+        } else {
+          d.valid.put(r.name(), r);
+        }
+      } catch (InvalidResourceException e) {
+        d.errors.add(e.getMessage());
+        if (e.resourceName() == null || e.resourceName().isEmpty()) {
+          d.unnamedInvalid = true;
+        } else {
+          d.invalidNames.add(e.resourceName());
+        }
+      } catch (RuntimeException e) {
+        d.errors.add(type.shortName() + " resource #" + index + ": cannot be decoded: " + e);
+        d.unnamedInvalid = true;
+      }
+      index++;
+    }
+    return d;
+  }
 
+  /** What accepting a response changed, and the subscription updates of the types that depend on it. */
+  private record Applied(boolean changed, int removed, List<DiscoveryRequest> updates) {}
+
+  /**
+   * Step 2: the valid resources replace their last accepted values (invalid ones keep theirs); a
+   * wildcard type drops what the response no longer has; CDS and LDS re-subscribe EDS and RDS.
+   */
+  private Applied accept(ResourceType type, TypeState t, Decoded d) {
     boolean changed = false;
     int removed = 0;
-    for (Map.Entry<String, XdsResource> e : valid.entrySet()) {
+    for (Map.Entry<String, XdsResource> e : d.valid.entrySet()) {
       XdsResource previous = t.accepted.put(e.getKey(), e.getValue());
       changed |= !e.getValue().equals(previous);
     }
-    if (wildcard(type) && !unnamedInvalid) {
-      List<String> gone = t.accepted.keySet().stream().filter(n -> !valid.containsKey(n) && !invalidNames.contains(n)).toList();
+    if (wildcard(type) && !d.unnamedInvalid) {
+      List<String> gone = t.accepted.keySet().stream().filter(n -> !d.valid.containsKey(n) && !d.invalidNames.contains(n)).toList();
       gone.forEach(t.accepted::remove);
       removed += gone.size();
     }
-
     List<DiscoveryRequest> updates = new ArrayList<>();
     if (type == ResourceType.CLUSTER) {
       removed += resubscribe(types.get(ResourceType.ENDPOINT), edsNames(), updates);
     } else if (type == ResourceType.LISTENER) {
       removed += resubscribe(types.get(ResourceType.ROUTE), rdsNames(), updates);
     }
-    changed |= removed > 0;
+    return new Applied(changed || removed > 0, removed, updates);
+  }
 
-    int repeated = 0;
-    DiscoveryRequest reply;
+  /** The ACK or NACK, and how many times in a row this version was NACKed before. */
+  private record Answer(DiscoveryRequest request, int repeated) {}
+
+  /** Step 3: ACK without errors; a NACK carries the last accepted version, the nonce and the errors. */
+  private Answer answer(TypeState t, String version, List<String> errors) {
     if (errors.isEmpty()) {
-      t.acceptedVersion = response.getVersionInfo();
+      t.acceptedVersion = version;
       t.nackedVersion = Optional.empty();
       t.nackRepeats = 0;
-      reply = request(t, Optional.empty());
-    } else {
-      if (t.nackedVersion.equals(Optional.of(response.getVersionInfo()))) {
-        repeated = ++t.nackRepeats;
-      } else {
-        t.nackedVersion = Optional.of(response.getVersionInfo());
-        t.nackRepeats = 0;
-      }
-      reply = request(t, Optional.of(errorDetail(errors)));
+      return new Answer(request(t, Optional.empty()), 0);
     }
-    return Optional.of(new Outcome(type, response.getVersionInfo(), reply, List.copyOf(updates), List.copyOf(errors), repeated, changed,
-        valid.size(), removed, ignored));
+    int repeated = 0;
+    if (t.nackedVersion.equals(Optional.of(version))) {
+      repeated = ++t.nackRepeats;
+    } else {
+      t.nackedVersion = Optional.of(version);
+      t.nackRepeats = 0;
+    }
+    return new Answer(request(t, Optional.of(errorDetail(errors))), repeated);
   }
 
   /** The accepted resources of all four types. */
