@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API's services over one {@link DataplaneStore}. Lists read one snapshot; watches
  * are {@link WatchStream}s; creates, deletes and applies go through the store, whose errors
- * become statuses in {@link GrpcErrors}.
+ * become statuses in {@link GrpcErrors}. Thread-safe: it holds only final references, each call
+ * reads one immutable snapshot, and every write is serialised by the store.
  */
 public final class AdminServices {
   private static final Logger log = LoggerFactory.getLogger(AdminServices.class);

@@ -19,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The six resource kinds of the admin API, bound to where the daemon keeps them. */
+/**
+ * The six resource kinds of the admin API, bound to where the daemon keeps them. Immutable once
+ * built; every read goes to one snapshot of the store, so any thread may call it.
+ */
 final class ResourceKinds {
   final ResourceKind<App, AppEvent> apps;
   final ResourceKind<ServerEntry, ServerEvent> servers;

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * answer to Go's pprof, written when the daemon stops. Read them with {@code jfr view
  * hot-methods FILE} (CPU) or {@code jfr view allocation-by-class FILE} (memory), or open them in
  * JDK Mission Control.
+ *
+ * <p>Not thread-safe, and need not be: {@link Daemon} fills it while it starts and closes it once
+ * in its stop (perhaps on a shutdown hook's thread), which never overlaps the start.
  */
 final class Profiling implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Profiling.class);

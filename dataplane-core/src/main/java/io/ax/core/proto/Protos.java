@@ -31,7 +31,8 @@ import java.util.OptionalInt;
 
 /**
  * Converts between the model and the admin API messages. Messages from the wire are checked as
- * they are converted: errors name the proto field ({@code vservice.backends[2].ip}).
+ * they are converted: errors name the proto field ({@code vservice.backends[2].ip}). Stateless:
+ * pure functions, safe on any thread.
  */
 public final class Protos {
   private Protos() {}

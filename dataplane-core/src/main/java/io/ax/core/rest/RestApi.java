@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * Every error is a 4xx or 5xx with {@code {"result":false,"details":..,"field":..}}; no stack
  * trace leaves the daemon.
+ *
+ * <p>Thread-safe: it holds only final references (the mapper is configured once, then only
+ * read), each request reads one immutable snapshot, and every write is serialised by the store.
  */
 public final class RestApi {
   private static final Logger log = LoggerFactory.getLogger(RestApi.class);

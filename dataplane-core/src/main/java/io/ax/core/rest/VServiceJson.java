@@ -23,7 +23,8 @@ import java.util.Set;
  * Strict, because a typo silently ignored is worse than a refusal: unknown fields and wrong JSON
  * types are errors naming the field ({@code extports[0].appport}). {@code extports} make the
  * vservice external (exposed on each extport on every node), as AppSwitch did; {@code ports},
- * with the same shape, maps ports for mesh clients only.
+ * with the same shape, maps ports for mesh clients only. Stateless: pure functions of their
+ * arguments, safe on any thread.
  */
 final class VServiceJson {
   private static final Set<String> FIELDS = Set.of("name", "ip", "type", "backendips", "extports", "ports", "sourceip");

@@ -26,6 +26,8 @@ import java.util.TreeSet;
  * mesh of 10,000 services costs a few hash lookups per resource): outbound clusters by service
  * port, vIPs from {@code VIP_PORT} listeners and from IP domains of virtual hosts, and the virtual
  * host that routes each service port.
+ *
+ * <p>Built and then read by one translation on one thread; not shared, not thread-safe.
  */
 final class SnapshotIndex {
   /** The default cluster ({@code outbound|PORT||HOST}) and subset clusters of one service port. */
