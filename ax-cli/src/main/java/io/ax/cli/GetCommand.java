@@ -82,7 +82,7 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() {
     Resource r = Resource.parse(resource);
     Output format = output == null ? Output.TABLE : Output.parse(output);
-    boolean wide = format == Output.WIDE;
+    Views.Columns columns = Views.Columns.of(format);
     try (AdminClient client = admin.connect()) {
       if (watch) {
         new Watcher(client, r, format, spec.commandLine().getOut()).run();
@@ -94,12 +94,12 @@ final class GetCommand implements Callable<Integer> {
         case APPS -> {
           ListAppsResponse l = client.call(() -> client.apps().list(ListAppsRequest.getDefaultInstance()));
           listed = l;
-          table = Views.apps(l.getAppsList(), wide);
+          table = Views.apps(l.getAppsList(), columns);
         }
         case SERVERS -> {
           ListServersResponse l = client.call(() -> client.servers().list(ListServersRequest.getDefaultInstance()));
           listed = l;
-          table = Views.servers(l.getServersList(), wide);
+          table = Views.servers(l.getServersList(), columns);
         }
         case SOCKETS -> {
           ListSocketsResponse l = client.call(() -> client.sockets().list(ListSocketsRequest.getDefaultInstance()));
@@ -114,7 +114,7 @@ final class GetCommand implements Callable<Integer> {
         case VSERVICES -> {
           ListVServicesResponse l = client.call(() -> client.vservices().list(ListVServicesRequest.getDefaultInstance()));
           listed = l;
-          table = Views.vservices(l.getVservicesList(), wide);
+          table = Views.vservices(l.getVservicesList(), columns);
         }
         case NODES -> {
           ListNodesResponse l = client.call(() -> client.nodes().list(ListNodesRequest.getDefaultInstance()));

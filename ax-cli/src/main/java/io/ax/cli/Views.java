@@ -25,7 +25,19 @@ import java.util.stream.Collectors;
 final class Views {
   private Views() {}
 
-  static Table apps(List<App> apps, boolean wide) {
+  /** Which columns a table has: AppSwitch's, or those and the extra ones of {@code -o wide}. */
+  enum Columns {
+    NORMAL,
+    WIDE;
+
+    /** The columns of an {@code -o} format; the table formats only, so anything but wide is NORMAL. */
+    static Columns of(Output format) {
+      return format == Output.WIDE ? WIDE : NORMAL;
+    }
+  }
+
+  static Table apps(List<App> apps, Columns columns) {
+    boolean wide = columns == Columns.WIDE;
     List<String> header = new ArrayList<>(List.of("NAME", "APPID", "NODEID", "CLUSTER", "APPIP", "DRIVER", "LABELS", "ZONES"));
     if (wide) {
       header.add("PID");
@@ -42,7 +54,8 @@ final class Views {
     return t;
   }
 
-  static Table servers(List<Server> servers, boolean wide) {
+  static Table servers(List<Server> servers, Columns columns) {
+    boolean wide = columns == Columns.WIDE;
     List<String> header = new ArrayList<>(List.of("NODEID", "CLUSTER", "APPID", "PROTO", "SERVICEADDR", "IPV4ADDR"));
     if (wide) {
       header.addAll(List.of("NAME", "LABELS"));
@@ -78,7 +91,8 @@ final class Views {
     return t;
   }
 
-  static Table vservices(List<VService> vservices, boolean wide) {
+  static Table vservices(List<VService> vservices, Columns columns) {
+    boolean wide = columns == Columns.WIDE;
     List<String> header = new ArrayList<>(List.of("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS"));
     if (wide) {
       header.addAll(List.of("EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES"));

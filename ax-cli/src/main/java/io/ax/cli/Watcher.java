@@ -104,13 +104,13 @@ final class Watcher {
   }
 
   private Table table(Message item) {
-    boolean wide = format == Output.WIDE;
+    Views.Columns columns = Views.Columns.of(format);
     return switch (item) {
-      case App a -> Views.apps(List.of(a), wide);
-      case Server s -> Views.servers(List.of(s), wide);
+      case App a -> Views.apps(List.of(a), columns);
+      case Server s -> Views.servers(List.of(s), columns);
       case Socket s -> Views.sockets(List.of(s));
       case Proxy p -> Views.proxies(List.of(p));
-      case VService v -> Views.vservices(List.of(v), wide);
+      case VService v -> Views.vservices(List.of(v), columns);
       case Node n -> Views.nodes(List.of(n));
       default -> throw new IllegalStateException("unexpected " + item.getDescriptorForType().getFullName());
     };

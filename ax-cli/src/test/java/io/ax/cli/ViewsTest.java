@@ -49,7 +49,7 @@ class ViewsTest {
 
   @Test
   void vservices_appSwitchColumnsAndCells() {
-    List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), false));
+    List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), Views.Columns.NORMAL));
 
     assertThat(rows).containsExactly(
         List.of("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS"),
@@ -64,7 +64,7 @@ class ViewsTest {
         .addBackends(Backend.newBuilder().setIp("10.0.2.16").setPort(9090))
         .build();
 
-    List<String> row = cells(Views.vservices(List.of(vs), false)).get(1);
+    List<String> row = cells(Views.vservices(List.of(vs), Views.Columns.NORMAL)).get(1);
 
     assertThat(row).containsExactly("myvsvc", "RoundRobin", "1.1.1.1", "[{8000 10000} {443 8443}]", "[10.0.2.15 10.0.2.16:9090]");
   }
@@ -74,7 +74,7 @@ class ViewsTest {
     VService vs = MYVSVC.toBuilder().setExternal(true).setSourceIp("192.168.1.2").setOwner("xds-agent")
         .addHostnames("myvsvc.default.svc.cluster.local").addHostnames("myvsvc.default").build();
 
-    List<List<String>> rows = cells(Views.vservices(List.of(vs), true));
+    List<List<String>> rows = cells(Views.vservices(List.of(vs), Views.Columns.WIDE));
 
     assertThat(rows.get(0)).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS", "EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES");
     assertThat(rows.get(1)).endsWith("true", "192.168.1.2", "xds-agent", "[myvsvc.default.svc.cluster.local myvsvc.default]");
@@ -82,7 +82,7 @@ class ViewsTest {
 
   @Test
   void vservices_wide_userVServiceHasDashForOwner() {
-    List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), true));
+    List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), Views.Columns.WIDE));
 
     assertThat(rows.get(1)).endsWith("-", "[]");
   }
@@ -98,7 +98,7 @@ class ViewsTest {
             .addBackends(Backend.newBuilder().setIp("10.0.0.3").setPort(9080).setWeight(3)))
         .build();
 
-    List<String> row = cells(Views.vservices(List.of(vs), false)).get(1);
+    List<String> row = cells(Views.vservices(List.of(vs), Views.Columns.NORMAL)).get(1);
 
     assertThat(row.get(1)).isEqualTo("LeastConn");
     assertThat(row.get(4)).isEqualTo("v1=80%[10.0.0.1 10.0.0.2] v2=20%/Random[10.0.0.3:9080(w=3)]");
@@ -112,12 +112,12 @@ class ViewsTest {
         .addBackends(Backend.newBuilder().setIp("10.0.0.2").setWeight(5))
         .build();
 
-    assertThat(cells(Views.vservices(List.of(vs), false)).get(1).get(4)).isEqualTo("[10.0.0.1 10.0.0.2(w=5)]");
+    assertThat(cells(Views.vservices(List.of(vs), Views.Columns.NORMAL)).get(1).get(4)).isEqualTo("[10.0.0.1 10.0.0.2(w=5)]");
   }
 
   @Test
   void vservices_noBackends_emptyBrackets() {
-    List<String> row = cells(Views.vservices(List.of(MYVSVC.toBuilder().clearBackends().build()), false)).get(1);
+    List<String> row = cells(Views.vservices(List.of(MYVSVC.toBuilder().clearBackends().build()), Views.Columns.NORMAL)).get(1);
 
     assertThat(row.get(4)).isEqualTo("[]");
   }
@@ -132,7 +132,7 @@ class ViewsTest {
 
   @Test
   void apps_appSwitchColumnsWithZones() {
-    List<List<String>> rows = cells(Views.apps(List.of(APP), false));
+    List<List<String>> rows = cells(Views.apps(List.of(APP), Views.Columns.NORMAL));
 
     assertThat(rows).containsExactly(
         List.of("NAME", "APPID", "NODEID", "CLUSTER", "APPIP", "DRIVER", "LABELS", "ZONES"),
@@ -143,7 +143,7 @@ class ViewsTest {
   void apps_twoLabelsWide_labelsCommaZonesSpaceAndPid() {
     App app = APP.toBuilder().addLabels(Label.newBuilder().setKey("tier").setValue("web")).build();
 
-    List<List<String>> rows = cells(Views.apps(List.of(app), true));
+    List<List<String>> rows = cells(Views.apps(List.of(app), Views.Columns.WIDE));
 
     assertThat(rows.get(0)).last().isEqualTo("PID");
     // The zones cell has one space inside; split on two or more it stays whole.
@@ -162,8 +162,8 @@ class ViewsTest {
         .setName("srv")
         .build();
 
-    List<List<String>> rows = cells(Views.servers(List.of(s), false));
-    List<List<String>> wide = cells(Views.servers(List.of(s.toBuilder().setProtocol(Protocol.UDP).build()), true));
+    List<List<String>> rows = cells(Views.servers(List.of(s), Views.Columns.NORMAL));
+    List<List<String>> wide = cells(Views.servers(List.of(s.toBuilder().setProtocol(Protocol.UDP).build()), Views.Columns.WIDE));
 
     assertThat(rows).containsExactly(
         List.of("NODEID", "CLUSTER", "APPID", "PROTO", "SERVICEADDR", "IPV4ADDR"),
@@ -220,6 +220,6 @@ class ViewsTest {
 
   @Test
   void vservices_none_emptyTable() {
-    assertThat(Views.vservices(List.of(), false).isEmpty()).isTrue();
+    assertThat(Views.vservices(List.of(), Views.Columns.NORMAL).isEmpty()).isTrue();
   }
 }

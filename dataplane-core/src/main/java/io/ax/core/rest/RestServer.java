@@ -135,14 +135,14 @@ public final class RestServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       if (!request.decoderResult().isSuccess()) {
-        send(ctx, new RestResponse(400, "{\"result\":false,\"details\":\"malformed HTTP request\"}"), false);
+        send(ctx, new RestResponse(400, "{\"result\":false,\"details\":\"malformed HTTP request\"}"), AfterReply.CLOSE);
         return;
       }
       String method = request.method().name();
       String uri = request.uri();
       byte[] body = ByteBufUtil.getBytes(request.content());
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
-      handlers.execute(() -> send(ctx, api.handle(method, uri, body), keepAlive));
+      AfterReply after = HttpUtil.isKeepAlive(request) ? AfterReply.KEEP_ALIVE : AfterReply.CLOSE;
+      handlers.execute(() -> send(ctx, api.handle(method, uri, body), after));
     }
 
     static FullHttpResponse response(RestResponse r) {
@@ -154,9 +154,15 @@ public final class RestServer implements AutoCloseable {
       return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive) {
+    /** What the connection does once a reply is written (HTTP/1.1 keep-alive, RFC 9112 §9.3). */
+    private enum AfterReply {
+      KEEP_ALIVE,
+      CLOSE
+    }
+
+    private static void send(ChannelHandlerContext ctx, RestResponse r, AfterReply after) {
       FullHttpResponse response = response(r);
-      if (keepAlive) {
+      if (after == AfterReply.KEEP_ALIVE) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         ctx.writeAndFlush(response);
       } else {

@@ -91,7 +91,7 @@ public final class ConfigParser {
         At spec = doc.req("spec");
         out.add(switch (kind) {
           case "ServiceEntry" -> serviceEntry(meta, spec);
-          case "WorkloadEntry" -> new WorkloadEntry(meta, workload(spec, true));
+          case "WorkloadEntry" -> new WorkloadEntry(meta, workload(spec, Address.IPV4));
           case "DestinationRule" -> RuleParser.destinationRule(meta, spec);
           default -> RuleParser.virtualService(meta, spec, notes);
         });
@@ -174,7 +174,7 @@ public final class ConfigParser {
     }
     List<Workload> endpoints = new ArrayList<>();
     for (At e : spec.optList("endpoints")) {
-      endpoints.add(workload(e, false));
+      endpoints.add(workload(e, Address.IPV4_OR_NAME));
     }
     ServiceEntry.Resolution resolution = spec.opt("resolution").isPresent()
         ? spec.req("resolution").enumValue(ServiceEntry.Resolution.class, List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"))
@@ -200,10 +200,18 @@ public final class ConfigParser {
     return new ServiceEntry(meta, hosts, addresses, ports, endpoints, resolution, location, selector);
   }
 
-  /** A WorkloadEntry spec or a ServiceEntry endpoint (whose address may be a DNS name). */
-  private static Workload workload(At spec, boolean ipOnly) throws ConfigException {
+  /** What a workload's {@code address} may be. */
+  private enum Address {
+    /** A WorkloadEntry's. */
+    IPV4,
+    /** A ServiceEntry endpoint's, which may be a DNS name. */
+    IPV4_OR_NAME
+  }
+
+  /** A WorkloadEntry spec or a ServiceEntry endpoint. */
+  private static Workload workload(At spec, Address form) throws ConfigException {
     At addressNode = spec.req("address");
-    String address = ipOnly ? ipv4(addressNode) : addressNode.name();
+    String address = form == Address.IPV4 ? ipv4(addressNode) : addressNode.name();
     Map<String, String> labels = spec.opt("labels").isPresent() ? spec.req("labels").stringMap() : Map.of();
     Map<String, Integer> ports = new LinkedHashMap<>();
     if (spec.opt("ports").isPresent()) {
