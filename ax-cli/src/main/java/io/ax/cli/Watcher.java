@@ -15,6 +15,7 @@ import io.ax.admin.v1.WatchRequest;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code ax get RESOURCE --watch}: the daemon's current list (as ADDED events), then every change
@@ -55,11 +56,11 @@ final class Watcher {
         case JSON -> out.println(jsonLine(event));
         case YAML -> out.print("---\n" + Output.yaml(event));
         case TABLE, WIDE -> {
-          Message item = item(event);
-          if (item == null) {
+          Optional<Message> item = item(event);
+          if (item.isEmpty()) {
             break; // SYNCED: the list is complete; a table has nothing to show for it
           }
-          Table t = table(item);
+          Table t = table(item.get());
           if (widths == null) {
             // The header takes the widths of the first row too, so that at least it lines up.
             widths = new int[t.header().size() + 1];
@@ -122,13 +123,14 @@ final class Watcher {
     return ((EnumValueDescriptor) event.getField(f)).getName();
   }
 
-  private static Message item(Message event) {
+  /** The resource an event carries; empty for SYNCED, which carries none. */
+  private static Optional<Message> item(Message event) {
     for (FieldDescriptor f : event.getDescriptorForType().getFields()) {
       if (f.getType() == FieldDescriptor.Type.MESSAGE && event.hasField(f)) {
-        return (Message) event.getField(f);
+        return Optional.of((Message) event.getField(f));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   private static String jsonLine(Message event) {
