@@ -1,12 +1,10 @@
 package io.ax.cli;
 
+import io.ax.admin.VServiceCells;
 import io.ax.admin.v1.App;
-import io.ax.admin.v1.Backend;
 import io.ax.admin.v1.Endpoint;
 import io.ax.admin.v1.Label;
-import io.ax.admin.v1.LbType;
 import io.ax.admin.v1.Node;
-import io.ax.admin.v1.PortMapping;
 import io.ax.admin.v1.Protocol;
 import io.ax.admin.v1.Proxy;
 import io.ax.admin.v1.Server;
@@ -99,8 +97,7 @@ final class Views {
     }
     Table t = new Table(header);
     for (VService v : vservices) {
-      String out = v.getSubsetsCount() > 0 ? subsets(v) : backends(v.getBackendsList());
-      List<String> row = new ArrayList<>(List.of(v.getName(), lbType(v.getLbType()), v.getIp(), ports(v.getPortsList()), out));
+      List<String> row = new ArrayList<>(List.of(v.getName(), VServiceCells.lbType(v.getLbType()), v.getIp(), VServiceCells.ports(v.getPortsList()), VServiceCells.backendsCell(v)));
       if (wide) {
         row.addAll(List.of(Boolean.toString(v.getExternal()), v.getSourceIp(), v.getOwner().isEmpty() ? "-" : v.getOwner(),
             "[" + String.join(" ", v.getHostnamesList()) + "]"));
@@ -116,47 +113,6 @@ final class Views {
       t.row(List.of(n.getName(), n.getCluster(), n.getIp(), n.getExternalIp(), "[" + String.join(" ", n.getRolesList()) + "]", Integer.toUnsignedString(n.getAppCount())));
     }
     return t;
-  }
-
-  /** The name users type: {@code Random}, {@code RoundRobin}, {@code LeastConn}, {@code ConsistentHash}. */
-  static String lbType(LbType t) {
-    return switch (t) {
-      case RANDOM -> "Random";
-      case ROUND_ROBIN -> "RoundRobin";
-      case LEAST_CONN -> "LeastConn";
-      case CONSISTENT_HASH -> "ConsistentHash";
-      case LB_TYPE_UNSPECIFIED, UNRECOGNIZED -> t.name();
-    };
-  }
-
-  private static String ports(List<PortMapping> ports) {
-    return ports.stream().map(p -> "{" + p.getVport() + " " + p.getAppPort() + "}").collect(Collectors.joining(" ", "[", "]"));
-  }
-
-  private static String backends(List<Backend> backends) {
-    return backends.stream().map(Views::backend).collect(Collectors.joining(" ", "[", "]"));
-  }
-
-  /** {@code ip[:port]}, then {@code (w=N)} for a weight other than 1 (0 on the wire means 1). */
-  private static String backend(Backend b) {
-    String at = b.getPort() == 0 ? b.getIp() : b.getIp() + ":" + b.getPort();
-    return b.getWeight() <= 1 ? at : at + "(w=" + Integer.toUnsignedString(b.getWeight()) + ")";
-  }
-
-  /**
-   * A split as {@code v1=80%[10.0.0.1 10.0.0.2] v2=20%[10.0.0.3]}: each subset's share of the
-   * total weight, rounded, and its type when it differs from the vservice's
-   * ({@code v2=20%/LeastConn[...]}).
-   */
-  static String subsets(VService v) {
-    long total = v.getSubsetsList().stream().mapToLong(s -> Integer.toUnsignedLong(s.getWeight())).sum();
-    return v.getSubsetsList().stream()
-        .map(s -> {
-          long percent = total == 0 ? 0 : Math.round(100.0 * Integer.toUnsignedLong(s.getWeight()) / total);
-          String type = s.getLbType() == v.getLbType() || s.getLbType() == LbType.LB_TYPE_UNSPECIFIED ? "" : "/" + lbType(s.getLbType());
-          return s.getName() + "=" + percent + "%" + type + backends(s.getBackendsList());
-        })
-        .collect(Collectors.joining(" "));
   }
 
   private static String labels(List<Label> labels) {

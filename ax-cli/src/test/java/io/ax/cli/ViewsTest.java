@@ -18,8 +18,6 @@ import io.ax.admin.v1.VService;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The tables of {@code ax get}, column by column, as AppSwitch printed them. */
 class ViewsTest {
@@ -122,13 +120,6 @@ class ViewsTest {
     assertThat(row.get(4)).isEqualTo("[]");
   }
 
-  @ParameterizedTest
-  @CsvSource({
-    "RANDOM, Random", "ROUND_ROBIN, RoundRobin", "LEAST_CONN, LeastConn", "CONSISTENT_HASH, ConsistentHash", "LB_TYPE_UNSPECIFIED, LB_TYPE_UNSPECIFIED"
-  })
-  void lbType_eachType_nameUsersType(LbType type, String shown) {
-    assertThat(Views.lbType(type)).isEqualTo(shown);
-  }
 
   @Test
   void apps_appSwitchColumnsWithZones() {

@@ -5,7 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.ax.admin.v1.ListVServicesResponse;
 import io.ax.admin.v1.VService;
 import io.ax.cli.Table;
-import io.ax.xds.dataplane.VServiceViews;
+import io.ax.admin.VServiceCells;
 import io.ax.xds.translate.ConfigDumpException;
 import io.ax.xds.translate.ConfigDumps;
 import io.ax.xds.translate.Translation;
@@ -87,7 +87,7 @@ public final class TranslateCommand implements Callable<Integer> {
   static String table(List<VService> vservices) {
     Table t = new Table(List.of("NAME", "IP", "LB", "PORTS", "BACKENDS"));
     for (VService v : vservices) {
-      t.row(List.of(v.getName(), v.getIp(), VServiceViews.lbType(v.getLbType()), VServiceViews.ports(v.getPortsList()), VServiceViews.backendsCell(v)));
+      t.row(List.of(v.getName(), v.getIp(), VServiceCells.lbType(v.getLbType()), VServiceCells.ports(v.getPortsList()), VServiceCells.backendsCell(v)));
     }
     return t.render();
   }

@@ -1,5 +1,6 @@
 package io.ax.xds.dataplane;
 
+import io.ax.admin.VServiceCells;
 import io.ax.admin.v1.VService;
 import java.io.PrintStream;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class DryRunDataplane implements Dataplane {
   }
 
   private static String describe(VService v) {
-    return v.getName() + " " + v.getIp() + " " + VServiceViews.ports(v.getPortsList()) + " " + VServiceViews.lbType(v.getLbType()) + " " + VServiceViews.backendsCell(v);
+    return v.getName() + " " + v.getIp() + " " + VServiceCells.ports(v.getPortsList()) + " " + VServiceCells.lbType(v.getLbType()) + " " + VServiceCells.backendsCell(v);
   }
 
   @Override

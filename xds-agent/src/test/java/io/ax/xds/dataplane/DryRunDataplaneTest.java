@@ -56,7 +56,7 @@ class DryRunDataplaneTest {
 
     assertThat(r).isEqualTo(new ApplyResult(1, 1, 1, 1, List.of()));
     assertThat(printed()).isEqualTo("""
-        dry-run: update b-80 10.0.0.2 [{9080 9080}] RoundRobin v1=80%[10.1.0.1:9080] v2=20%(LeastConn)[10.1.0.2:9080]
+        dry-run: update b-80 10.0.0.2 [{9080 9080}] RoundRobin v1=80%[10.1.0.1:9080] v2=20%/LeastConn[10.1.0.2:9080]
         dry-run: delete c-80
         dry-run: create d-80 10.0.0.4 [{9080 9080}] Random []
         """);
