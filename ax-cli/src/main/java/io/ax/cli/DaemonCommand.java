@@ -2,6 +2,7 @@ package io.ax.cli;
 
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
+import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
@@ -44,9 +45,6 @@ final class DaemonCommand implements Callable<Integer> {
   private static final Map<String, String> NOT_BUILT = new LinkedHashMap<>();
 
   static {
-    NOT_BUILT.put("--neighbors", "multi-node clusters");
-    NOT_BUILT.put("--gossip-port", "multi-node clusters");
-    NOT_BUILT.put("--gossip-auto-discover", "multi-node clusters");
     NOT_BUILT.put("--tls", "TLS between daemons (multi-node clusters)");
     NOT_BUILT.put("--tls-ca-cert", "TLS between daemons (multi-node clusters)");
     NOT_BUILT.put("--tls-cert", "TLS between daemons (multi-node clusters)");
@@ -69,7 +67,8 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Node interface to use: an IP address or an interface name, eg eth0 (default: the first interface that is up with an IPv4 address).")
   String nodeInterface;
 
-  @Option(names = "--neighbors", paramLabel = "CSV", description = "List (csv) of IP addresses of cluster neighbors.")
+  @Option(names = "--neighbors", paramLabel = "CSV",
+      description = "List (csv) of IP addresses (IP or IP:port) of cluster neighbors; any live one lets this node join. Without it (or --gossip-auto-discover) the node is a one-node mesh with no gossip port; the first node of a cluster may name itself.")
   String neighbors;
 
   @Option(names = "--clean", description = "Remove any saved state from previous sessions.")
@@ -117,10 +116,11 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Address the REST API listens on; 0.0.0.0 opens it to the network (default: ${DEFAULT-VALUE}).")
   String restAddress;
 
-  @Option(names = "--gossip-port", paramLabel = "NUMBER", defaultValue = "7946", description = "Gossip protocol port number (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--gossip-port", paramLabel = "NUMBER", defaultValue = "" + ClusterConfig.DEFAULT_GOSSIP_PORT,
+      description = "Gossip protocol port number on the node IP; failure detection also uses this port + 100 (default: ${DEFAULT-VALUE}).")
   int gossipPort;
 
-  @Option(names = "--gossip-auto-discover", description = "Auto discover neighbors.")
+  @Option(names = "--gossip-auto-discover", description = "Auto discover neighbors on the node's LAN (IP multicast, TTL 1).")
   boolean gossipAutoDiscover;
 
   @Option(names = "--egress-gateway", description = "Configure node as egress gateway.")
@@ -214,10 +214,56 @@ final class DaemonCommand implements Callable<Integer> {
           // On the node's IP, port 53: apps' sockets live in the node's network, and resolv.conf
           // cannot name another port.
           dns ? Optional.of(DnsConfig.of(new InetSocketAddress(addressOf(nodeIp), DnsConfig.DEFAULT_PORT), dnsDomain, dnsServers == null ? "" : dnsServers))
-              : Optional.empty());
+              : Optional.empty(),
+          peers(nodeIp));
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }
+  }
+
+  /** The cluster this node joins, or none when it names no neighbor and discovers none. */
+  private Optional<ClusterConfig> peers(Ipv4 nodeIp) {
+    // --neighbors naming only this node is how the first node of a cluster opens its port.
+    if ((neighbors == null || neighbors.isBlank()) && !gossipAutoDiscover) {
+      return Optional.empty();
+    }
+    List<InetSocketAddress> hosts = neighbors(nodeIp);
+    if (gossipPort < 1 || gossipPort > 65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) {
+      throw new InvalidFieldException("--gossip-port", "port " + gossipPort + " is out of range (expected 1-" + (65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) + ": failure detection listens 100 above it)");
+    }
+    return Optional.of(new ClusterConfig(gossipPort, hosts, gossipAutoDiscover, Optional.empty(), ClusterConfig.Timing.DEFAULT, ClusterConfig.Limits.DEFAULT));
+  }
+
+  /** {@code --neighbors}: IP or IP:PORT items (PORT defaults to --gossip-port); this node's own address is left out. */
+  private List<InetSocketAddress> neighbors(Ipv4 nodeIp) {
+    List<InetSocketAddress> hosts = new java.util.ArrayList<>();
+    if (neighbors == null) {
+      return hosts;
+    }
+    for (String item : neighbors.split(",")) {
+      String t = item.strip();
+      if (t.isEmpty()) {
+        continue;
+      }
+      int colon = t.indexOf(':');
+      String ip = colon < 0 ? t : t.substring(0, colon);
+      int port = gossipPort;
+      if (colon >= 0) {
+        try {
+          port = Integer.parseInt(t.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+        if (port < 1 || port > 65535) {
+          throw new InvalidFieldException("--neighbors", "'" + t + "' has no valid port (expected IP or IP:PORT with PORT 1-65535)");
+        }
+      }
+      Ipv4 addr = Ipv4.parse("--neighbors", ip);
+      if (!(addr.equals(nodeIp) && port == gossipPort)) {
+        hosts.add(new InetSocketAddress(addressOf(addr), port));
+      }
+    }
+    return hosts;
   }
 
   private static InetAddress addressOf(Ipv4 ip) {

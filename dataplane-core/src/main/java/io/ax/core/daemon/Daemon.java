@@ -2,6 +2,7 @@ package io.ax.core.daemon;
 
 import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
+import io.ax.core.cluster.Cluster;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.server.BridgeServer;
@@ -37,6 +38,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +58,7 @@ public final class Daemon implements AutoCloseable {
   private DataplaneStore store;
   private RestServer rest;
   private PortPool portPool;
+  private Cluster cluster;
 
   private Daemon(DaemonConfig config) {
     this.config = config;
@@ -85,10 +88,12 @@ public final class Daemon implements AutoCloseable {
     lockRunDir();
     started.push(Profiling.start(config.cpuProfile(), config.memProfile()));
 
-    StateFile stateFile = new StateFile(config.stateFile());
+    // The file keeps what this node owns; the others' entries are theirs to tell again.
+    StateFile stateFile = new StateFile(config.stateFile(), Optional.of(config.nodeName()));
     DataplaneState initial;
     if (config.clean()) {
       stateFile.delete();
+      Cluster.clean(config.stampFile());
       log.info("[daemon] --clean: removed the saved state in {}", config.runDir());
       initial = DataplaneState.EMPTY;
     } else {
@@ -113,6 +118,7 @@ public final class Daemon implements AutoCloseable {
     started.push(bridge);
     recovery.adoptRestored(bridge::adoptPublished);
     started.push(recovery.scheduleForgetUnreturned()::cancel);
+    startCluster();
 
     startDns();
 
@@ -147,6 +153,23 @@ public final class Daemon implements AutoCloseable {
       lock.release();
       channel.close();
     });
+  }
+
+  /**
+   * Joins the cluster, after restart recovery has judged this node's restored apps: from here on
+   * the table also holds the other nodes' entries.
+   */
+  private void startCluster() {
+    if (config.peers().isEmpty()) {
+      return;
+    }
+    Cluster.Self self = new Cluster.Self(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"));
+    try {
+      cluster = Cluster.start(config.peers().get(), store, self, config.stampFile());
+    } catch (Cluster.ClusterStartException e) {
+      throw new DaemonStartException(e.getMessage(), e);
+    }
+    started.push(cluster);
   }
 
   /**
@@ -202,8 +225,11 @@ public final class Daemon implements AutoCloseable {
     return Scheduler.of(executor);
   }
 
-  /** The nodes as one snapshot sees them: this node only, until clustering arrives. */
+  /** The nodes as one snapshot sees them: every member, or this node alone outside a cluster. */
   private Map<String, NodeInfo> nodes(DataplaneState s) {
+    if (cluster != null) {
+      return cluster.nodes(s);
+    }
     int apps = (int) s.apps().values().stream().filter(a -> a.nodeId().equals(config.nodeName())).count();
     return Map.of(config.nodeName(), new NodeInfo(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"), apps));
   }

@@ -2,6 +2,7 @@ package io.ax.core.daemon;
 
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
+import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param memProfile a JFR memory recording written at shutdown, if any
  * @param dns the built-in DNS server, empty for {@code --dns=false}
  * @param wakeUp how apps are woken when a trapped call is answered (SYNC, except to measure)
+ * @param peers how this node joins the other nodes of its cluster; empty for a one-node mesh,
+ *     which opens no gossip port
  */
 public record DaemonConfig(
     Path runDir,
@@ -40,7 +43,8 @@ public record DaemonConfig(
     Optional<Path> cpuProfile,
     Optional<Path> memProfile,
     WakeUp wakeUp,
-    Optional<DnsConfig> dns) {
+    Optional<DnsConfig> dns,
+    Optional<ClusterConfig> peers) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -96,6 +100,14 @@ public record DaemonConfig(
     Objects.requireNonNull(memProfile, "memProfile");
     Objects.requireNonNull(wakeUp, "wakeUp");
     Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(peers, "peers");
+  }
+
+  /** A daemon that is its own one-node cluster. */
+  public DaemonConfig(
+      Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
+      boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns) {
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, Optional.empty());
   }
 
   public Path stateFile() {
@@ -105,6 +117,11 @@ public record DaemonConfig(
   /** What {@code ax run --dns-override} mounts over an app's /etc/resolv.conf. */
   public Path resolvConf() {
     return runDir.resolve("resolv.conf");
+  }
+
+  /** The vservice stamps of a clustered node (see {@code io.ax.core.cluster.StampFile}). */
+  public Path stampFile() {
+    return runDir.resolve("cluster.pb");
   }
 
   public Path lockFile() {

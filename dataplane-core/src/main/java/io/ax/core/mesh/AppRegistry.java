@@ -94,7 +94,13 @@ public final class AppRegistry {
   /** The id an app asked to keep (it registers again after a daemon restart), or a new one. */
   private AppId chooseId(String requested) {
     if (!requested.isEmpty()) {
-      return new AppId(requested);
+      AppId id = new AppId(requested);
+      App known = store.current().apps().get(id);
+      if (known != null && !known.nodeId().equals(node.name())) {
+        // Ids are kept across daemon restarts of this node only; another node's app is not ours to take.
+        throw new InvalidFieldException("app id", "'" + requested + "' belongs to an app on node " + known.nodeId());
+      }
+      return id;
     }
     Map<AppId, App> apps = store.current().apps();
     AppId id;

@@ -94,7 +94,7 @@ public final class RestartRecovery {
   /** Drops the restored apps whose supervisor has exited, with their entries and ports. */
   public void forgetDeadApps() {
     for (App app : store.current().apps().values()) {
-      if (!liveness.isAlive(app.pid())) {
+      if (app.nodeId().equals(nodeId) && !liveness.isAlive(app.pid())) {
         forget(app.id());
         log.info("[daemon] app {} exited while the daemon was down; its entries are gone", app.id());
       }
@@ -123,7 +123,8 @@ public final class RestartRecovery {
    * @return cancels the check (the daemon stops first)
    */
   public Scheduler.Cancellable scheduleForgetUnreturned() {
-    Set<AppId> restored = Set.copyOf(store.current().apps().keySet());
+    // This node's apps only: a peer's are for the peer to judge.
+    Set<AppId> restored = store.current().apps().values().stream().filter(a -> a.nodeId().equals(nodeId)).map(App::id).collect(java.util.stream.Collectors.toUnmodifiableSet());
     if (restored.isEmpty()) {
       return () -> {};
     }

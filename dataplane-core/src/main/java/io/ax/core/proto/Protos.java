@@ -148,6 +148,7 @@ public final class Protos {
         .setExternalIp(n.externalIp())
         .addAllRoles(n.roles())
         .setAppCount(n.appCount())
+        .setStatus(n.alive() ? io.ax.admin.v1.NodeStatus.NODE_ALIVE : io.ax.admin.v1.NodeStatus.NODE_DEAD)
         .build();
   }
 

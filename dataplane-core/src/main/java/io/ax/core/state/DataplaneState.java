@@ -174,6 +174,53 @@ public final class DataplaneState {
         version + 1, apps, next, sockets, vservices, serverIndex(next, ServerEntry::serviceAddr), vserviceByFrontend, serverIndex(next, ServerEntry::hostAddr));
   }
 
+  /**
+   * The state with {@code nodeId}'s apps, servers and sockets replaced by these, and every other
+   * node's untouched: how a peer's snapshot arrives, and (with empty lists) how a dead node's
+   * entries go. The given entries must all belong to {@code nodeId}.
+   */
+  public DataplaneState withNodeEntries(String nodeId, Collection<App> nodeApps, Collection<ServerEntry> nodeServers, Collection<SocketEntry> nodeSockets) {
+    SortedMap<AppId, App> a = new TreeMap<>(apps);
+    a.values().removeIf(x -> x.nodeId().equals(nodeId));
+    SortedMap<String, ServerEntry> sv = new TreeMap<>(servers);
+    sv.values().removeIf(x -> x.nodeId().equals(nodeId));
+    SortedMap<String, SocketEntry> so = new TreeMap<>(sockets);
+    so.values().removeIf(x -> x.nodeId().equals(nodeId));
+    nodeApps.forEach(x -> a.put(x.id(), x));
+    nodeServers.forEach(x -> sv.put(x.id(), x));
+    nodeSockets.forEach(x -> so.put(x.id(), x));
+    return withEntries(a, sv, so);
+  }
+
+  /** The state with these entries added or replaced and the named ones removed, as one change. */
+  public DataplaneState withEntryChanges(
+      Collection<App> putApps, Collection<ServerEntry> putServers, Collection<SocketEntry> putSockets,
+      Collection<AppId> removedApps, Collection<String> removedServers, Collection<String> removedSockets) {
+    SortedMap<AppId, App> a = new TreeMap<>(apps);
+    removedApps.forEach(a::remove);
+    putApps.forEach(x -> a.put(x.id(), x));
+    SortedMap<String, ServerEntry> sv = new TreeMap<>(servers);
+    removedServers.forEach(sv::remove);
+    putServers.forEach(x -> sv.put(x.id(), x));
+    SortedMap<String, SocketEntry> so = new TreeMap<>(sockets);
+    removedSockets.forEach(so::remove);
+    putSockets.forEach(x -> so.put(x.id(), x));
+    return withEntries(a, sv, so);
+  }
+
+  private DataplaneState withEntries(SortedMap<AppId, App> a, SortedMap<String, ServerEntry> sv, SortedMap<String, SocketEntry> so) {
+    Map<String, ServerEntry> frozenServers = Collections.unmodifiableSortedMap(sv);
+    return new DataplaneState(
+        version + 1,
+        Collections.unmodifiableSortedMap(a),
+        frozenServers,
+        Collections.unmodifiableSortedMap(so),
+        vservices,
+        serverIndex(frozenServers, ServerEntry::serviceAddr),
+        vserviceByFrontend,
+        serverIndex(frozenServers, ServerEntry::hostAddr));
+  }
+
   // ---- helpers ----
 
   private static <K extends Comparable<K>, V> Map<K, V> put(Map<K, V> m, K key, V value) {

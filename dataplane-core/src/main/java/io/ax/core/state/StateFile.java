@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * the old one, so a crash leaves either the old state or the new one, never a torn file. A
  * {@code state.json} left by an earlier version is read when there is no {@code state.pb}, and
  * removed by the first save.
+ *
+ * <p>In a cluster the snapshot also holds other nodes' entries; the file keeps only this node's
+ * (its owner's) apps, servers and sockets, and every vservice: the others are the peers' to tell
+ * again when this node rejoins. A change that touches nothing the file holds (a peer's app came
+ * or went) writes nothing.
  */
 public final class StateFile implements StatePersistence {
   private static final Logger log = LoggerFactory.getLogger(StateFile.class);
@@ -49,7 +54,19 @@ public final class StateFile implements StatePersistence {
   /** Saves come one at a time from the store's writer; volatile for a reader on another thread. */
   private volatile EncodedVServices lastVServices;
 
+  /** What the last save wrote, to skip a save that would write the same. */
+  private volatile Saved lastSaved;
+  /** The node whose entries are kept; empty keeps every entry. */
+  private final Optional<String> owner;
+
+  /** A state file that keeps every entry of the state (a daemon outside any cluster, tests). */
   public StateFile(Path file) {
+    this(file, Optional.empty());
+  }
+
+  /** A state file that keeps {@code owner}'s entries and every vservice. */
+  public StateFile(Path file, Optional<String> owner) {
+    this.owner = Objects.requireNonNull(owner, "owner");
     this.file = Objects.requireNonNull(file, "file");
     this.temp = file.resolveSibling(file.getFileName() + ".tmp");
     this.legacyJson = file.resolveSibling("state.json");
@@ -61,10 +78,19 @@ public final class StateFile implements StatePersistence {
 
   @Override
   public void save(DataplaneState state) throws IOException {
+    Saved saved = new Saved(
+        state.apps().values().stream().filter(a -> owns(a.nodeId())).toList(),
+        state.servers().values().stream().filter(e -> owns(e.nodeId())).toList(),
+        state.sockets().values().stream().filter(e -> owns(e.nodeId())).toList(),
+        state.vservices());
+    Saved last = lastSaved;
+    if (last != null && last.sameAs(saved)) {
+      return;
+    }
     DaemonState.Builder b = DaemonState.newBuilder().setFormatVersion(FORMAT_VERSION);
-    state.apps().values().forEach(a -> b.addApps(Protos.app(a)));
-    state.servers().values().forEach(s -> b.addServers(Protos.server(s)));
-    state.sockets().values().forEach(s -> b.addSockets(Protos.socket(s)));
+    saved.apps().forEach(a -> b.addApps(Protos.app(a)));
+    saved.servers().forEach(s -> b.addServers(Protos.server(s)));
+    saved.sockets().forEach(s -> b.addSockets(Protos.socket(s)));
     byte[] rest = b.build().toByteArray();
     byte[] vservices = encodedVServices(state.vservices());
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -78,6 +104,19 @@ public final class StateFile implements StatePersistence {
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     if (!legacyJson.equals(file)) {
       Files.deleteIfExists(legacyJson);
+    }
+    lastSaved = saved;
+  }
+
+  private boolean owns(String nodeId) {
+    return owner.isEmpty() || owner.get().equals(nodeId);
+  }
+
+  /** The part of a state a save writes. */
+  private record Saved(List<App> apps, List<ServerEntry> servers, List<SocketEntry> sockets, Map<String, VService> vservices) {
+    boolean sameAs(Saved o) {
+      // Vservice maps are compared by reference: states share an unchanged one.
+      return vservices == o.vservices && apps.equals(o.apps) && servers.equals(o.servers) && sockets.equals(o.sockets);
     }
   }
 
@@ -161,6 +200,7 @@ public final class StateFile implements StatePersistence {
 
   /** Removes the saved state ({@code --clean}). */
   public void delete() throws IOException {
+    lastSaved = null;
     Files.deleteIfExists(file);
     Files.deleteIfExists(temp);
     Files.deleteIfExists(legacyJson);

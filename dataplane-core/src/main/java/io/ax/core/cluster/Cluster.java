@@ -1,0 +1,513 @@
+package io.ax.core.cluster;
+
+import io.ax.cluster.v1.Delta;
+import io.ax.cluster.v1.NodeMeta;
+import io.ax.cluster.v1.PeerMessage;
+import io.ax.cluster.v1.SnapshotRequest;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.NodeInfo;
+import io.ax.core.model.ServerEntry;
+import io.ax.core.model.SocketEntry;
+import io.ax.core.model.VService;
+import io.ax.core.proto.Protos;
+import io.ax.core.state.DataplaneState;
+import io.ax.core.state.DataplaneStore;
+import io.ax.core.state.StateListener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.MergeView;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This daemon's membership in its cluster: one service table shared by every node, on JGroups.
+ *
+ * <p><b>Owned entries.</b> A node alone writes its apps, servers and sockets (those whose node id
+ * is its name). Each batch the store commits that changes them goes out as a numbered {@code
+ * Delta}; a {@code Snapshot} of all of them goes out when the view gains members (a join, a
+ * healed partition) and to a peer that saw a gap. Receivers apply a delta only right after the
+ * previous one of the same incarnation, so a lost, repeated or reordered message can never leave
+ * a stale entry: at worst it costs a snapshot. When a node leaves the view (it stopped, was killed
+ * or cut off) every other node drops its entries in one commit.
+ *
+ * <p><b>Vservices</b> are shared: any node may write any name, and {@link VServiceRegisters}
+ * settles concurrent writes (the higher Lamport stamp wins, everywhere alike). The coordinator of
+ * each former view sends every register when views merge, so both sides converge.
+ *
+ * <p>Messages are received and applied on one thread, in order, and sent from another, so the
+ * store's writer never waits for the network and a slow peer never stalls a commit.
+ */
+public final class Cluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+  /** How many departed nodes {@code ax get nodes} remembers. */
+  static final int MAX_DEPARTED = 256;
+  /** Deletions remembered so that an old copy of a deleted vservice cannot come back. */
+  static final int MAX_TOMBSTONES = 100_000;
+
+  /** What this node says of itself. */
+  public record Self(String name, String cluster, String ip, String externalIp, List<String> roles) {
+    public Self {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(cluster, "cluster");
+      Objects.requireNonNull(ip, "ip");
+      Objects.requireNonNull(externalIp, "externalIp");
+      roles = List.copyOf(roles);
+    }
+
+    NodeMeta meta() {
+      return NodeMeta.newBuilder().setName(name).setCluster(cluster).setIp(ip).setExternalIp(externalIp).addAllRoles(roles).build();
+    }
+  }
+
+  /** Counters for tests, logs and later metrics. */
+  public record Stats(long malformed, long snapshotsSent, long deltasSent, long snapshotRequests, long purgedNodes) {}
+
+  private final ClusterConfig config;
+  private final DataplaneStore store;
+  private final Self self;
+  private final NodeMeta selfMeta;
+  private final StampFile stampFile;
+  private final long incarnation = System.currentTimeMillis();
+  private final JChannel channel;
+  private final ExecutorService inbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-in").factory());
+  private final ExecutorService outbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-out").factory());
+  private final StateListener listener = this::onCommit;
+
+  // Owned entries as last published, and their sequence number: guarded by ownLock, which is
+  // also held while a delta or snapshot is queued so that they leave in seq order.
+  private final Object ownLock = new Object();
+  private long seq;
+  private OwnEntries own = OwnEntries.EMPTY;
+
+  private final VServiceRegisters registers; // guarded by itself
+  private final Peers peers = new Peers(MAX_DEPARTED);
+  private volatile List<Address> members = List.of();
+  private volatile View view;
+  private final Map<String, Long> snapshotAskedAt = new HashMap<>(); // inbox thread only
+
+  private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong snapshotsSent = new AtomicLong();
+  private final AtomicLong deltasSent = new AtomicLong();
+  private final AtomicLong snapshotRequests = new AtomicLong();
+  private final AtomicLong purgedNodes = new AtomicLong();
+
+  private Cluster(ClusterConfig config, DataplaneStore store, Self self, Path stampPath) throws Exception {
+    this.config = config;
+    this.store = store;
+    this.self = self;
+    this.selfMeta = self.meta();
+    this.stampFile = new StampFile(stampPath);
+    this.registers = new VServiceRegisters(self.name(), MAX_TOMBSTONES);
+    this.channel = new JChannel(ClusterStack.build(config, InetAddress.getByName(self.ip())));
+  }
+
+  /**
+   * Joins (or founds) the cluster named {@code self.cluster()}; returns once this node is a member.
+   *
+   * @param stampPath where vservice stamps are kept ({@code cluster.pb})
+   * @throws ClusterStartException with one line when the gossip port cannot be opened
+   */
+  public static Cluster start(ClusterConfig config, DataplaneStore store, Self self, Path stampPath) {
+    Cluster c;
+    try {
+      c = new Cluster(config, store, self, stampPath);
+    } catch (Exception e) {
+      throw new ClusterStartException("cannot set up the cluster stack: " + e.getMessage(), e);
+    }
+    c.join();
+    return c;
+  }
+
+  /** Removes this node's saved stamps ({@code --clean}). */
+  public static void clean(Path stampPath) throws IOException {
+    new StampFile(stampPath).delete();
+  }
+
+  private void join() {
+    synchronized (registers) {
+      registers.restore(store.current().vservices(), stampFile.load());
+    }
+    store.addListener(listener, initial -> {
+      synchronized (ownLock) {
+        own = OwnEntries.of(initial, self.name());
+      }
+    });
+    channel.setDiscardOwnMessages(true);
+    channel.name(self.name());
+    channel.setReceiver(new Receiver() {
+      @Override
+      public void receive(Message msg) {
+        Address from = msg.getSrc();
+        byte[] bytes = msg.getArray();
+        int offset = msg.getOffset();
+        int length = msg.getLength();
+        inbox.execute(() -> onMessage(from, bytes, offset, length));
+      }
+
+      @Override
+      public void viewAccepted(View v) {
+        inbox.execute(() -> onView(v));
+      }
+    });
+    try {
+      channel.connect(self.cluster());
+    } catch (Exception e) {
+      close();
+      throw new ClusterStartException(
+          "cannot join cluster '" + self.cluster() + "' on " + self.ip() + ":" + config.gossipPort() + ": " + rootMessage(e) + " (--gossip-port sets the port)", e);
+    }
+    log.info("[cluster] node {} listens for peers on {}:{}{}, neighbors {}{}",
+        self.name(), self.ip(), config.gossipPort(), config.tls().isPresent() ? " with TLS" : "", config.neighbors(), config.autoDiscover() ? ", auto-discovery on" : "");
+  }
+
+  // ---- the store's side: local changes go out ----
+
+  private void onCommit(DataplaneState before, DataplaneState after) {
+    synchronized (ownLock) {
+      OwnEntries next = own.next(before, after, self.name());
+      if (next != own) {
+        Delta delta = own.delta(next, self.name(), incarnation, ++seq);
+        own = next;
+        send(null, PeerMessage.newBuilder().setDelta(delta).build(), deltasSent);
+      }
+    }
+    if (before.vservices() == after.vservices()) {
+      return;
+    }
+    List<VServiceRegisters.Write> writes;
+    List<VServiceRegisters.Write> all;
+    long clock;
+    synchronized (registers) {
+      writes = registers.absorbLocal(after.vservices());
+      all = writes.isEmpty() ? List.of() : registers.all();
+      clock = registers.clock();
+    }
+    if (!writes.isEmpty()) {
+      saveStamps(clock, all);
+      send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(writes)).build(), null);
+    }
+  }
+
+  // ---- the peers' side: their changes come in ----
+
+  private void onMessage(Address from, byte[] bytes, int offset, int length) {
+    try {
+      PeerMessage m = PeerMessages.parse(bytes, offset, length, config.limits());
+      switch (m.getBodyCase()) {
+        case SNAPSHOT -> onSnapshot(from, PeerMessages.check(m.getSnapshot(), config.limits()));
+        case DELTA -> onDelta(from, PeerMessages.check(m.getDelta(), config.limits()));
+        case SNAPSHOT_REQUEST -> {
+          if (m.getSnapshotRequest().getNode().equals(self.name())) {
+            snapshotRequests.incrementAndGet();
+            sendSnapshot(from);
+          }
+        }
+        case VSERVICES -> onVServices(from, m);
+        case BODY_NOT_SET -> throw new PeerMessages.MalformedPeerMessage("no body");
+      }
+    } catch (PeerMessages.MalformedPeerMessage e) {
+      malformed.incrementAndGet();
+      log.warn("[cluster] dropped a message from {}: {}", from, e.getMessage());
+    } catch (RuntimeException e) {
+      // A message that passed the checks but could not be applied (a failed state write): the
+      // next snapshot or delta repairs it; the receiving thread must live on.
+      malformed.incrementAndGet();
+      log.error("[cluster] could not apply a message from {}", from, e);
+    }
+  }
+
+  private void onSnapshot(Address from, PeerMessages.CheckedSnapshot s) throws PeerMessages.MalformedPeerMessage {
+    String owner = s.node().getName();
+    if (owner.equals(self.name())) {
+      throw new PeerMessages.MalformedPeerMessage("node " + from + " calls itself " + owner + ", this node's name: every node needs its own --node-name");
+    }
+    if (!peers.acceptSnapshot(from, s.node(), s.incarnation(), s.seq())) {
+      return;
+    }
+    snapshotAskedAt.remove(owner);
+    store.commit(st -> st.withNodeEntries(owner, s.apps(), s.servers(), s.sockets()));
+    log.debug("[cluster] snapshot of {} (incarnation {}, seq {}): {} apps, {} servers", owner, s.incarnation(), s.seq(), s.apps().size(), s.servers().size());
+  }
+
+  private void onDelta(Address from, PeerMessages.CheckedDelta d) throws PeerMessages.MalformedPeerMessage {
+    if (d.node().equals(self.name())) {
+      throw new PeerMessages.MalformedPeerMessage("node " + from + " sent changes as " + d.node() + ", this node's name");
+    }
+    switch (peers.judgeDelta(d.node(), d.incarnation(), d.seq())) {
+      case OLD -> {}
+      case GAP -> askSnapshot(from, d.node());
+      case APPLY -> {
+        String owner = d.node();
+        store.commit(st -> st.withEntryChanges(
+            d.putApps(), d.putServers(), d.putSockets(),
+            // Only the owner's own entries can be removed by it.
+            d.removedApps().stream().filter(id -> owns(st.apps().get(id), owner)).toList(),
+            d.removedServers().stream().filter(id -> st.servers().containsKey(id) && st.servers().get(id).nodeId().equals(owner)).toList(),
+            d.removedSockets().stream().filter(id -> st.sockets().containsKey(id) && st.sockets().get(id).nodeId().equals(owner)).toList()));
+        peers.applied(owner, d.seq());
+      }
+    }
+  }
+
+  private static boolean owns(App app, String owner) {
+    return app != null && app.nodeId().equals(owner);
+  }
+
+  private void askSnapshot(Address owner, String name) {
+    long now = System.nanoTime();
+    Long last = snapshotAskedAt.get(name);
+    // One request per owner per second: its answer is on its way meanwhile.
+    if (last != null && now - last < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    snapshotAskedAt.put(name, now);
+    send(owner, PeerMessage.newBuilder().setSnapshotRequest(SnapshotRequest.newBuilder().setNode(name)).build(), null);
+  }
+
+  private void onVServices(Address from, PeerMessage m) throws PeerMessages.MalformedPeerMessage {
+    List<String> invalid = new ArrayList<>();
+    List<VServiceRegisters.Write> writes = PeerMessages.check(m.getVservices(), config.limits(), invalid);
+    if (!invalid.isEmpty()) {
+      malformed.addAndGet(invalid.size());
+      log.warn("[cluster] dropped {} invalid vservices from {}: {}", invalid.size(), from, invalid.getFirst());
+    }
+    List<List<VServiceRegisters.Write>> localWrites = new ArrayList<>();
+    store.commit(st -> {
+      synchronized (registers) {
+        // Writes made here in the same batch, not yet stamped, are stamped first, so that the
+        // merge below sees them as the writes they are.
+        List<VServiceRegisters.Write> mine = registers.absorbLocal(st.vservices());
+        if (!mine.isEmpty()) {
+          localWrites.add(mine);
+        }
+        boolean changed = registers.merge(writes);
+        return changed || !mine.isEmpty() ? st.withVServices(registers.resolved()) : st;
+      }
+    });
+    List<VServiceRegisters.Write> all;
+    long clock;
+    synchronized (registers) {
+      all = registers.all();
+      clock = registers.clock();
+      List<String> held = registers.heldBack();
+      if (!held.isEmpty()) {
+        log.warn("[cluster] vservices {} are held back: a vservice written later serves one of their vIP:vports", held);
+      }
+    }
+    saveStamps(clock, all);
+    for (List<VServiceRegisters.Write> mine : localWrites) {
+      send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(mine)).build(), null);
+    }
+  }
+
+  private void onView(View v) {
+    View previous = view;
+    view = v;
+    List<Address> now = v.getMembers();
+    Set<Address> before = previous == null ? Set.of() : new HashSet<>(previous.getMembers());
+    List<Address> joined = now.stream().filter(a -> !before.contains(a) && !a.equals(channel.getAddress())).toList();
+    List<Address> left = before.stream().filter(a -> !now.contains(a)).toList();
+    members = List.copyOf(now);
+    List<String> gone = peers.retainMembers(now);
+    if (!gone.isEmpty()) {
+      store.commit(st -> {
+        DataplaneState next = st;
+        for (String name : gone) {
+          next = next.withNodeEntries(name, List.of(), List.of(), List.of());
+        }
+        return next;
+      });
+      purgedNodes.addAndGet(gone.size());
+    }
+    log.info("[cluster] view {}: {} members {}{}{}", v.getViewId().getId(), now.size(), now,
+        joined.isEmpty() ? "" : ", joined " + joined, left.isEmpty() ? "" : ", left " + left + (gone.isEmpty() ? "" : " (entries of " + gone + " removed)"));
+    if (!joined.isEmpty()) {
+      sendSnapshot(null);
+      // One node per former view sends the vservices: its coordinator, or a node that was alone.
+      boolean coordinator = previous == null || channel.getAddress().equals(previous.getCoord()) || v instanceof MergeView mv && isSubgroupCoordinator(mv);
+      if (coordinator) {
+        List<VServiceRegisters.Write> all;
+        synchronized (registers) {
+          all = registers.all();
+        }
+        if (!all.isEmpty()) {
+          send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(all)).build(), null);
+        }
+      }
+    }
+  }
+
+  private boolean isSubgroupCoordinator(MergeView mv) {
+    for (View sub : mv.getSubgroups()) {
+      if (channel.getAddress().equals(sub.getCoord())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void sendSnapshot(Address to) {
+    synchronized (ownLock) {
+      send(to, PeerMessage.newBuilder().setSnapshot(PeerMessages.snapshot(selfMeta, incarnation, seq, own.apps().values(), own.servers().values(), own.sockets().values())).build(), snapshotsSent);
+    }
+  }
+
+  /** Queues a message (to one peer, or to all for {@code null}); sending never blocks the caller. */
+  private void send(Address to, PeerMessage m, AtomicLong counter) {
+    byte[] bytes = m.toByteArray();
+    outbox.execute(() -> {
+      if (!channel.isConnected()) {
+        return;
+      }
+      try {
+        channel.send(new BytesMessage(to, bytes));
+        if (counter != null) {
+          counter.incrementAndGet();
+        }
+      } catch (Exception e) {
+        log.warn("[cluster] could not send a {} message to {}: {}", m.getBodyCase(), to == null ? "the cluster" : to, rootMessage(e));
+      }
+    });
+  }
+
+  private void saveStamps(long clock, List<VServiceRegisters.Write> all) {
+    try {
+      stampFile.save(clock, all);
+    } catch (IOException e) {
+      log.warn("[cluster] could not save vservice stamps: {}", e.getMessage());
+    }
+  }
+
+  // ---- what users see ----
+
+  /**
+   * Every node: this one, the live peers that have told their entries, and the nodes that left
+   * (not alive) since this daemon started or until they come back.
+   */
+  public Map<String, NodeInfo> nodes(DataplaneState s) {
+    Map<String, Integer> appCounts = new HashMap<>();
+    s.apps().values().forEach(a -> appCounts.merge(a.nodeId(), 1, Integer::sum));
+    Map<String, NodeInfo> out = new LinkedHashMap<>();
+    out.put(self.name(), node(selfMeta, appCounts, true));
+    for (Peers.Peer p : peers.live()) {
+      out.put(p.name(), node(p.meta(), appCounts, true));
+    }
+    for (NodeMeta m : peers.departed()) {
+      out.putIfAbsent(m.getName(), node(m, appCounts, false));
+    }
+    return out;
+  }
+
+  private static NodeInfo node(NodeMeta m, Map<String, Integer> appCounts, boolean alive) {
+    return new NodeInfo(m.getName(), m.getCluster(), m.getIp(), m.getExternalIp(), m.getRolesList(), appCounts.getOrDefault(m.getName(), 0), alive);
+  }
+
+  public Stats stats() {
+    return new Stats(malformed.get(), snapshotsSent.get(), deltasSent.get(), snapshotRequests.get(), purgedNodes.get());
+  }
+
+  /** The members of the current view, as JGroups names them. */
+  public List<String> memberNames() {
+    return members.stream().map(Object::toString).toList();
+  }
+
+  @Override
+  public void close() {
+    store.removeListener(listener);
+    channel.close();
+    inbox.shutdown();
+    outbox.shutdown();
+    try {
+      inbox.awaitTermination(2, TimeUnit.SECONDS);
+      outbox.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+
+  /** The cluster could not be joined; the message is one line for the user. */
+  public static final class ClusterStartException extends RuntimeException {
+    ClusterStartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** This node's entries as last published. */
+  record OwnEntries(Map<AppId, App> apps, Map<String, ServerEntry> servers, Map<String, SocketEntry> sockets) {
+    static final OwnEntries EMPTY = new OwnEntries(Map.of(), Map.of(), Map.of());
+
+    static OwnEntries of(DataplaneState s, String node) {
+      return new OwnEntries(owned(s.apps(), App::nodeId, node), owned(s.servers(), ServerEntry::nodeId, node), owned(s.sockets(), SocketEntry::nodeId, node));
+    }
+
+    /** This node's entries after a commit, or this same object when the commit left them alone. */
+    OwnEntries next(DataplaneState before, DataplaneState after, String node) {
+      if (before.apps() == after.apps() && before.servers() == after.servers() && before.sockets() == after.sockets()) {
+        return this;
+      }
+      OwnEntries next = of(after, node);
+      return next.equals(this) ? this : next;
+    }
+
+    Delta delta(OwnEntries next, String node, long incarnation, long seq) {
+      Delta.Builder b = Delta.newBuilder().setNode(node).setIncarnation(incarnation).setSeq(seq);
+      next.apps.forEach((id, a) -> {
+        if (!a.equals(apps.get(id))) {
+          b.addPutApps(Protos.app(a));
+        }
+      });
+      apps.keySet().stream().filter(id -> !next.apps.containsKey(id)).forEach(id -> b.addRemovedApps(id.value()));
+      next.servers.forEach((id, e) -> {
+        if (!e.equals(servers.get(id))) {
+          b.addPutServers(Protos.server(e));
+        }
+      });
+      servers.keySet().stream().filter(id -> !next.servers.containsKey(id)).forEach(b::addRemovedServers);
+      next.sockets.forEach((id, e) -> {
+        if (!e.equals(sockets.get(id))) {
+          b.addPutSockets(Protos.socket(e));
+        }
+      });
+      sockets.keySet().stream().filter(id -> !next.sockets.containsKey(id)).forEach(b::addRemovedSockets);
+      return b.build();
+    }
+
+    private static <K, V> Map<K, V> owned(Map<K, V> all, java.util.function.Function<V, String> nodeOf, String node) {
+      Map<K, V> out = new LinkedHashMap<>();
+      all.forEach((k, v) -> {
+        if (nodeOf.apply(v).equals(node)) {
+          out.put(k, v);
+        }
+      });
+      return out;
+    }
+  }
+}
