@@ -108,9 +108,12 @@ final class Views {
   }
 
   static Table nodes(List<Node> nodes) {
-    Table t = new Table(List.of("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT"));
+    // AppSwitch's columns, then STATUS: a node that left stays listed as Dead, its entries gone.
+    Table t = new Table(List.of("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT", "STATUS"));
     for (Node n : nodes) {
-      t.row(List.of(n.getName(), n.getCluster(), n.getIp(), n.getExternalIp(), "[" + String.join(" ", n.getRolesList()) + "]", Integer.toUnsignedString(n.getAppCount())));
+      t.row(List.of(
+          n.getName(), n.getCluster(), n.getIp(), n.getExternalIp(), "[" + String.join(" ", n.getRolesList()) + "]", Integer.toUnsignedString(n.getAppCount()),
+          n.getStatus() == io.ax.admin.v1.NodeStatus.NODE_DEAD ? "Dead" : "Alive"));
     }
     return t;
   }

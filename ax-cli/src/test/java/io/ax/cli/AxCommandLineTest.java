@@ -35,7 +35,9 @@ class AxCommandLineTest {
       get                                                         | 2 | RESOURCE
       create vservice --ip 1.2.3.4 --ports 80                     | 2 | NAME
       daemon --rest-port eighty                                   | 2 | --rest-port
-      daemon --neighbors 1.2.3.4                                  | 1 | --neighbors is not supported yet
+      daemon --neighbors 10.0.0.300                               | 1 | --neighbors
+      daemon --neighbors 10.0.0.1:99999                           | 1 | --neighbors: '10.0.0.1:99999' has no valid port
+      daemon --neighbors 10.0.0.1 --gossip-port 65500             | 1 | --gossip-port: port 65500 is out of range
       daemon --tls                                                | 1 | --tls is not supported yet
       daemon --dns-servers 8.8.8.8:99999                          | 1 | --dns-servers
       daemon --driver kernel                                      | 1 | --driver: 'kernel' is not supported
@@ -88,10 +90,10 @@ class AxCommandLineTest {
 
   @Test
   void run_daemonWithUnbuiltFlag_saysWhichFeatureIsMissing() {
-    Result r = run("daemon", "--neighbors", "1.2.3.4");
+    Result r = run("daemon", "--egress-gateway");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("ax daemon: --neighbors is not supported yet: multi-node clusters are not built in this release (see the README)\n");
+    assertThat(r.err()).isEqualTo("ax daemon: --egress-gateway is not supported yet: egress gateways are not built in this release (see the README)\n");
   }
 
   @Test

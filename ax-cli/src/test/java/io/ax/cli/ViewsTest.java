@@ -173,10 +173,12 @@ class ViewsTest {
         .addRoles("compute")
         .setAppCount(3)
         .build();
+    Node gone = n.toBuilder().setName("node2").setAppCount(0).setStatus(io.ax.admin.v1.NodeStatus.NODE_DEAD).build();
 
-    assertThat(cells(Views.nodes(List.of(n)))).containsExactly(
-        List.of("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT"),
-        List.of("node1", "appswitch", "10.0.2.15", "203.0.113.1", "[compute]", "3"));
+    assertThat(cells(Views.nodes(List.of(n, gone)))).containsExactly(
+        List.of("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT", "STATUS"),
+        List.of("node1", "appswitch", "10.0.2.15", "203.0.113.1", "[compute]", "3", "Alive"),
+        List.of("node2", "appswitch", "10.0.2.15", "203.0.113.1", "[compute]", "0", "Dead"));
   }
 
   @Test

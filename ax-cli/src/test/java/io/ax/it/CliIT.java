@@ -114,7 +114,7 @@ class CliIT {
       assertThat(r.exit()).as(resource + ": " + r.err()).isZero();
     }
     AxProcess.Result nodes = daemon.ax("get", "nodes");
-    assertThat(nodes.out().lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT");
+    assertThat(nodes.out().lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "CLUSTER", "IP", "EXTERNALIP", "ROLE", "APPCOUNT", "STATUS");
     assertThat(nodes.out()).containsPattern("it-node\\s+appswitch\\s+\\S+\\s+\\[compute\\]\\s+0");
     AxProcess.Result apps = daemon.ax("get", "apps");
     assertThat(apps.out()).isEmpty();
