@@ -104,6 +104,8 @@ public final class Cluster implements AutoCloseable {
   private volatile List<Address> members = List.of();
   private volatile View view;
   private final Map<String, Long> snapshotAskedAt = new HashMap<>(); // inbox thread only
+  private long lastDropWarning = System.nanoTime() - TimeUnit.SECONDS.toNanos(2); // inbox thread only
+  private long droppedSinceWarning; // inbox thread only
 
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong snapshotsSent = new AtomicLong();
@@ -227,12 +229,23 @@ public final class Cluster implements AutoCloseable {
       }
     } catch (PeerMessages.MalformedPeerMessage e) {
       malformed.incrementAndGet();
-      log.warn("[cluster] dropped a message from {}: {}", from, e.getMessage());
+      warnDropped(from, e.getMessage());
     } catch (RuntimeException e) {
       // A message that passed the checks but could not be applied (a failed state write): the
       // next snapshot or delta repairs it; the receiving thread must live on.
       malformed.incrementAndGet();
       log.error("[cluster] could not apply a message from {}", from, e);
+    }
+  }
+
+  /** At most one warning a second, so that a flooding peer cannot flood the log too. */
+  private void warnDropped(Address from, String reason) {
+    long now = System.nanoTime();
+    long unreported = droppedSinceWarning++;
+    if (now - lastDropWarning >= TimeUnit.SECONDS.toNanos(1)) {
+      lastDropWarning = now;
+      droppedSinceWarning = 0;
+      log.warn("[cluster] dropped a message from {}: {}{}", from, reason, unreported > 0 ? " (and " + unreported + " others since the last warning)" : "");
     }
   }
 
@@ -289,7 +302,7 @@ public final class Cluster implements AutoCloseable {
     List<VServiceRegisters.Write> writes = PeerMessages.check(m.getVservices(), config.limits(), invalid);
     if (!invalid.isEmpty()) {
       malformed.addAndGet(invalid.size());
-      log.warn("[cluster] dropped {} invalid vservices from {}: {}", invalid.size(), from, invalid.getFirst());
+      warnDropped(from, invalid.size() + " invalid vservices, the first " + invalid.getFirst());
     }
     List<List<VServiceRegisters.Write>> localWrites = new ArrayList<>();
     store.commit(st -> {
