@@ -254,6 +254,9 @@ public final class Cluster implements AutoCloseable {
     if (owner.equals(self.name())) {
       throw new PeerMessages.MalformedPeerMessage("node " + from + " calls itself " + owner + ", this node's name: every node needs its own --node-name");
     }
+    if (peers.nameTakenByAnother(owner, from, members)) {
+      throw new PeerMessages.MalformedPeerMessage("node " + from + " speaks for " + owner + ", a name another live member holds");
+    }
     if (!peers.acceptSnapshot(from, s.node(), s.incarnation(), s.seq())) {
       return;
     }
@@ -265,6 +268,9 @@ public final class Cluster implements AutoCloseable {
   private void onDelta(Address from, PeerMessages.CheckedDelta d) throws PeerMessages.MalformedPeerMessage {
     if (d.node().equals(self.name())) {
       throw new PeerMessages.MalformedPeerMessage("node " + from + " sent changes as " + d.node() + ", this node's name");
+    }
+    if (peers.nameTakenByAnother(d.node(), from, members)) {
+      throw new PeerMessages.MalformedPeerMessage("node " + from + " sent changes as " + d.node() + ", a name another live member holds");
     }
     switch (peers.judgeDelta(d.node(), d.incarnation(), d.seq())) {
       case OLD -> {}
@@ -354,6 +360,14 @@ public final class Cluster implements AutoCloseable {
     }
     log.info("[cluster] view {}: {} members {}{}{}", v.getViewId().getId(), now.size(), now,
         joined.isEmpty() ? "" : ", joined " + joined, left.isEmpty() ? "" : ", left " + left + (gone.isEmpty() ? "" : " (entries of " + gone + " removed)"));
+    // A member whose entries this node does not hold (its snapshot was refused while an older
+    // life of it was still a member, or got lost) is asked for them. JGroups names members by
+    // their logical name, which is the node name.
+    for (Address m : now) {
+      if (!m.equals(channel.getAddress()) && !joined.contains(m) && peers.nameAt(m).isEmpty()) {
+        askSnapshot(m, m.toString());
+      }
+    }
     if (!joined.isEmpty()) {
       sendSnapshot(null);
       // One node per former view sends the vservices: its coordinator, or a node that was alone.

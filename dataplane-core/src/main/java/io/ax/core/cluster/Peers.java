@@ -53,6 +53,15 @@ final class Peers {
     return true;
   }
 
+  /**
+   * Whether {@code name} belongs to a live member other than {@code from}: a second member that
+   * speaks for it (a copied --node-name, or an impostor) is not listened to while the first lives.
+   */
+  synchronized boolean nameTakenByAnother(String name, Address from, List<Address> members) {
+    Peer known = byName.get(name);
+    return known != null && !known.address().equals(from) && members.contains(known.address());
+  }
+
   synchronized DeltaVerdict judgeDelta(String owner, long incarnation, long seq) {
     Peer known = byName.get(owner);
     if (known == null || incarnation > known.incarnation()) {

@@ -204,14 +204,17 @@ class ClusterTest {
       new Random(7).nextBytes(garbage);
       intruder.send(new BytesMessage(null, garbage));
       intruder.send(new BytesMessage(null, new byte[0]));
-      // A snapshot in the intruder's name holding an app of node1, and one in node1's own name.
+      // A snapshot in the intruder's name holding an app of node1, one in node2's own name (to
+      // node2) and one in node1's (to node2, while node1 lives).
       App stolen = app("node1", "a0000002", "198.18.0.1", "role=prod");
       intruder.send(new BytesMessage(null, PeerMessage.newBuilder()
           .setSnapshot(Snapshot.newBuilder().setNode(NodeMeta.newBuilder().setName("intruder")).addApps(Protos.app(stolen))).build().toByteArray()));
       intruder.send(new BytesMessage(null, PeerMessage.newBuilder()
           .setSnapshot(Snapshot.newBuilder().setNode(NodeMeta.newBuilder().setName("node2")).setIncarnation(Long.MAX_VALUE)).build().toByteArray()));
+      intruder.send(new BytesMessage(null, PeerMessage.newBuilder()
+          .setSnapshot(Snapshot.newBuilder().setNode(NodeMeta.newBuilder().setName("node1")).setIncarnation(Long.MAX_VALUE)).build().toByteArray()));
 
-      await().atMost(Duration.ofSeconds(15)).until(() -> b.cluster().stats().malformed() >= 4);
+      await().atMost(Duration.ofSeconds(15)).until(() -> b.cluster().stats().malformed() >= 5);
       assertThat(b.store().current().apps()).containsOnlyKeys(new AppId("a0000001"));
     }
     a.store().putApp(app("node1", "a0000003", "198.18.0.3", ""));
