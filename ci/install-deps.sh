@@ -8,7 +8,7 @@
 # proxy on the path), wrk, and Debian's matplotlib for the charts.
 # Idempotent and quiet when everything is there already. Needs root.
 set -euo pipefail
-tests=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf)
+tests=(python3 curl nginx-light busybox-static iperf3 iproute2 procps gcc make libc6-dev dnsutils dnsmasq-base dnsperf openssl)
 case "${1:-}" in
   "") packages=("${tests[@]}") ;;
   --demo) packages=(python3 curl gcc make libc6-dev iproute2 procps util-linux) ;;

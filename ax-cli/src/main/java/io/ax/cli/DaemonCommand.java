@@ -3,6 +3,7 @@ package io.ax.cli;
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.cluster.ClusterConfig;
+import io.ax.core.cluster.ClusterTls;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
@@ -45,10 +46,6 @@ final class DaemonCommand implements Callable<Integer> {
   private static final Map<String, String> NOT_BUILT = new LinkedHashMap<>();
 
   static {
-    NOT_BUILT.put("--tls", "TLS between daemons (multi-node clusters)");
-    NOT_BUILT.put("--tls-ca-cert", "TLS between daemons (multi-node clusters)");
-    NOT_BUILT.put("--tls-cert", "TLS between daemons (multi-node clusters)");
-    NOT_BUILT.put("--tls-key", "TLS between daemons (multi-node clusters)");
     NOT_BUILT.put("--egress-gateway", "egress gateways");
     NOT_BUILT.put("--federation-gateway-ip", "federation");
     NOT_BUILT.put("--federation-gateway-advertise-ip", "federation");
@@ -225,13 +222,32 @@ final class DaemonCommand implements Callable<Integer> {
   private Optional<ClusterConfig> peers(Ipv4 nodeIp) {
     // --neighbors naming only this node is how the first node of a cluster opens its port.
     if ((neighbors == null || neighbors.isBlank()) && !gossipAutoDiscover) {
+      if (tls) {
+        throw new InvalidFieldException("--tls", "secures the traffic between daemons of a cluster; give --neighbors or --gossip-auto-discover too");
+      }
       return Optional.empty();
     }
     List<InetSocketAddress> hosts = neighbors(nodeIp);
     if (gossipPort < 1 || gossipPort > 65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) {
       throw new InvalidFieldException("--gossip-port", "port " + gossipPort + " is out of range (expected 1-" + (65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) + ": failure detection listens 100 above it)");
     }
-    return Optional.of(new ClusterConfig(gossipPort, hosts, gossipAutoDiscover, Optional.empty(), ClusterConfig.Timing.DEFAULT, ClusterConfig.Limits.DEFAULT));
+    return Optional.of(new ClusterConfig(gossipPort, hosts, gossipAutoDiscover, tlsContext(), ClusterConfig.Timing.DEFAULT, ClusterConfig.Limits.DEFAULT));
+  }
+
+  /** {@code --tls} and its three files, all or none. */
+  private Optional<javax.net.ssl.SSLContext> tlsContext() {
+    if (!tls) {
+      for (String flag : List.of("--tls-ca-cert", "--tls-cert", "--tls-key")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+          throw new InvalidFieldException(flag, "is given but --tls is not (add --tls to use TLS between daemons)");
+        }
+      }
+      return Optional.empty();
+    }
+    if (tlsCaCert == null || tlsCert == null || tlsKey == null) {
+      throw new InvalidFieldException("--tls", "needs --tls-ca-cert, --tls-cert and --tls-key (PEM files)");
+    }
+    return Optional.of(ClusterTls.load(tlsCaCert, tlsCert, tlsKey));
   }
 
   /** {@code --neighbors}: IP or IP:PORT items (PORT defaults to --gossip-port); this node's own address is left out. */

@@ -25,6 +25,7 @@ import io.ax.core.state.StateFixtures;
 import io.ax.core.state.StatePersistence;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +63,13 @@ class ClusterTest {
   private record Node(String name, DataplaneStore store, Cluster cluster) {}
 
   private Node node(int i) {
+    return node(i, config());
+  }
+
+  private Node node(int i, ClusterConfig config) {
     String name = "node" + i;
     DataplaneStore store = new DataplaneStore(DataplaneState.EMPTY, StatePersistence.NONE);
-    Cluster cluster = Cluster.start(config(), store, self(i), dir.resolve(name + "-cluster.pb"));
+    Cluster cluster = Cluster.start(config, store, self(i), dir.resolve(name + "-cluster.pb"));
     open.add(cluster);
     return new Node(name, store, cluster);
   }
@@ -187,6 +192,38 @@ class ClusterTest {
     Node b = node(2);
 
     awaitOn(List.of(b), s -> s.vservices().containsKey("db") && s.apps().containsKey(new AppId("a0000001")));
+  }
+
+  @Test
+  void withTls_nodesOfTheCaJoin_andANodeWithAForeignCertificateNeverDoes() throws Exception {
+    TestPki pki = new TestPki(dir);
+    TestPki.Ca ca = pki.ca("ca");
+    TestPki.Ca otherCa = pki.ca("other-ca");
+    Node a = node(1, tlsConfig(pki.node(ca, "node1")));
+    Node b = node(2, tlsConfig(pki.node(ca, "node2")));
+    // The intruder trusts the cluster's CA too, so only the members' check of its certificate
+    // can stop it.
+    TestPki.NodeFiles foreign = pki.node(otherCa, "node3");
+    Path bothCas = Files.writeString(dir.resolve("both.pem"), Files.readString(ca.cert()) + Files.readString(otherCa.cert()));
+    Node intruder = node(3, tlsConfig(foreign, bothCas));
+
+    a.store().putApp(app("node1", "a0000001", "198.18.0.1", ""));
+    intruder.store().putApp(app("node3", "c0000001", "198.18.0.1", ""));
+
+    awaitOn(List.of(b), s -> s.apps().containsKey(new AppId("a0000001")));
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() ->
+        a.cluster().memberNames().size() == 2 && b.store().current().apps().size() == 1 && intruder.store().current().apps().size() == 1);
+  }
+
+  private ClusterConfig tlsConfig(TestPki.NodeFiles files) {
+    return tlsConfig(files, files.ca());
+  }
+
+  /** A node presenting {@code files}' certificate and trusting {@code trusted}. */
+  private ClusterConfig tlsConfig(TestPki.NodeFiles files, Path trusted) {
+    ClusterConfig plain = config();
+    return new ClusterConfig(
+        plain.gossipPort(), plain.neighbors(), false, Optional.of(ClusterTls.load(trusted, files.cert(), files.key())), plain.timing(), plain.limits());
   }
 
   @Test
