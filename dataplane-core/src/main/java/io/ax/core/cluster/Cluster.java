@@ -63,6 +63,8 @@ public final class Cluster implements AutoCloseable {
   static final int MAX_DEPARTED = 256;
   /** Deletions remembered so that an old copy of a deleted vservice cannot come back. */
   static final int MAX_TOMBSTONES = 100_000;
+  /** Received messages and views waiting to be applied before receivers wait. */
+  static final int INBOX_CAPACITY = 4096;
 
   /** What this node says of itself. */
   public record Self(String name, String cluster, String ip, String externalIp, List<String> roles) {
@@ -89,7 +91,7 @@ public final class Cluster implements AutoCloseable {
   private final StampFile stampFile;
   private final long incarnation = System.currentTimeMillis();
   private final JChannel channel;
-  private final ExecutorService inbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-in").factory());
+  private final ExecutorService inbox = boundedSingleThread("ax-cluster-in");
   private final ExecutorService outbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-out").factory());
   private final StateListener listener = this::onCommit;
 
@@ -160,10 +162,9 @@ public final class Cluster implements AutoCloseable {
       @Override
       public void receive(Message msg) {
         Address from = msg.getSrc();
-        byte[] bytes = msg.getArray();
-        int offset = msg.getOffset();
-        int length = msg.getLength();
-        inbox.execute(() -> onMessage(from, bytes, offset, length));
+        // A copy: the message's buffer is JGroups' once this returns.
+        byte[] bytes = java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
+        inbox.execute(() -> onMessage(from, bytes, 0, bytes.length));
       }
 
       @Override
@@ -180,6 +181,25 @@ public final class Cluster implements AutoCloseable {
     }
     log.info("[cluster] node {} listens for peers on {}:{}{}, neighbors {}{}",
         self.name(), self.ip(), config.gossipPort(), config.tls().isPresent() ? " with TLS" : "", config.neighbors(), config.autoDiscover() ? ", auto-discovery on" : "");
+  }
+
+  /**
+   * One thread with a bounded queue whose producers wait when it is full: a peer that sends faster
+   * than this node applies is slowed down (JGroups' flow control then holds it back) instead of
+   * filling the heap.
+   */
+  private static ExecutorService boundedSingleThread(String name) {
+    return new java.util.concurrent.ThreadPoolExecutor(
+        1, 1, 0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(INBOX_CAPACITY), Thread.ofPlatform().daemon().name(name).factory(), (task, executor) -> {
+          if (executor.isShutdown()) {
+            return;
+          }
+          try {
+            executor.getQueue().put(task);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   // ---- the store's side: local changes go out ----
