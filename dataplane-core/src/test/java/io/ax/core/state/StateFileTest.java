@@ -1,5 +1,7 @@
 package io.ax.core.state;
 
+import static io.ax.core.state.StateFixtures.CLUSTER;
+import static io.ax.core.state.StateFixtures.NODE;
 import static io.ax.core.state.StateFixtures.app;
 import static io.ax.core.state.StateFixtures.ip;
 import static io.ax.core.state.StateFixtures.server;
@@ -12,7 +14,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ax.admin.v1.DaemonState;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.lb.LbPolicy;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
 import io.ax.core.model.Backend;
+import io.ax.core.model.Labels;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.VService;
@@ -83,6 +88,23 @@ class StateFileTest {
     // The indexes are rebuilt from what was read.
     assertThat(loaded.vserviceAt(Endpoints.of("10.96.0.7", 443))).contains(everyField());
     assertThat(loaded.serversAt(Endpoints.of("10.0.2.15", 9080))).extracting(ServerEntry::id).containsExactly("s1");
+  }
+
+  @Test
+  void save_ofAClusteredNode_keepsItsOwnEntriesAndEveryVService_andSkipsChangesOfOthers() throws IOException {
+    App peerApp = new App(new AppId("0000beef"), "peer", "node-2", CLUSTER, ip("10.0.3.1"), "user", Labels.parse("l", ""), 7);
+    DataplaneState mixed = sample().withApp(peerApp);
+    StateFile stateFile = new StateFile(file(), Optional.of(NODE));
+
+    stateFile.save(mixed);
+    long written = Files.getLastModifiedTime(file()).toMillis();
+    Files.setLastModifiedTime(file(), java.nio.file.attribute.FileTime.fromMillis(written - 60_000));
+    stateFile.save(mixed.withoutApp(peerApp.id()));
+    DataplaneState loaded = new StateFile(file()).load().orElseThrow();
+
+    assertThat(loaded.apps()).isEqualTo(sample().apps()).doesNotContainKey(peerApp.id());
+    assertThat(loaded.vservices()).isEqualTo(sample().vservices());
+    assertThat(Files.getLastModifiedTime(file()).toMillis()).as("a peer's change writes nothing").isEqualTo(written - 60_000);
   }
 
   @Test
