@@ -72,6 +72,9 @@ final class StampFile {
       b.addStamps(u);
     }
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    // Owner-only, like state.pb: it names every vservice.
+    Files.deleteIfExists(temp);
+    Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     Files.write(temp, b.build().toByteArray());
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

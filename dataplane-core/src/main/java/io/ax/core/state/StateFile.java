@@ -47,6 +47,8 @@ public final class StateFile implements StatePersistence {
   static final int FORMAT_VERSION = 1;
   // A state file is written by us; anything larger than this is not ours.
   static final long MAX_BYTES = 256L * 1024 * 1024;
+  static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
   private final Path file;
   private final Path temp;
@@ -93,7 +95,10 @@ public final class StateFile implements StatePersistence {
     saved.sockets().forEach(s -> b.addSockets(Protos.socket(s)));
     byte[] rest = b.build().toByteArray();
     byte[] vservices = encodedVServices(state.vservices());
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    // Owner-only (0600): the file names every app, IP and label of the node. A temporary file left
+    // by a crash is removed first, since the mode is set only when the file is created.
+    Files.deleteIfExists(temp);
+    try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY)) {
       for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.wrap(rest), ByteBuffer.wrap(vservices)}) {
         while (buf.hasRemaining()) {
           ch.write(buf);

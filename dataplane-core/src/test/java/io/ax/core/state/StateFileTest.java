@@ -108,6 +108,13 @@ class StateFileTest {
   }
 
   @Test
+  void save_fileIsReadableByItsOwnerOnly() throws IOException {
+    new StateFile(file()).save(sample());
+
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+  }
+
+  @Test
   void save_twice_secondReplacesFirstAndNoTempFileLeft() throws IOException {
     StateFile stateFile = new StateFile(file());
 
