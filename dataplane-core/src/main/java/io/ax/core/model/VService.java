@@ -67,6 +67,12 @@ public record VService(
     if (ip.isAny()) {
       throw new InvalidFieldException("ip", "0.0.0.0 cannot be a vservice IP");
     }
+    // A connect() to these never reaches one host: the broadcast address, multicast groups
+    // (224.0.0.0/4) and loopback (127.0.0.0/8, each app's own).
+    int top = ip.bits() >>> 24;
+    if (ip.bits() == -1 || (top >= 224 && top <= 239) || top == 127) {
+      throw new InvalidFieldException("ip", ip + " cannot be a vservice IP (expected a unicast address outside 127.0.0.0/8)");
+    }
     ports = List.copyOf(ports);
     backends = List.copyOf(backends);
     subsets = List.copyOf(subsets);

@@ -56,6 +56,20 @@ class VServiceTest {
     assertThatThrownBy(() -> vservice(name254, VIP, PORTS, BACKENDS)).isInstanceOf(InvalidFieldException.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"255.255.255.255", "224.0.0.1", "239.255.255.255", "127.0.0.1", "127.255.0.9"})
+  void new_broadcastMulticastOrLoopbackVip_refused(String ip) {
+    assertThatThrownBy(() -> vservice("web", Ipv4.parse("ip", ip), PORTS, BACKENDS))
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessage("ip: " + ip + " cannot be a vservice IP (expected a unicast address outside 127.0.0.0/8)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"223.255.255.255", "240.0.0.1", "126.255.255.255", "128.0.0.1"})
+  void new_unicastVipBesideThoseRanges_accepted(String ip) {
+    assertThat(vservice("web", Ipv4.parse("ip", ip), PORTS, BACKENDS).ip()).isEqualTo(Ipv4.parse("ip", ip));
+  }
+
   @Test
   void new_anyAddressAsVip_refused() {
     assertThatThrownBy(() -> vservice("web", Ipv4.ANY, PORTS, BACKENDS))
