@@ -1,0 +1,182 @@
+package io.ax.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes, each a network namespace with its own daemon, joined on a bridge into one
+ * cluster; real servers (python's http.server, answering with their node's name) and real
+ * clients (curl) under {@code ax run}. The web app runs on node2 and node3 at one --ip and name;
+ * clients run on node1. The later tests break the cluster (restart, partition, kill) and each
+ * leaves it whole again for the next, hence the order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static final String WEB = "198.18.0.10:8000";
+  private static final Duration CONNECT = Duration.ofSeconds(15);
+  @TempDir static Path tmp;
+  static NetnsCluster cluster;
+  static NetnsCluster.Node n1;
+  static NetnsCluster.Node n2;
+  static NetnsCluster.Node n3;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = NetnsCluster.create(tmp, 3);
+    n1 = cluster.node(1);
+    n2 = cluster.node(2);
+    n3 = cluster.node(3);
+    for (NetnsCluster.Node n : cluster.nodes()) {
+      n.start();
+    }
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      for (NetnsCluster.Node n : cluster.nodes()) {
+        JsonNode nodes = n.rest("nodes");
+        assertThat(nodes).as(n.name() + "'s nodes").isNotNull().hasSize(3);
+      }
+    });
+    serveWeb(n2);
+    serveWeb(n3);
+    awaitOwners(n1, "node2", "node3");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** python's http.server under ax run at 198.18.0.10:8000 as "web", answering with the node's name. */
+  private static void serveWeb(NetnsCluster.Node n) throws Exception {
+    Path docs = Files.createDirectories(tmp.resolve("www-" + n.name()));
+    Files.writeString(docs.resolve("index.html"), n.name());
+    n.serve("--ip", "198.18.0.10", "--name", "web", "--labels", "zone=default,role=web", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
+  }
+
+  private static void awaitOwners(NetnsCluster.Node on, String... owners) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(on.ownersAt(WEB)).as("entries for " + WEB + " on " + on.name() + "\n" + on.logTail()).containsExactlyInAnyOrder(owners));
+  }
+
+  /** curl under ax run on {@code from}; the body, or a failed assertion with what curl said. */
+  private static String fetch(NetnsCluster.Node from, String url, String... axRunFlags) {
+    List<String> args = new ArrayList<>(List.of(axRunFlags));
+    args.addAll(List.of("--", "curl", "-s", "-S", "-m", "5", url));
+    AxProcess.Result r = from.run(CONNECT, args.toArray(String[]::new));
+    assertThat(r.exit()).as("curl " + url + " from " + from.name() + ": " + r.err()).isZero();
+    return r.out().strip();
+  }
+
+  @Test
+  @Order(1)
+  void everyNode_holdsEveryNodesEntries_andListsEveryNodeAlive() {
+    for (NetnsCluster.Node n : cluster.nodes()) {
+      assertThat(n.ownersAt(WEB)).as(n.name()).containsExactlyInAnyOrder("node2", "node3");
+    }
+    AxProcess.Result nodes = n1.ax("get", "nodes");
+    assertThat(nodes.exit()).as(nodes.err()).isZero();
+    List<String> rows = nodes.out().lines().skip(2).toList();
+    assertThat(rows).hasSize(3).allSatisfy(row -> assertThat(row).endsWith("Alive"));
+    assertThat(rows).anySatisfy(row -> assertThat(row).startsWith("node2").contains(n2.ip));
+  }
+
+  @Test
+  @Order(2)
+  void aClientOnNode1_reachesTheAppOnOtherNodes_byIp_byName_andByVService() {
+    assertThat(fetch(n1, "http://198.18.0.10:8000/")).isIn("node2", "node3");
+    assertThat(fetch(n1, "http://web:8000/")).isIn("node2", "node3");
+
+    AxProcess.Result created = n3.ax("create", "vservice", "webvs", "--ip", "198.19.0.1", "--ports", "80:8000", "--backends", "198.18.0.10");
+    assertThat(created.exit()).as(created.err()).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      JsonNode vs = n1.rest("vservices");
+      return vs != null && vs.size() == 1;
+    });
+    assertThat(fetch(n1, "http://198.19.0.1/")).isIn("node2", "node3");
+    assertThat(n2.ax("delete", "vservice", "webvs").exit()).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      JsonNode vs = n1.rest("vservices");
+      return vs != null && vs.isEmpty();
+    });
+  }
+
+  @Test
+  @Order(3)
+  void connectsFromNode1_areBalancedOverNode2AndNode3() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      seen.add(fetch(n1, "http://198.18.0.10:8000/"));
+    }
+    assertThat(seen).containsExactlyInAnyOrder("node2", "node3");
+  }
+
+  @Test
+  @Order(4)
+  void theLabelAcl_holdsAcrossNodes() {
+    n2.serve("--ip", "198.18.0.20", "--labels", "role=db", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", tmp.toString());
+    await().atMost(Duration.ofSeconds(30)).until(() -> n1.serversAt("198.18.0.20:8000") == 1);
+
+    AxProcess.Result stranger = n1.run(CONNECT, "--", "curl", "-s", "-m", "5", "-o", "/dev/null", "http://198.18.0.20:8000/");
+    AxProcess.Result member = n1.run(CONNECT, "--labels", "role=db", "--", "curl", "-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "http://198.18.0.20:8000/");
+
+    assertThat(stranger.exit()).as("a client without role=db (curl's exit)").isEqualTo(7);
+    assertThat(member.out()).as(member.err()).isEqualTo("200");
+  }
+
+  @Test
+  @Order(5)
+  void aDaemonRestart_onNode2_losesNothingOfTheOtherNodes() {
+    n2.stop();
+    assertThat(n1.ownersAt(WEB)).as("node1 still holds node3's entry while node2 is away").contains("node3");
+    n2.start();
+
+    awaitOwners(n2, "node2", "node3");
+    awaitOwners(n1, "node2", "node3");
+  }
+
+  @Test
+  @Order(6)
+  void aPartitionedNode_isPurged_andComesBackExactlyOnceAfterTheHeal() {
+    n3.link(false);
+    awaitOwners(n1, "node2");
+    assertThat(fetch(n1, "http://198.18.0.10:8000/")).isEqualTo("node2");
+
+    n3.link(true);
+
+    awaitOwners(n1, "node2", "node3");
+    awaitOwners(n3, "node2", "node3");
+  }
+
+  @Test
+  @Order(7)
+  void aKilledDaemon_hasItsEntriesPurgedWithinFiveSeconds_andClientsFailOverToTheSurvivor() {
+    long start = System.nanoTime();
+    n3.kill();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> n1.ownersAt(WEB).equals(List.of("node2")) && n2.ownersAt(WEB).equals(List.of("node2")));
+    long purgeMs = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("[ClusterIT] node3's entries were purged from node1 and node2 " + purgeMs + " ms after SIGKILL");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(fetch(n1, "http://198.18.0.10:8000/")).isEqualTo("node2");
+    }
+    AxProcess.Result nodes = n1.ax("get", "nodes");
+    assertThat(nodes.out().lines().filter(l -> l.startsWith("node3")).findFirst().orElseThrow()).endsWith("Dead");
+  }
+}
