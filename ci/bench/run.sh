@@ -8,6 +8,7 @@
 #   datapath      native vs ax vs HAProxy on the path: iperf3, wrk, connection setup, daemon CPU
 #   scale         the daemon with 1,000 apps and 10,000 vservices: memory, connect latency
 #   controlplane  pilot-lite change to enforced decision, at 10,000 services
+#   cluster       3, 10 and 30 daemons in one cluster: convergence, failure purge, idle cost
 #
 # Usage: ci/bench/run.sh [--quick] [--out DIR] [--only PART[,PART...]]
 #   default   the full suite (about 20 minutes on 2 cores), written to docs/bench/
@@ -18,14 +19,14 @@
 # A part that fails does not stop the others; the run then ends with one line naming it, exit 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ALL=(jmh translate dns datapath scale controlplane)
+ALL=(jmh translate dns datapath scale controlplane cluster)
 QUICK=""; OUT=""; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=--quick ;;
     --out) OUT=${2:?--out needs a DIR}; shift ;;
     --only) ONLY=${2:?--only needs PART[,PART...]}; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ci/bench/run.sh: unknown argument '$1' (expected --quick, --out DIR or --only PARTS)" >&2; exit 2 ;;
   esac
   shift
@@ -73,6 +74,7 @@ part_command() { # $1: part, $2: JSON file
     datapath) ci/bench/datapath.sh $QUICK --json "$2" ;;
     scale) ci/bench/scale.sh $QUICK --json "$2" ;;
     controlplane) ci/bench/xds.sh $QUICK --json "$2" ;;
+    cluster) ci/bench/cluster.sh $QUICK --json "$2" ;;
   esac
 }
 
@@ -125,7 +127,7 @@ for s in status:
     state, rc, secs = rest.split(":")
     parts[name] = {"suite": name, "status": state, "seconds": int(secs), "log": f"{logs}/{name}.log",
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))), "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty}
-order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane"]
+order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane", "cluster"]
 run = {
     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))),
     "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty,
