@@ -15,11 +15,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -235,7 +237,7 @@ final class DaemonCommand implements Callable<Integer> {
   }
 
   /** {@code --tls} and its three files, all or none. */
-  private Optional<javax.net.ssl.SSLContext> tlsContext() {
+  private Optional<SSLContext> tlsContext() {
     if (!tls) {
       for (String flag : List.of("--tls-ca-cert", "--tls-cert", "--tls-key")) {
         if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
@@ -252,7 +254,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   /** {@code --neighbors}: IP or IP:PORT items (PORT defaults to --gossip-port); this node's own address is left out. */
   private List<InetSocketAddress> neighbors(Ipv4 nodeIp) {
-    List<InetSocketAddress> hosts = new java.util.ArrayList<>();
+    List<InetSocketAddress> hosts = new ArrayList<>();
     if (neighbors == null) {
       return hosts;
     }

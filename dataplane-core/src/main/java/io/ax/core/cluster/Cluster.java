@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +28,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -163,7 +167,7 @@ public final class Cluster implements AutoCloseable {
       public void receive(Message msg) {
         Address from = msg.getSrc();
         // A copy: the message's buffer is JGroups' once this returns.
-        byte[] bytes = java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
+        byte[] bytes = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
         inbox.execute(() -> onMessage(from, bytes, 0, bytes.length));
       }
 
@@ -189,8 +193,8 @@ public final class Cluster implements AutoCloseable {
    * filling the heap.
    */
   private static ExecutorService boundedSingleThread(String name) {
-    return new java.util.concurrent.ThreadPoolExecutor(
-        1, 1, 0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(INBOX_CAPACITY), Thread.ofPlatform().daemon().name(name).factory(), (task, executor) -> {
+    return new ThreadPoolExecutor(
+        1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(INBOX_CAPACITY), Thread.ofPlatform().daemon().name(name).factory(), (task, executor) -> {
           if (executor.isShutdown()) {
             return;
           }
@@ -547,7 +551,7 @@ public final class Cluster implements AutoCloseable {
       return b.build();
     }
 
-    private static <K, V> Map<K, V> owned(Map<K, V> all, java.util.function.Function<V, String> nodeOf, String node) {
+    private static <K, V> Map<K, V> owned(Map<K, V> all, Function<V, String> nodeOf, String node) {
       Map<K, V> out = new LinkedHashMap<>();
       all.forEach((k, v) -> {
         if (nodeOf.apply(v).equals(node)) {

@@ -11,6 +11,7 @@ import io.ax.core.state.DataplaneStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ public final class RestartRecovery {
    */
   public Scheduler.Cancellable scheduleForgetUnreturned() {
     // This node's apps only: a peer's are for the peer to judge.
-    Set<AppId> restored = store.current().apps().values().stream().filter(a -> a.nodeId().equals(nodeId)).map(App::id).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    Set<AppId> restored = store.current().apps().values().stream().filter(a -> a.nodeId().equals(nodeId)).map(App::id).collect(Collectors.toUnmodifiableSet());
     if (restored.isEmpty()) {
       return () -> {};
     }

@@ -19,11 +19,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +50,7 @@ public final class StateFile implements StatePersistence {
   static final int FORMAT_VERSION = 1;
   // A state file is written by us; anything larger than this is not ours.
   static final long MAX_BYTES = 256L * 1024 * 1024;
-  static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
-      java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+  static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Path file;
   private final Path temp;
@@ -98,7 +100,7 @@ public final class StateFile implements StatePersistence {
     // Owner-only (0600): the file names every app, IP and label of the node. A temporary file left
     // by a crash is removed first, since the mode is set only when the file is created.
     Files.deleteIfExists(temp);
-    try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY)) {
+    try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY)) {
       for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.wrap(rest), ByteBuffer.wrap(vservices)}) {
         while (buf.hasRemaining()) {
           ch.write(buf);
