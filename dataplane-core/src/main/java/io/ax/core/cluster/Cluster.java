@@ -393,7 +393,11 @@ public final class Cluster implements AutoCloseable {
       }
     }
     if (!joined.isEmpty()) {
-      sendSnapshot(null);
+      // One node joined an existing view: it alone needs to hear, so the others tell it alone
+      // (one message each, not a multicast each: a join costs O(N) messages, not O(N²)). A merge,
+      // or this node's own first view, is told to everyone.
+      Address to = joined.size() == 1 && previous != null && !(v instanceof MergeView) ? joined.getFirst() : null;
+      sendSnapshot(to);
       // One node per former view sends the vservices: its coordinator, or a node that was alone.
       boolean coordinator = previous == null || channel.getAddress().equals(previous.getCoord()) || v instanceof MergeView mv && isSubgroupCoordinator(mv);
       if (coordinator) {
@@ -402,7 +406,7 @@ public final class Cluster implements AutoCloseable {
           all = registers.all();
         }
         if (!all.isEmpty()) {
-          send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(all)).build(), null);
+          send(to, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(all)).build(), null);
         }
       }
     }
