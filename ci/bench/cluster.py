@@ -12,7 +12,8 @@ nodes as --neighbors, has a 128 MiB heap and serial GC, and no DNS.
 - idle: CPU (utime + stime from /proc/PID/stat) and VmRSS of every daemon over a quiet window,
   and the bytes the nodes sent on the bridge meanwhile (heartbeats).
 - bytes per change: what the nodes sent while the services registered, less the idle rate over
-  the same time, divided by the number of changes (one app and one listening socket each).
+  the same time, divided by the number of changes (per service: the server's app and socket,
+  and each client app's start and exit); each change is one delta sent to every other node.
 - purge: a poller on every other node reads its daemon's service table every 20 ms; the last
   node's link is cut, then restored (partition and heal), then its daemon SIGKILLed.
 """
@@ -220,8 +221,10 @@ def convergence(c, services, idle_bytes_per_s):
             done.append(float(out.strip()))
         figures.append(1000 * (max(done) - listened))
     sent = c.bridge_tx_bytes() - b0 - idle_bytes_per_s * (time.time() - t0)
-    # Two changes per service reach every peer: the app's registration and its listening socket.
-    return figures, max(sent, 0) / (2 * services)
+    # Changes per service, each one delta multicast to every peer: the server's app and its
+    # listening socket, and each client app's registration and removal.
+    changes = services * (2 + 2 * (c.n - 1))
+    return figures, max(sent, 0) / changes
 
 
 def purge(c, victim, action):
@@ -311,7 +314,7 @@ def main():
         ("cpu", "idle CPU per daemon (samples: daemons)", "% of a core", "lower"),
         ("rss", "RSS per daemon (samples: daemons)", "MiB", "lower"),
         ("idle_bytes", "bytes sent on the bridge by all nodes while idle", "B/s", "lower"),
-        ("bytes_change", "bytes on the wire per change (app or socket), idle traffic removed", "B", "lower"),
+        ("bytes_change", "bytes on the wire per change, to all peers together, idle traffic removed", "B", "lower"),
     ]
     result = {
         "suite": "cluster",
