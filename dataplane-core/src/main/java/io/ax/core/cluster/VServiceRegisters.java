@@ -118,7 +118,7 @@ final class VServiceRegisters {
     for (Write w : writes) {
       clock = Math.max(clock, w.register().stamp().clock());
       Register mine = registers.get(w.name());
-      if (mine == null || w.register().stamp().after(mine.stamp())) {
+      if (mine == null || wins(w.register(), mine)) {
         registers.put(w.name(), w.register());
         changed = true;
       }
@@ -128,6 +128,24 @@ final class VServiceRegisters {
       resolved = resolve();
     }
     return changed;
+  }
+
+  /**
+   * Whether {@code incoming} replaces {@code mine}: the higher stamp. Two different values under
+   * one stamp cannot come from correct nodes (a node never reuses a clock), but a broken or
+   * hostile one could send them; the tie then goes the same way on every node, by the values'
+   * text (a deletion below any value), so the registers still converge.
+   */
+  private static boolean wins(Register incoming, Register mine) {
+    int c = incoming.stamp().compareTo(mine.stamp());
+    if (c != 0) {
+      return c > 0;
+    }
+    return tieKey(incoming).compareTo(tieKey(mine)) > 0;
+  }
+
+  private static String tieKey(Register r) {
+    return r.value().map(VService::toString).orElse("");
   }
 
   /** The vservices the store should hold: live registers, minus those held back by a conflict. */
