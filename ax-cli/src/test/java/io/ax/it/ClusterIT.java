@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -129,6 +136,41 @@ class ClusterIT {
 
   @Test
   @Order(4)
+  void aWatchOnNode1_streamsAServerThatStartsOnNode3() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", n1.ns));
+    cmd.addAll(AxProcess.java("get", "servers", "--watch", "-o", "json", "--admin", n1.runDir.resolve("admin.sock").toString()));
+    Process watch = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = nextLine(lines); !line.equals("{\"type\":\"SYNCED\"}"); line = nextLine(lines)) {
+        // the replay of what is there already
+      }
+      n3.serve("--ip", "198.18.0.40", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", tmp.toString());
+
+      String added;
+      do {
+        added = nextLine(lines);
+      } while (!added.contains("198.18.0.40"));
+      assertThat(added).contains("\"type\":\"ADDED\"").contains("\"node_id\":\"node3\"");
+    } finally {
+      watch.destroy();
+      watch.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String nextLine(BufferedReader lines) throws Exception {
+    String line = CompletableFuture.supplyAsync(() -> {
+      try {
+        return lines.readLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).get(30, TimeUnit.SECONDS);
+    assertThat(line).as("the watch ended early").isNotNull();
+    return line;
+  }
+
+  @Test
+  @Order(5)
   void theLabelAcl_holdsAcrossNodes() {
     n2.serve("--ip", "198.18.0.20", "--labels", "role=db", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", tmp.toString());
     await().atMost(Duration.ofSeconds(30)).until(() -> n1.serversAt("198.18.0.20:8000") == 1);
@@ -141,7 +183,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aDaemonRestart_onNode2_losesNothingOfTheOtherNodes() {
     n2.stop();
     assertThat(n1.ownersAt(WEB)).as("node1 still holds node3's entry while node2 is away").contains("node3");
@@ -152,7 +194,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aPartitionedNode_isPurged_andComesBackExactlyOnceAfterTheHeal() {
     n3.link(false);
     awaitOwners(n1, "node2");
@@ -165,7 +207,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aKilledDaemon_hasItsEntriesPurgedWithinFiveSeconds_andClientsFailOverToTheSurvivor() {
     long start = System.nanoTime();
     n3.kill();
