@@ -148,7 +148,7 @@ final class PeerMessages {
     List<VServiceRegisters.Write> writes = new ArrayList<>(m.getUpdatesCount());
     for (VServiceUpdate u : m.getUpdatesList()) {
       try {
-        Stamp stamp = new Stamp(u.getStamp().getClock(), checkedNodeName(u.getStamp().getOrigin()));
+        Stamp stamp = stamp(u.getStamp());
         Optional<VService> value = Optional.empty();
         if (u.hasValue()) {
           VService vs = Protos.vservice("vservice '" + u.getName() + "' ", u.getValue(), LbPolicy.RANDOM);
@@ -163,6 +163,20 @@ final class PeerMessages {
       }
     }
     return writes;
+  }
+
+  /**
+   * A write's stamp: a clock up to {@link VServiceRegisters#MAX_CLOCK} and the writing node, or
+   * {@link Stamp#NONE}, which a node upgraded from a one-node daemon gives the vservices it had.
+   */
+  private static Stamp stamp(io.ax.cluster.v1.Stamp s) throws MalformedPeerMessage {
+    if (s.getClock() == 0 && s.getOrigin().isEmpty()) {
+      return Stamp.NONE;
+    }
+    if (s.getClock() < 0 || s.getClock() > VServiceRegisters.MAX_CLOCK) {
+      throw new MalformedPeerMessage("clock " + s.getClock() + " is outside 0.." + VServiceRegisters.MAX_CLOCK);
+    }
+    return new Stamp(s.getClock(), checkedNodeName(s.getOrigin()));
   }
 
   private static <T> T owned(String owner, T entry, String entryNode) throws MalformedPeerMessage {

@@ -107,6 +107,28 @@ class PeerMessagesTest {
   }
 
   @Test
+  void check_vserviceUpdates_takeTheUnstampedMarkOfAnUpgradedNode_andRefuseAClockOutOfReach() throws Exception {
+    io.ax.admin.v1.VService good = Protos.vservice(vservice("web", "198.19.0.1", LbPolicy.RANDOM, List.of("80:8080"), "198.18.0.1"));
+    VServiceUpdates m = VServiceUpdates.newBuilder()
+        .addUpdates(VServiceUpdate.newBuilder().setName("web").setStamp(Stamp.newBuilder().setClock(0).setOrigin("")).setValue(good))
+        .addUpdates(VServiceUpdate.newBuilder().setName("db").setStamp(Stamp.newBuilder().setClock(Long.MAX_VALUE).setOrigin("node2")))
+        .addUpdates(VServiceUpdate.newBuilder().setName("api").setStamp(Stamp.newBuilder().setClock(VServiceRegisters.MAX_CLOCK + 1).setOrigin("node2")))
+        .addUpdates(VServiceUpdate.newBuilder().setName("top").setStamp(Stamp.newBuilder().setClock(VServiceRegisters.MAX_CLOCK).setOrigin("node2")))
+        .addUpdates(VServiceUpdate.newBuilder().setName("odd").setStamp(Stamp.newBuilder().setClock(5).setOrigin("")))
+        .build();
+    List<String> invalid = new ArrayList<>();
+
+    List<VServiceRegisters.Write> writes = PeerMessages.check(m, LIMITS, invalid);
+
+    assertThat(writes).extracting(VServiceRegisters.Write::name).containsExactly("web", "top");
+    assertThat(writes.getFirst().register().stamp()).isEqualTo(io.ax.core.cluster.Stamp.NONE);
+    assertThat(invalid).containsExactly(
+        "'db': clock " + Long.MAX_VALUE + " is outside 0.." + VServiceRegisters.MAX_CLOCK,
+        "'api': clock " + (VServiceRegisters.MAX_CLOCK + 1) + " is outside 0.." + VServiceRegisters.MAX_CLOCK,
+        "'odd': a node name that is not 1-253 printable characters");
+  }
+
+  @Test
   void snapshot_roundTripsThroughBytes() throws Exception {
     io.ax.core.model.App app = new io.ax.core.model.App(new AppId("a0000001"), "web", "node2", "c", Ipv4.parse("ip", "198.18.0.1"), "user", Labels.parse("l", "role=web"), 1);
     Snapshot s = PeerMessages.snapshot(NodeMeta.newBuilder().setName("node2").build(), 7, 9, List.of(app), List.of(), List.of());
