@@ -127,12 +127,17 @@ public final class DataplaneState {
     return new DataplaneState(version + 1, put(apps, app.id(), app), servers, sockets, vservices, serversByServiceAddr, vserviceByFrontend, serversByHostAddr);
   }
 
-  /** Removes an app with its service table entries and sockets. */
+  /**
+   * Removes an app with its service table entries and sockets: those of its node only, since app
+   * ids are picked per node and another node's entries may name the same id.
+   */
   public DataplaneState withoutApp(AppId id) {
+    App app = apps.get(id);
+    String node = app == null ? null : app.nodeId();
     SortedMap<String, ServerEntry> nextServers = new TreeMap<>(servers);
-    nextServers.values().removeIf(e -> e.appId().equals(id));
+    nextServers.values().removeIf(e -> e.appId().equals(id) && (node == null || e.nodeId().equals(node)));
     SortedMap<String, SocketEntry> nextSockets = new TreeMap<>(sockets);
-    nextSockets.values().removeIf(s -> s.appId().equals(id));
+    nextSockets.values().removeIf(s -> s.appId().equals(id) && (node == null || s.nodeId().equals(node)));
     Map<String, ServerEntry> frozenServers = Collections.unmodifiableSortedMap(nextServers);
     return new DataplaneState(
         version + 1,
