@@ -14,6 +14,7 @@ import io.ax.core.proto.Protos;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateListener;
+import io.ax.core.state.StateWriteException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +31,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jgroups.Address;
@@ -40,6 +44,7 @@ import org.jgroups.Message;
 import org.jgroups.MergeView;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.util.NameCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +74,13 @@ public final class Cluster implements AutoCloseable {
   static final int MAX_TOMBSTONES = 100_000;
   /** Received messages and views waiting to be applied before receivers wait. */
   static final int INBOX_CAPACITY = 4096;
+  /**
+   * Bytes of messages waiting to be sent before new ones are dropped: a peer that cannot keep up
+   * asks for a snapshot when it sees the gap, and dropped vservice writes are sent again whole.
+   */
+  static final long OUTBOX_BYTES = 64L << 20;
+  /** Addresses of departed members remembered, to recognise their late messages. */
+  static final int MAX_LEFT_ADDRESSES = 1024;
 
   /** What this node says of itself. */
   public record Self(String name, String cluster, String ip, String externalIp, List<String> roles) {
@@ -86,7 +98,7 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** Counters for tests, logs and later metrics. */
-  public record Stats(long malformed, long snapshotsSent, long deltasSent, long snapshotRequests, long purgedNodes) {}
+  public record Stats(long malformed, long snapshotsSent, long deltasSent, long snapshotRequests, long purgedNodes, long sendsDropped) {}
 
   private final ClusterConfig config;
   private final DataplaneStore store;
@@ -97,6 +109,14 @@ public final class Cluster implements AutoCloseable {
   private final JChannel channel;
   private final ExecutorService inbox = boundedSingleThread("ax-cluster-in");
   private final ExecutorService outbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-out").factory());
+  /** Commits the resolved vservices when a local write settled a conflict (a listener may not commit). */
+  private final ExecutorService settler = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-settle").factory());
+  private final AtomicBoolean settlePending = new AtomicBoolean();
+  /** Bytes of received messages waiting: at most one largest message's worth, then JGroups waits. */
+  private final Semaphore inboxBytes;
+  private final AtomicLong outboxBytes = new AtomicLong();
+  /** Set when a message was dropped from a full outbox: everything goes out again once it drains. */
+  private final AtomicBoolean peersBehind = new AtomicBoolean();
   private final StateListener listener = this::onCommit;
 
   // Owned entries as last published, and their sequence number: guarded by ownLock, which is
@@ -106,10 +126,16 @@ public final class Cluster implements AutoCloseable {
   private OwnEntries own = OwnEntries.EMPTY;
 
   private final VServiceRegisters registers; // guarded by itself
+  private final Object settleLock = new Object();
   private final Peers peers = new Peers(MAX_DEPARTED);
   private volatile List<Address> members = List.of();
   private volatile View view;
   private final Map<String, Long> snapshotAskedAt = new HashMap<>(); // inbox thread only
+  private final Map<Address, Long> snapshotAnsweredAt = new HashMap<>(); // inbox thread only
+  /** Members that left; JGroups never reuses an address, so what still comes from one is stale. */
+  private final Set<Address> leftAddresses = new LinkedHashSet<>(); // inbox thread only
+  /** Left members whose entries were refused as stale: asked again if they come back (a merge). */
+  private final Set<Address> askOnReturn = new HashSet<>(); // inbox thread only
   private long lastDropWarning = System.nanoTime() - TimeUnit.SECONDS.toNanos(2); // inbox thread only
   private long droppedSinceWarning; // inbox thread only
 
@@ -118,6 +144,7 @@ public final class Cluster implements AutoCloseable {
   private final AtomicLong deltasSent = new AtomicLong();
   private final AtomicLong snapshotRequests = new AtomicLong();
   private final AtomicLong purgedNodes = new AtomicLong();
+  private final AtomicLong sendsDropped = new AtomicLong();
 
   private Cluster(ClusterConfig config, DataplaneStore store, Self self, Path stampPath) throws Exception {
     this.config = config;
@@ -126,6 +153,7 @@ public final class Cluster implements AutoCloseable {
     this.selfMeta = self.meta();
     this.stampFile = new StampFile(stampPath);
     this.registers = new VServiceRegisters(self.name(), MAX_TOMBSTONES);
+    this.inboxBytes = new Semaphore(config.limits().maxMessageBytes(), true);
     this.channel = new JChannel(ClusterStack.build(config, InetAddress.getByName(self.ip())));
   }
 
@@ -166,9 +194,21 @@ public final class Cluster implements AutoCloseable {
       @Override
       public void receive(Message msg) {
         Address from = msg.getSrc();
-        // A copy: the message's buffer is JGroups' once this returns.
-        byte[] bytes = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
-        inbox.execute(() -> onMessage(from, bytes, 0, bytes.length));
+        int length = msg.getLength();
+        if (length > config.limits().maxMessageBytes()) {
+          inbox.execute(() -> refuse(from, length + " bytes, more than the " + config.limits().maxMessageBytes() + " allowed"));
+          return;
+        }
+        // A copy, since the message's buffer is JGroups' once this returns; counted until applied.
+        inboxBytes.acquireUninterruptibly(length);
+        byte[] bytes = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + length);
+        inbox.execute(() -> {
+          try {
+            onMessage(from, bytes, 0, length);
+          } finally {
+            inboxBytes.release(length);
+          }
+        });
       }
 
       @Override
@@ -181,7 +221,8 @@ public final class Cluster implements AutoCloseable {
     } catch (Exception e) {
       close();
       throw new ClusterStartException(
-          "cannot join cluster '" + self.cluster() + "' on " + self.ip() + ":" + config.gossipPort() + ": " + rootMessage(e) + " (--gossip-port sets the port)", e);
+          "cannot join cluster '" + self.cluster() + "' on " + self.ip() + ":" + config.gossipPort() + ": " + rootMessage(e)
+              + " (--gossip-port sets the port; failure detection listens on it plus " + ClusterConfig.FAILURE_DETECTION_PORT_OFFSET + ")", e);
     }
     log.info("[cluster] node {} listens for peers on {}:{}{}, neighbors {}{}",
         self.name(), self.ip(), config.gossipPort(), config.tls().isPresent() ? " with TLS" : "", config.neighbors(), config.autoDiscover() ? ", auto-discovery on" : "");
@@ -223,14 +264,29 @@ public final class Cluster implements AutoCloseable {
     List<VServiceRegisters.Write> writes;
     List<VServiceRegisters.Write> all;
     long clock;
+    long version;
+    boolean storeBehind;
     synchronized (registers) {
       writes = registers.absorbLocal(after.vservices());
       all = writes.isEmpty() ? List.of() : registers.all();
       clock = registers.clock();
+      version = registers.version();
+      storeBehind = registers.storeBehind();
     }
     if (!writes.isEmpty()) {
-      saveStamps(clock, all);
+      saveStamps(version, clock, all);
       send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(writes)).build(), null);
+    }
+    if (storeBehind && settlePending.compareAndSet(false, true)) {
+      // A local deletion freed a vIP:vport that a held-back vservice now serves.
+      settler.execute(() -> {
+        settlePending.set(false);
+        try {
+          settle(List.of());
+        } catch (RuntimeException e) {
+          log.error("[cluster] could not commit the settled vservices", e);
+        }
+      });
     }
   }
 
@@ -243,7 +299,7 @@ public final class Cluster implements AutoCloseable {
         case SNAPSHOT -> onSnapshot(from, PeerMessages.check(m.getSnapshot(), config.limits()));
         case DELTA -> onDelta(from, PeerMessages.check(m.getDelta(), config.limits()));
         case SNAPSHOT_REQUEST -> {
-          if (m.getSnapshotRequest().getNode().equals(self.name())) {
+          if (m.getSnapshotRequest().getNode().equals(self.name()) && mayAnswer(from)) {
             snapshotRequests.incrementAndGet();
             sendSnapshot(from);
           }
@@ -254,12 +310,50 @@ public final class Cluster implements AutoCloseable {
     } catch (PeerMessages.MalformedPeerMessage e) {
       malformed.incrementAndGet();
       warnDropped(from, e.getMessage());
+    } catch (StateWriteException e) {
+      malformed.incrementAndGet();
+      log.warn("[cluster] could not apply a message from {}: {}; the next snapshot or vservice exchange repairs it", from, e.getMessage());
     } catch (RuntimeException e) {
-      // A message that passed the checks but could not be applied (a failed state write): the
-      // next snapshot or delta repairs it; the receiving thread must live on.
+      // A message that passed the checks but could not be applied: the next snapshot or delta
+      // repairs it; the receiving thread must live on.
       malformed.incrementAndGet();
       log.error("[cluster] could not apply a message from {}", from, e);
     }
+  }
+
+  /** At most one snapshot a second to each peer: its requests are rate-limited alike. */
+  private boolean mayAnswer(Address from) {
+    long now = System.nanoTime();
+    Long last = snapshotAnsweredAt.get(from);
+    if (last != null && now - last < TimeUnit.SECONDS.toNanos(1)) {
+      return false;
+    }
+    snapshotAnsweredAt.put(from, now);
+    return true;
+  }
+
+  private void refuse(Address from, String reason) {
+    malformed.incrementAndGet();
+    warnDropped(from, reason);
+  }
+
+  /**
+   * Whether the table should hear of {@code owner}'s entries from {@code from}. Not from a member
+   * that left (its message was on its way while the view changed: after the purge it would bring
+   * back what is gone; if the member returns, by a merge, it is asked again), nor from a member
+   * that JGroups knows by another name (one member cannot speak for several nodes).
+   */
+  private boolean listening(Address from, String owner) throws PeerMessages.MalformedPeerMessage {
+    if (leftAddresses.contains(from)) {
+      askOnReturn.add(from);
+      log.debug("[cluster] ignored a late message of {} from {}, which left", owner, from);
+      return false;
+    }
+    String name = NameCache.get(from);
+    if (name != null && !name.equals(owner)) {
+      throw new PeerMessages.MalformedPeerMessage("member " + name + " sent the entries of node " + owner + ": a member speaks only for itself");
+    }
+    return true;
   }
 
   /** At most one warning a second, so that a flooding peer cannot flood the log too. */
@@ -281,12 +375,43 @@ public final class Cluster implements AutoCloseable {
     if (peers.nameTakenByAnother(owner, from, members)) {
       throw new PeerMessages.MalformedPeerMessage("node " + from + " speaks for " + owner + ", a name another live member holds");
     }
-    if (!peers.acceptSnapshot(from, s.node(), s.incarnation(), s.seq())) {
+    if (!listening(from, owner) || !peers.acceptSnapshot(from, s.node(), s.incarnation(), s.seq())) {
       return;
     }
     snapshotAskedAt.remove(owner);
-    store.commit(st -> st.withNodeEntries(owner, s.apps(), s.servers(), s.sockets()));
+    List<String> refused = new ArrayList<>();
+    int[] count = {0};
+    try {
+      store.commit(st -> {
+        PeerEntries.Admitted a = PeerEntries.admit(st, owner, s.apps(), s.servers(), s.sockets());
+        refused.addAll(a.refused());
+        count[0] = a.size();
+        return st.withNodeEntries(owner, a.apps(), a.servers(), a.sockets());
+      });
+    } catch (StateWriteException e) {
+      peers.unsettle(owner); // its next delta asks for the snapshot again
+      throw e;
+    }
+    peers.entries(owner, count[0]);
+    warnRefused(from, owner, refused);
     log.debug("[cluster] snapshot of {} (incarnation {}, seq {}): {} apps, {} servers", owner, s.incarnation(), s.seq(), s.apps().size(), s.servers().size());
+    applyHeld(from, owner);
+  }
+
+  private void warnRefused(Address from, String owner, List<String> refused) {
+    if (!refused.isEmpty()) {
+      malformed.addAndGet(refused.size());
+      warnDropped(from, "entries of " + owner + " under keys another node holds: " + refused.subList(0, Math.min(3, refused.size())) + (refused.size() > 3 ? " and " + (refused.size() - 3) + " more" : ""));
+    }
+  }
+
+  /** Applies the held deltas of {@code owner} whose turn has come. */
+  private void applyHeld(Address from, String owner) throws PeerMessages.MalformedPeerMessage {
+    for (var d = peers.nextHeld(owner); d.isPresent(); d = peers.nextHeld(owner)) {
+      if (!applyDelta(from, d.get())) {
+        return;
+      }
+    }
   }
 
   private void onDelta(Address from, PeerMessages.CheckedDelta d) throws PeerMessages.MalformedPeerMessage {
@@ -296,20 +421,50 @@ public final class Cluster implements AutoCloseable {
     if (peers.nameTakenByAnother(d.node(), from, members)) {
       throw new PeerMessages.MalformedPeerMessage("node " + from + " sent changes as " + d.node() + ", a name another live member holds");
     }
+    if (!listening(from, d.node())) {
+      return;
+    }
     switch (peers.judgeDelta(d.node(), d.incarnation(), d.seq())) {
       case OLD -> {}
-      case GAP -> askSnapshot(from, d.node());
+      case GAP -> {
+        peers.hold(d);
+        askSnapshot(from, d.node());
+      }
       case APPLY -> {
-        String owner = d.node();
-        store.commit(st -> st.withEntryChanges(
-            d.putApps(), d.putServers(), d.putSockets(),
-            // Only the owner's own entries can be removed by it.
-            d.removedApps().stream().filter(id -> owns(st.apps().get(id), owner)).toList(),
-            d.removedServers().stream().filter(id -> st.servers().containsKey(id) && st.servers().get(id).nodeId().equals(owner)).toList(),
-            d.removedSockets().stream().filter(id -> st.sockets().containsKey(id) && st.sockets().get(id).nodeId().equals(owner)).toList()));
-        peers.applied(owner, d.seq());
+        if (applyDelta(from, d)) {
+          applyHeld(from, d.node());
+        }
       }
     }
+  }
+
+  /** Applies a delta that is next in line; false when it was refused (the owner's next snapshot repairs). */
+  private boolean applyDelta(Address from, PeerMessages.CheckedDelta d) throws PeerMessages.MalformedPeerMessage {
+    String owner = d.node();
+    List<String> refused = new ArrayList<>();
+    int[] count = {-1};
+    store.commit(st -> {
+      PeerEntries.Admitted a = PeerEntries.admit(st, owner, d.putApps(), d.putServers(), d.putSockets());
+      int after = PeerEntries.countAfter(st, owner, peers.entries(owner), a, d.removedApps(), d.removedServers(), d.removedSockets());
+      if (after > config.limits().maxEntriesPerNode()) {
+        return st;
+      }
+      count[0] = after;
+      refused.addAll(a.refused());
+      return st.withEntryChanges(
+          a.apps(), a.servers(), a.sockets(),
+          // Only the owner's own entries can be removed by it.
+          d.removedApps().stream().filter(id -> owns(st.apps().get(id), owner)).toList(),
+          d.removedServers().stream().filter(id -> st.servers().containsKey(id) && st.servers().get(id).nodeId().equals(owner)).toList(),
+          d.removedSockets().stream().filter(id -> st.sockets().containsKey(id) && st.sockets().get(id).nodeId().equals(owner)).toList());
+    });
+    if (count[0] < 0) {
+      throw new PeerMessages.MalformedPeerMessage("node " + owner + " would hold more than the " + config.limits().maxEntriesPerNode() + " entries allowed");
+    }
+    peers.entries(owner, count[0]);
+    peers.applied(owner, d.seq());
+    warnRefused(from, owner, refused);
+    return true;
   }
 
   private static boolean owns(App app, String owner) {
@@ -334,32 +489,62 @@ public final class Cluster implements AutoCloseable {
       malformed.addAndGet(invalid.size());
       warnDropped(from, invalid.size() + " invalid vservices, the first " + invalid.getFirst());
     }
-    List<List<VServiceRegisters.Write>> localWrites = new ArrayList<>();
-    store.commit(st -> {
-      synchronized (registers) {
-        // Writes made here in the same batch, not yet stamped, are stamped first, so that the
-        // merge below sees them as the writes they are.
-        List<VServiceRegisters.Write> mine = registers.absorbLocal(st.vservices());
-        if (!mine.isEmpty()) {
-          localWrites.add(mine);
+    settle(writes);
+  }
+
+  /**
+   * Merges peers' vservice writes (or none, to settle a conflict that a local write ended) and
+   * commits the resolved vservices to the store. One call at a time (the receiving and settling
+   * threads), so that a failed commit can put the registers back as they were.
+   */
+  private void settle(List<VServiceRegisters.Write> writes) {
+    synchronized (settleLock) {
+      List<List<VServiceRegisters.Write>> localWrites = new ArrayList<>();
+      VServiceRegisters.Memento[] before = new VServiceRegisters.Memento[1];
+      try {
+        store.commit(st -> {
+          synchronized (registers) {
+            before[0] = registers.memento();
+            // Writes made here in the same batch, not yet stamped, are stamped first, so that the
+            // merge below sees them as the writes they are.
+            List<VServiceRegisters.Write> mine = registers.absorbLocal(st.vservices());
+            if (!mine.isEmpty()) {
+              localWrites.add(mine);
+            }
+            boolean changed = registers.merge(writes);
+            if (!changed && mine.isEmpty() && !registers.storeBehind()) {
+              return st;
+            }
+            registers.storeHolds(registers.resolved());
+            return st.withVServices(registers.resolved());
+          }
+        });
+      } catch (RuntimeException e) {
+        // Not saved, so none of it happened: the registers go back to what the store holds (the
+        // peers' writes come again with the next snapshot of vservices, at a view change).
+        synchronized (registers) {
+          if (before[0] != null) {
+            registers.rollBack(before[0]);
+          }
         }
-        boolean changed = registers.merge(writes);
-        return changed || !mine.isEmpty() ? st.withVServices(registers.resolved()) : st;
+        throw e;
       }
-    });
-    List<VServiceRegisters.Write> all;
-    long clock;
-    synchronized (registers) {
-      all = registers.all();
-      clock = registers.clock();
-      List<String> held = registers.heldBack();
-      if (!held.isEmpty()) {
-        log.warn("[cluster] vservices {} are held back: a vservice written later serves one of their vIP:vports", held);
+      List<VServiceRegisters.Write> all;
+      long clock;
+      long version;
+      synchronized (registers) {
+        all = registers.all();
+        clock = registers.clock();
+        version = registers.version();
+        List<String> held = registers.heldBack();
+        if (!held.isEmpty()) {
+          log.warn("[cluster] vservices {} are held back: a vservice written later serves one of their vIP:vports", held);
+        }
       }
-    }
-    saveStamps(clock, all);
-    for (List<VServiceRegisters.Write> mine : localWrites) {
-      send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(mine)).build(), null);
+      saveStamps(version, clock, all);
+      for (List<VServiceRegisters.Write> mine : localWrites) {
+        send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(mine)).build(), null);
+      }
     }
   }
 
@@ -371,6 +556,14 @@ public final class Cluster implements AutoCloseable {
     List<Address> joined = now.stream().filter(a -> !before.contains(a) && !a.equals(channel.getAddress())).toList();
     List<Address> left = before.stream().filter(a -> !now.contains(a)).toList();
     members = List.copyOf(now);
+    for (Address a : left) {
+      leftAddresses.add(a);
+    }
+    leftAddresses.removeAll(now); // back after a partition, at the same address
+    while (leftAddresses.size() > MAX_LEFT_ADDRESSES) {
+      leftAddresses.remove(leftAddresses.iterator().next());
+    }
+    snapshotAnsweredAt.keySet().retainAll(now);
     List<String> gone = peers.retainMembers(now);
     if (!gone.isEmpty()) {
       store.commit(st -> {
@@ -388,10 +581,12 @@ public final class Cluster implements AutoCloseable {
     // life of it was still a member, or got lost) is asked for them. JGroups names members by
     // their logical name, which is the node name.
     for (Address m : now) {
-      if (!m.equals(channel.getAddress()) && !joined.contains(m) && peers.nameAt(m).isEmpty()) {
+      boolean refusedWhileAway = askOnReturn.remove(m);
+      if (!m.equals(channel.getAddress()) && (refusedWhileAway || !joined.contains(m) && peers.nameAt(m).isEmpty())) {
         askSnapshot(m, m.toString());
       }
     }
+    askOnReturn.retainAll(leftAddresses);
     if (!joined.isEmpty()) {
       // One node joined an existing view: it alone needs to hear, so the others tell it alone
       // (one message each, not a multicast each: a join costs O(N) messages, not O(N²)). A merge,
@@ -427,27 +622,51 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** Queues a message (to one peer, or to all for {@code null}); sending never blocks the caller. */
+  /**
+   * Queues a message (to one peer, or to all for {@code null}); sending never blocks the caller.
+   * Beyond {@link #OUTBOX_BYTES} waiting (the network or the peers cannot keep up) the message is
+   * dropped, and once the queue has drained by half this node sends its whole snapshot and every
+   * vservice register, which repair whatever was dropped.
+   */
   private void send(Address to, PeerMessage m, AtomicLong counter) {
     byte[] bytes = m.toByteArray();
-    outbox.execute(() -> {
-      if (!channel.isConnected()) {
-        return;
+    if (outboxBytes.addAndGet(bytes.length) > OUTBOX_BYTES) {
+      outboxBytes.addAndGet(-bytes.length);
+      if (peersBehind.compareAndSet(false, true)) {
+        log.warn("[cluster] dropped a {} message: more than {} MiB wait to be sent; all of this node's entries and vservices go out again once it drains",
+            m.getBodyCase(), OUTBOX_BYTES >> 20);
       }
+      sendsDropped.incrementAndGet();
+      return;
+    }
+    outbox.execute(() -> {
       try {
+        if (!channel.isConnected()) {
+          return;
+        }
         channel.send(new BytesMessage(to, bytes));
         if (counter != null) {
           counter.incrementAndGet();
         }
       } catch (Exception e) {
         log.warn("[cluster] could not send a {} message to {}: {}", m.getBodyCase(), to == null ? "the cluster" : to, rootMessage(e));
+      } finally {
+        outboxBytes.addAndGet(-bytes.length);
+      }
+      if (outboxBytes.get() < OUTBOX_BYTES / 2 && peersBehind.compareAndSet(true, false)) {
+        sendSnapshot(null);
+        List<VServiceRegisters.Write> all;
+        synchronized (registers) {
+          all = registers.all();
+        }
+        send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(all)).build(), null);
       }
     });
   }
 
-  private void saveStamps(long clock, List<VServiceRegisters.Write> all) {
+  private void saveStamps(long version, long clock, List<VServiceRegisters.Write> all) {
     try {
-      stampFile.save(clock, all);
+      stampFile.save(version, clock, all);
     } catch (IOException e) {
       log.warn("[cluster] could not save vservice stamps: {}", e.getMessage());
     }
@@ -478,7 +697,7 @@ public final class Cluster implements AutoCloseable {
   }
 
   public Stats stats() {
-    return new Stats(malformed.get(), snapshotsSent.get(), deltasSent.get(), snapshotRequests.get(), purgedNodes.get());
+    return new Stats(malformed.get(), snapshotsSent.get(), deltasSent.get(), snapshotRequests.get(), purgedNodes.get(), sendsDropped.get());
   }
 
   /** The members of the current view, as JGroups names them. */
@@ -492,6 +711,7 @@ public final class Cluster implements AutoCloseable {
     channel.close();
     inbox.shutdown();
     outbox.shutdown();
+    settler.shutdown();
     try {
       inbox.awaitTermination(2, TimeUnit.SECONDS);
       outbox.awaitTermination(2, TimeUnit.SECONDS);

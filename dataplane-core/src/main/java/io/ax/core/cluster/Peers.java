@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jgroups.Address;
 
 /**
@@ -30,10 +32,20 @@ final class Peers {
     GAP
   }
 
+  /**
+   * Deltas held per owner because they came before the one they follow: a multicast delta can
+   * overtake the unicast snapshot sent to a joiner. Applying them once their turn comes saves a
+   * snapshot request for each (under churn, one after every snapshot).
+   */
+  static final int MAX_HELD_DELTAS = 64;
+
   /** Nodes that left, newest last, kept for {@code ax get nodes} until they return. */
   private final LinkedHashMap<String, NodeMeta> departed = new LinkedHashMap<>();
   private final int maxDeparted;
   private final Map<String, Peer> byName = new HashMap<>();
+  private final Map<String, NavigableMap<Long, PeerMessages.CheckedDelta>> held = new HashMap<>();
+  /** How many entries each owner has in the table, to hold it to its limit across deltas. */
+  private final Map<String, Integer> entries = new HashMap<>();
 
   Peers(int maxDeparted) {
     this.maxDeparted = maxDeparted;
@@ -50,6 +62,9 @@ final class Peers {
     }
     byName.put(meta.getName(), new Peer(meta.getName(), from, incarnation, seq, meta));
     departed.remove(meta.getName());
+    if (known != null && known.incarnation() != incarnation) {
+      held.remove(meta.getName()); // a restarted owner numbers its deltas anew
+    }
     return true;
   }
 
@@ -73,6 +88,58 @@ final class Peers {
     return seq == known.seq() + 1 ? DeltaVerdict.APPLY : DeltaVerdict.GAP;
   }
 
+  /**
+   * Keeps a delta that came too early, unless the owner already has {@link #MAX_HELD_DELTAS}
+   * waiting (then one is missing for good, and a snapshot is the way back).
+   */
+  synchronized void hold(PeerMessages.CheckedDelta d) {
+    NavigableMap<Long, PeerMessages.CheckedDelta> mine = held.computeIfAbsent(d.node(), k -> new TreeMap<>());
+    if (!mine.isEmpty() && mine.firstEntry().getValue().incarnation() != d.incarnation()) {
+      mine.clear();
+    }
+    if (mine.size() < MAX_HELD_DELTAS) {
+      mine.put(d.seq(), d);
+    }
+  }
+
+  /** The held delta of {@code owner} that is next in line, if any; drops those already covered. */
+  synchronized Optional<PeerMessages.CheckedDelta> nextHeld(String owner) {
+    NavigableMap<Long, PeerMessages.CheckedDelta> mine = held.get(owner);
+    while (mine != null && !mine.isEmpty()) {
+      PeerMessages.CheckedDelta d = mine.firstEntry().getValue();
+      switch (judgeDelta(owner, d.incarnation(), d.seq())) {
+        case OLD -> mine.pollFirstEntry();
+        case APPLY -> {
+          mine.pollFirstEntry();
+          return Optional.of(d);
+        }
+        case GAP -> {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  synchronized int entries(String owner) {
+    return entries.getOrDefault(owner, 0);
+  }
+
+  synchronized void entries(String owner, int count) {
+    entries.put(owner, count);
+  }
+
+  /**
+   * Forgets how far the owner's changes were applied (its snapshot could not be saved): its next
+   * delta is then a gap, and brings a snapshot.
+   */
+  synchronized void unsettle(String owner) {
+    Peer p = byName.get(owner);
+    if (p != null) {
+      byName.put(owner, new Peer(p.name(), p.address(), p.incarnation(), -1, p.meta()));
+    }
+  }
+
   /** Records an applied delta. */
   synchronized void applied(String owner, long seq) {
     Peer p = byName.get(owner);
@@ -91,6 +158,8 @@ final class Peers {
       if (!members.contains(p.address())) {
         gone.add(p.name());
         byName.remove(p.name());
+        held.remove(p.name());
+        entries.remove(p.name());
         departed.remove(p.name());
         departed.put(p.name(), p.meta());
         while (departed.size() > maxDeparted) {
@@ -98,6 +167,9 @@ final class Peers {
         }
       }
     }
+    // Deltas held for an owner that never sent its snapshot and is no member any more.
+    List<String> memberNames = members.stream().map(Object::toString).toList();
+    held.keySet().removeIf(name -> !byName.containsKey(name) && !memberNames.contains(name));
     return gone;
   }
 

@@ -32,6 +32,8 @@ final class StampFile {
   }
 
   private final Path file;
+  /** The registers' version last written; guarded by this. */
+  private long savedVersion = -1;
 
   StampFile(Path file) {
     this.file = file;
@@ -61,8 +63,18 @@ final class StampFile {
     }
   }
 
-  /** Saves every register's stamp; whether it is a deletion is kept (values live in state.pb). */
-  void save(long clock, List<VServiceRegisters.Write> registers) throws IOException {
+  /**
+   * Saves every register's stamp; whether it is a deletion is kept (values live in state.pb). The
+   * store's writer and the cluster's receiver both save, each with what it read under the
+   * registers' lock: one at a time, and a save older than the last written is skipped, so the
+   * file never goes back.
+   *
+   * @param version the registers' version the others were read at
+   */
+  synchronized void save(long version, long clock, List<VServiceRegisters.Write> registers) throws IOException {
+    if (version <= savedVersion) {
+      return;
+    }
     Builder b = io.ax.cluster.v1.StampFile.newBuilder().setFormatVersion(FORMAT_VERSION).setClock(clock);
     for (VServiceRegisters.Write w : registers) {
       VServiceUpdate.Builder u = VServiceUpdate.newBuilder()
@@ -78,6 +90,7 @@ final class StampFile {
     Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.write(temp, b.build().toByteArray());
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    savedVersion = version;
   }
 
   void delete() throws IOException {

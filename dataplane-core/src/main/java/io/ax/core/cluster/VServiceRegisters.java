@@ -27,8 +27,10 @@ import java.util.TreeSet;
  * longer conflicts. The rule only reads the registers, so every node holds back the same one.
  *
  * <p>Local writes reach the registers through {@link #absorbLocal}: whatever the store holds that
- * differs from the last resolved view was written on this node, and gets a new stamp. Not thread
- * safe: the cluster calls it under its own lock.
+ * differs from what it held when last seen ({@link #storeHolds}) was written on this node, and
+ * gets a new stamp. That is not the resolved view: a vservice freed from a conflict is resolved
+ * before the store holds it, and must not look like a local deletion meanwhile. Not thread safe:
+ * the cluster calls it under its own lock.
  */
 final class VServiceRegisters {
   /** One register: a value, or empty for a deletion. */
@@ -42,11 +44,25 @@ final class VServiceRegisters {
   /** One write, as sent to peers. */
   record Write(String name, Register register) {}
 
+  /**
+   * The highest clock a peer's write may carry. Real clocks grow by one a write, so this is out of
+   * reach (a million writes a second for nine years); without it a broken or hostile peer could
+   * send the largest long and leave no clock for the next write.
+   */
+  static final long MAX_CLOCK = 1L << 48;
+
   private final String self;
   private final int maxTombstones;
-  private final SortedMap<String, Register> registers = new TreeMap<>();
+  private SortedMap<String, Register> registers = new TreeMap<>();
   private long clock;
   private SortedMap<String, VService> resolved = Collections.emptySortedMap();
+  /** The vservices the store held when last seen; local writes are the differences from it. */
+  private Map<String, VService> known = Collections.emptySortedMap();
+  /** Grows on every change of the registers, so that saves can tell newer from older. */
+  private long version;
+
+  /** The registers at one moment, to go back to when the store could not save what followed. */
+  record Memento(SortedMap<String, Register> registers, long clock, SortedMap<String, VService> resolved, Map<String, VService> known, long version) {}
 
   /**
    * @param self this node's name, the origin of its writes
@@ -74,6 +90,26 @@ final class VServiceRegisters {
     stored.forEach((name, vs) -> registers.put(name, new Register(saved.live().getOrDefault(name, Stamp.NONE), Optional.of(vs))));
     registers.values().forEach(r -> clock = Math.max(clock, r.stamp().clock()));
     resolved = resolve();
+    known = stored;
+    version++;
+  }
+
+  /** Records that the store now holds {@code vservices} (the cluster committed them). */
+  void storeHolds(Map<String, VService> vservices) {
+    known = vservices;
+  }
+
+  Memento memento() {
+    return new Memento(new TreeMap<>(registers), clock, resolved, known, version);
+  }
+
+  /** Goes back to a memento; the version still grows, so a save of the abandoned state loses. */
+  void rollBack(Memento m) {
+    registers = new TreeMap<>(m.registers());
+    clock = m.clock();
+    resolved = m.resolved();
+    known = m.known();
+    version++;
   }
 
   /**
@@ -81,29 +117,38 @@ final class VServiceRegisters {
    * the last call. Returns them, to be sent to the peers.
    */
   List<Write> absorbLocal(Map<String, VService> store) {
-    if (store == resolved) {
+    if (store == known) {
       return List.of();
     }
     List<Write> writes = new ArrayList<>();
     for (Map.Entry<String, VService> e : store.entrySet()) {
-      if (!e.getValue().equals(resolved.get(e.getKey()))) {
+      if (!e.getValue().equals(known.get(e.getKey()))) {
         writes.add(write(e.getKey(), Optional.of(e.getValue())));
       }
     }
-    for (String name : resolved.keySet()) {
+    for (String name : known.keySet()) {
       if (!store.containsKey(name)) {
         writes.add(write(name, Optional.empty()));
       }
     }
+    known = store;
     if (!writes.isEmpty()) {
       trimTombstones();
       resolved = resolve();
+      version++;
     }
     return writes;
   }
 
+  /** Whether the store holds other vservices than the resolved view (a conflict was settled). */
+  boolean storeBehind() {
+    return !known.equals(resolved);
+  }
+
   private Write write(String name, Optional<VService> value) {
-    Register r = new Register(new Stamp(++clock, self), value);
+    // Local clocks start below MAX_CLOCK and grow by one a write: this cannot overflow in practice.
+    clock = Math.addExact(clock, 1);
+    Register r = new Register(new Stamp(clock, self), value);
     registers.put(name, r);
     return new Write(name, r);
   }
@@ -126,6 +171,7 @@ final class VServiceRegisters {
     if (changed) {
       trimTombstones();
       resolved = resolve();
+      version++;
     }
     return changed;
   }
@@ -162,6 +208,10 @@ final class VServiceRegisters {
 
   long clock() {
     return clock;
+  }
+
+  long version() {
+    return version;
   }
 
   /** Names held back because a vservice with a higher stamp serves one of their vIP:vports. */

@@ -8,6 +8,8 @@ import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.cluster.v1.NodeMeta;
 import io.ax.cluster.v1.PeerMessage;
 import io.ax.cluster.v1.Snapshot;
+import io.ax.cluster.v1.VServiceUpdate;
+import io.ax.cluster.v1.VServiceUpdates;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
@@ -24,6 +26,7 @@ import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateFixtures;
 import io.ax.core.state.StatePersistence;
 import java.net.InetAddress;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +37,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -67,8 +71,12 @@ class ClusterTest {
   }
 
   private Node node(int i, ClusterConfig config) {
+    return node(i, config, DataplaneState.EMPTY, StatePersistence.NONE);
+  }
+
+  private Node node(int i, ClusterConfig config, DataplaneState initial, StatePersistence persistence) {
     String name = "node" + i;
-    DataplaneStore store = new DataplaneStore(DataplaneState.EMPTY, StatePersistence.NONE);
+    DataplaneStore store = new DataplaneStore(initial, persistence);
     Cluster cluster = Cluster.start(config, store, self(i), dir.resolve(name + "-cluster.pb"));
     open.add(cluster);
     return new Node(name, store, cluster);
@@ -251,10 +259,91 @@ class ClusterTest {
       intruder.send(new BytesMessage(null, PeerMessage.newBuilder()
           .setSnapshot(Snapshot.newBuilder().setNode(NodeMeta.newBuilder().setName("node1")).setIncarnation(Long.MAX_VALUE)).build().toByteArray()));
 
-      await().atMost(Duration.ofSeconds(15)).until(() -> b.cluster().stats().malformed() >= 5);
+      // A snapshot in the name of node9, a node that is not a member: the intruder is "intruder".
+      intruder.send(new BytesMessage(null, PeerMessage.newBuilder()
+          .setSnapshot(Snapshot.newBuilder().setNode(NodeMeta.newBuilder().setName("node9")).addApps(Protos.app(app("node9", "a0000004", "198.18.0.4", "")))).build().toByteArray()));
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> b.cluster().stats().malformed() >= 6);
       assertThat(b.store().current().apps()).containsOnlyKeys(new AppId("a0000001"));
     }
     a.store().putApp(app("node1", "a0000003", "198.18.0.3", ""));
     awaitOn(List.of(b), s -> s.apps().size() == 2);
+  }
+
+  @Test
+  void twoNodesThatPickedOneAppId_eachKeepItsOwn_andTheOthersEntriesNeverReplaceIt() {
+    // Both picked a0000009 while apart (ids are 32 random bits per node).
+    Node a = node(1, config(), DataplaneState.EMPTY.withApp(app("node1", "a0000009", "198.18.0.1", "")), StatePersistence.NONE);
+    Node b = node(2, config(), DataplaneState.EMPTY.withApp(app("node2", "a0000009", "198.18.0.2", ""))
+        .withServer(server("node2", "a0000009", "198.18.0.2:80", "127.0.0.2:40000")), StatePersistence.NONE);
+    a.store().putApp(app("node1", "a0000001", "198.18.0.1", ""));
+    b.store().putApp(app("node2", "b0000001", "198.18.0.2", ""));
+
+    awaitOn(List.of(a, b), s -> s.apps().containsKey(new AppId("a0000001")) && s.apps().containsKey(new AppId("b0000001")));
+    assertThat(a.store().current().apps().get(new AppId("a0000009")).nodeId()).isEqualTo("node1");
+    assertThat(a.store().current().servers()).as("a server of node2's a0000009 names node1's app here").isEmpty();
+    assertThat(b.store().current().apps().get(new AppId("a0000009")).nodeId()).isEqualTo("node2");
+    assertThat(a.cluster().stats().malformed()).isPositive();
+
+    // node1's app leaving takes nothing of node2's with it, here or there.
+    a.store().removeApp(new AppId("a0000009"));
+    b.store().putApp(app("node2", "b0000002", "198.18.0.2", ""));
+    awaitOn(List.of(a), s -> s.apps().containsKey(new AppId("b0000002")));
+    assertThat(b.store().current().apps().get(new AppId("a0000009")).nodeId()).isEqualTo("node2");
+    assertThat(b.store().current().servers()).containsOnlyKeys("node2/a0000009");
+  }
+
+  private static VServiceUpdate update(String name, long clock, String origin, VService value) {
+    VServiceUpdate.Builder u = VServiceUpdate.newBuilder().setName(name).setStamp(io.ax.cluster.v1.Stamp.newBuilder().setClock(clock).setOrigin(origin));
+    if (value != null) {
+      u.setValue(Protos.vservice(value));
+    }
+    return u.build();
+  }
+
+  @Test
+  void aHeldBackVService_freedByADeletionOnOneNode_servesEverywhere_andALaterWriteThereKeepsIt() throws Exception {
+    Node a = node(1);
+    Node b = node(2);
+    VService web = StateFixtures.vservice("web", "198.19.0.1", LbPolicy.RANDOM, List.of("80:8080"), "198.18.0.1");
+    VService api = StateFixtures.vservice("api", "198.19.0.1", LbPolicy.RANDOM, List.of("80:8080"), "198.18.0.2");
+
+    try (JChannel other = new JChannel(ClusterStack.build(config(), InetAddress.getByName("127.0.0.3")))) {
+      // Two writes of one vIP:port made apart, as a healed partition brings them.
+      other.name("node3");
+      other.connect("test");
+      awaitMembers(b, 3);
+      other.send(new BytesMessage(null, PeerMessage.newBuilder()
+          .setVservices(VServiceUpdates.newBuilder().addUpdates(update("web", 10, "node3", web)).addUpdates(update("api", 11, "node3", api))).build().toByteArray()));
+      awaitOn(List.of(a, b), s -> s.vservices().keySet().equals(Set.of("api")));
+
+      b.store().deleteVService("api");
+      awaitOn(List.of(a, b), s -> s.vservices().keySet().equals(Set.of("web")));
+
+      b.store().createVService(StateFixtures.vservice("db", "198.19.0.2", LbPolicy.RANDOM, List.of("5432:5432"), "198.18.0.5"));
+      awaitOn(List.of(a, b), s -> s.vservices().keySet().equals(Set.of("web", "db")));
+    }
+  }
+
+  @Test
+  void vservicesANodeCouldNotSave_areNotTakenForItsOwnDeletions_later() {
+    AtomicBoolean diskFull = new AtomicBoolean();
+    Node a = node(1);
+    Node b = node(2, config(), DataplaneState.EMPTY, state -> {
+      if (diskFull.get()) {
+        throw new IOException("No space left on device");
+      }
+    });
+    awaitMembers(a, 2);
+
+    diskFull.set(true);
+    a.store().createVService(StateFixtures.vservice("web", "198.19.0.1", LbPolicy.RANDOM, List.of("80:8080"), "198.18.0.1"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> b.cluster().stats().malformed() > 0);
+    diskFull.set(false);
+    b.store().createVService(StateFixtures.vservice("db", "198.19.0.2", LbPolicy.RANDOM, List.of("5432:5432"), "198.18.0.5"));
+
+    awaitOn(List.of(a), s -> s.vservices().containsKey("db"));
+    assertThat(a.store().current().vservices()).containsOnlyKeys("web", "db");
+    assertThat(b.store().current().vservices()).containsOnlyKeys("db");
   }
 }

@@ -126,6 +126,47 @@ class VServiceRegistersTest {
   }
 
   @Test
+  void aVServiceFreedByALocalDeletion_isNotMistakenForALocalDeletion_beforeTheStoreHoldsIt() {
+    VServiceRegisters r = new VServiceRegisters("node1", 100);
+    VService api = vservice("api", "198.19.0.1", LbPolicy.RANDOM, List.of("80:8080"), "198.18.0.9");
+    r.merge(List.of(write("web", 3, "node2", WEB_A), write("api", 4, "node3", api)));
+    r.storeHolds(r.resolved());
+    assertThat(r.storeBehind()).isFalse();
+
+    // A user deletes api here: web, held back until now, is resolved but not yet in the store.
+    r.absorbLocal(new TreeMap<>());
+    assertThat(r.resolved()).containsOnlyKeys("web");
+    assertThat(r.storeBehind()).isTrue();
+
+    // Another local write comes before the cluster commits web: it must not delete web.
+    VService db = vservice("db", "198.19.0.2", LbPolicy.RANDOM, List.of("5432:5432"), "198.18.0.5");
+    List<Write> writes = r.absorbLocal(new TreeMap<>(Map.of("db", db)));
+
+    assertThat(writes).extracting(Write::name).containsExactly("db");
+    assertThat(r.resolved()).containsOnlyKeys("web", "db");
+  }
+
+  @Test
+  void rollBack_forgetsWhatFollowedTheMemento_andItsVersionStillGrows() {
+    VServiceRegisters r = new VServiceRegisters("node1", 100);
+    r.merge(List.of(write("web", 3, "node2", WEB_A)));
+    r.storeHolds(r.resolved());
+    VServiceRegisters.Memento m = r.memento();
+    long version = r.version();
+
+    r.merge(List.of(write("web", 9, "node2", null), write("db", 8, "node3", WEB_B)));
+    r.storeHolds(r.resolved());
+    r.rollBack(m);
+
+    assertThat(r.resolved()).containsOnlyKeys("web");
+    assertThat(r.all()).extracting(Write::name).containsExactly("web");
+    assertThat(r.clock()).isEqualTo(3);
+    assertThat(r.version()).isGreaterThan(version);
+    // The store holds web as before: nothing here is a local write.
+    assertThat(r.absorbLocal(new TreeMap<>(Map.of("web", WEB_A)))).isEmpty();
+  }
+
+  @Test
   void restore_keepsSavedStampsAndDeletions_andAStoredVServiceWithoutAStampLosesToAnyWrite() {
     VServiceRegisters r = new VServiceRegisters("node1", 100);
     VService db = vservice("db", "198.19.0.2", LbPolicy.RANDOM, List.of("5432:5432"), "198.18.0.5");
