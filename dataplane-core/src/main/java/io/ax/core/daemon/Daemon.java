@@ -3,6 +3,10 @@ package io.ax.core.daemon;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
 import io.ax.core.cluster.Cluster;
+import io.ax.core.lb.SharedLbState;
+import io.ax.core.proxy.Exposures;
+import io.ax.core.proxy.ProxyConfig;
+import io.ax.core.proxy.TcpProxies;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.server.BridgeServer;
@@ -59,6 +63,7 @@ public final class Daemon implements AutoCloseable {
   private RestServer rest;
   private PortPool portPool;
   private Cluster cluster;
+  private Exposures exposures;
 
   private Daemon(DaemonConfig config) {
     this.config = config;
@@ -119,6 +124,7 @@ public final class Daemon implements AutoCloseable {
     recovery.adoptRestored(bridge::adoptPublished);
     started.push(recovery.scheduleForgetUnreturned()::cancel);
     startCluster();
+    startExposures();
 
     startDns();
 
@@ -170,6 +176,17 @@ public final class Daemon implements AutoCloseable {
       throw new DaemonStartException(e.getMessage(), e);
     }
     started.push(cluster);
+  }
+
+  /**
+   * Every-node exposure: proxy listeners for apps exposed on 0.0.0.0 on other nodes and for
+   * external vservices. After the cluster, so that the first plan sees the peers' apps.
+   */
+  private void startExposures() {
+    TcpProxies proxies = new TcpProxies(ProxyConfig.DEFAULT);
+    started.push(proxies);
+    exposures = Exposures.start(store, config.nodeName(), proxies, new SharedLbState());
+    started.push(exposures);
   }
 
   /**
@@ -234,9 +251,9 @@ public final class Daemon implements AutoCloseable {
     return Map.of(config.nodeName(), new NodeInfo(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"), apps));
   }
 
-  /** No proxies run yet: federation gateways and external vservices' listeners come later. */
+  /** The every-node exposure proxies running on this node (federation gateways come later). */
   private Map<String, ProxyInfo> proxies() {
-    return Map.of();
+    return exposures == null ? Map.of() : exposures.proxies();
   }
 
   public DataplaneStore store() {

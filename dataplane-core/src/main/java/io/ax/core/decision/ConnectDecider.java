@@ -10,11 +10,13 @@ import io.ax.core.lb.LbState;
 import io.ax.core.lb.PickContext;
 import io.ax.core.model.App;
 import io.ax.core.model.Backend;
+import io.ax.core.model.Labels;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
 import io.ax.core.net.Endpoints;
+import io.ax.core.net.Ipv4;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +63,7 @@ public final class ConnectDecider {
   public static ConnectDecision decide(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, LbState lb) {
     Optional<VService> vservice = state.vserviceAt(destination);
     if (vservice.isPresent()) {
-      return viaVService(state, client, protocol, destination, vservice.get(), lb);
+      return viaVService(state, new AppClient(client), protocol, destination, vservice.get(), lb);
     }
     List<ServerEntry> entries = state.serversAt(destination);
     if (!entries.isEmpty()) {
@@ -92,7 +94,60 @@ public final class ConnectDecider {
     return ConnectDecision.DIRECT;
   }
 
-  private static ConnectDecision viaVService(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb) {
+  /**
+   * A connection from outside the mesh to a vservice's vport, which the daemon's proxy accepted
+   * on an external vservice's every-node listener: rule 1 with every backend admitted. Outside
+   * clients have no labels, and exposing the vservice is the operator's own decision to let them
+   * in (as a Kubernetes NodePort does); the label ACL guards what runs in the mesh.
+   *
+   * @param clientIp the outside client's address, for balancers that hash the source
+   */
+  public static ConnectDecision decideOutside(DataplaneState state, VService vs, Transport protocol, int vport, Ipv4 clientIp, LbState lb) {
+    if (vs.mappingFor(vport).isEmpty()) {
+      return new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no port " + vport);
+    }
+    return viaVService(state, new OutsideClient(clientIp), protocol, Endpoints.of(vs.ip(), vport), vs, lb);
+  }
+
+  /** Who connects: whose labels the ACL admits, the address balancers hash, and how a refusal names it. */
+  private sealed interface Client {
+    boolean admits(Labels server);
+
+    Ipv4 ip();
+
+    String description();
+  }
+
+  private record AppClient(App app) implements Client {
+    @Override
+    public boolean admits(Labels server) {
+      return app.labels().sharesAnyWith(server);
+    }
+
+    @Override
+    public Ipv4 ip() {
+      return app.appIp();
+    }
+
+    @Override
+    public String description() {
+      return "app " + app.id() + " (labels '" + app.labels() + "')";
+    }
+  }
+
+  private record OutsideClient(Ipv4 ip) implements Client {
+    @Override
+    public boolean admits(Labels server) {
+      return true;
+    }
+
+    @Override
+    public String description() {
+      return "an outside client";
+    }
+  }
+
+  private static ConnectDecision viaVService(DataplaneState state, Client client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
     String key = vs.name();
@@ -126,7 +181,7 @@ public final class ConnectDecider {
         if (e.protocol() != protocol) {
           continue;
         }
-        if (client.labels().sharesAnyWith(e.labels())) {
+        if (client.admits(e.labels())) {
           candidates.putIfAbsent(new Pick(e.hostAddr(), e.id()), b.weight());
         } else {
           deniedAny = true;
@@ -135,12 +190,12 @@ public final class ConnectDecider {
     }
     if (candidates.isEmpty()) {
       return deniedAny
-          ? deniedByLabels(client, what)
+          ? deniedByLabels(client.description(), what)
           : new ConnectDecision.Refuse(Errno.ECONNREFUSED, what + " has no backends");
     }
     List<Candidate<Inet4Endpoint>> list = new ArrayList<>(candidates.size());
     candidates.forEach((p, w) -> list.add(new Candidate<>(p.address(), p.address(), w)));
-    return new ConnectDecision.Targets(key, policy.order(list, new PickContext(key, lb, client.appIp())));
+    return new ConnectDecision.Targets(key, policy.order(list, new PickContext(key, lb, client.ip())));
   }
 
   /** A backend's target: a service table entry's real address and id, or an external address ({@code serverId} empty). */
@@ -157,7 +212,10 @@ public final class ConnectDecider {
   }
 
   private static ConnectDecision deniedByLabels(App client, String what) {
-    return new ConnectDecision.Refuse(
-        Errno.ECONNREFUSED, "app " + client.id() + " (labels '" + client.labels() + "') shares no label with " + what);
+    return deniedByLabels(new AppClient(client).description(), what);
+  }
+
+  private static ConnectDecision deniedByLabels(String client, String what) {
+    return new ConnectDecision.Refuse(Errno.ECONNREFUSED, client + " shares no label with " + what);
   }
 }

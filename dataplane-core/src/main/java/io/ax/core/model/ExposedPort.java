@@ -8,21 +8,28 @@ import java.util.Optional;
 
 /**
  * One {@code ax run --expose}: the app's port {@code appPort} is reachable from outside the mesh
- * at {@code hostPort} of this node. The app's socket is bound right there, so outside clients
- * reach it with no proxy in between. Part of the {@link App} (and so of the state that a cluster
- * replicates): the node that binds it, and later its peers, read it from there.
+ * at {@code hostPort}. The app's socket is bound right there on its node, so outside clients of
+ * that node reach it with no proxy in between. Part of the {@link App} (and so of the state that
+ * a cluster replicates): the node that binds it, and its peers, read it from there.
  *
- * <p>Forms: {@code APPPORT:HOSTPORT} (this node), {@code APPPORT:NODE-IP:HOSTPORT} (that node,
- * which must be this one until clusters come) and {@code APPPORT:0.0.0.0:HOSTPORT} (every node;
- * this node only, for now).
+ * <p>Forms, as AppSwitch has them: {@code APPPORT:HOSTPORT} (the app's node),
+ * {@code APPPORT:NODE-IP:HOSTPORT} (that node, which must be the app's for now) and
+ * {@code APPPORT:0.0.0.0:HOSTPORT} (every node of the cluster, like a Kubernetes NodePort: the
+ * other nodes proxy HOSTPORT to the app's socket).
  *
- * @param nodeIp the address to bind, empty for all of this node's addresses
+ * @param nodeIp empty for the app's node on all its addresses, 0.0.0.0 for every node, or the IP
+ *     of the node to expose on
  */
 public record ExposedPort(int appPort, Optional<Ipv4> nodeIp, int hostPort) {
   public ExposedPort {
     Ports.check("app_port", appPort);
     Objects.requireNonNull(nodeIp, "nodeIp");
     Ports.check("host_port", hostPort);
+  }
+
+  /** Whether every node of the cluster exposes it ({@code APPPORT:0.0.0.0:HOSTPORT}). */
+  public boolean everyNode() {
+    return nodeIp.isPresent() && nodeIp.get().isAny();
   }
 
   public static ExposedPort parse(String text, Ipv4 thisNode) {
@@ -34,7 +41,7 @@ public record ExposedPort(int appPort, Optional<Ipv4> nodeIp, int hostPort) {
         if (!ip.isAny() && !ip.equals(thisNode)) {
           throw new InvalidFieldException("--expose", "'" + text + "': " + ip + " is not this node's IP " + thisNode + " (other nodes need clusters, not supported yet)");
         }
-        yield new ExposedPort(Ports.parse("--expose", parts[0]), ip.isAny() ? Optional.empty() : Optional.of(ip), Ports.parse("--expose", parts[2]));
+        yield new ExposedPort(Ports.parse("--expose", parts[0]), Optional.of(ip), Ports.parse("--expose", parts[2]));
       }
       default -> throw new InvalidFieldException("--expose", "'" + text + "' is not APPPORT:HOSTPORT, APPPORT:NODE-IP:HOSTPORT or APPPORT:0.0.0.0:HOSTPORT");
     };

@@ -261,7 +261,10 @@ public final class Protos {
         exposures);
   }
 
-  /** An {@code --expose} mapping as stored; an empty {@code node_ip} means all of the node's addresses. */
+  /**
+   * An {@code --expose} mapping as stored: an empty {@code node_ip} means all of the app's node's
+   * addresses, 0.0.0.0 every node of the cluster.
+   */
   public static ExposedPort exposedPort(String prefix, io.ax.admin.v1.ExposedPort m) {
     Optional<Ipv4> nodeIp = m.getNodeIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "node_ip", m.getNodeIp()));
     return new ExposedPort(

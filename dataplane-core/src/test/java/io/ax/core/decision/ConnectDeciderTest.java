@@ -1,16 +1,20 @@
 package io.ax.core.decision;
 
 import static io.ax.core.state.StateFixtures.app;
+import static io.ax.core.state.StateFixtures.ip;
 import static io.ax.core.state.StateFixtures.server;
 import static io.ax.core.state.StateFixtures.vservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.sys.Errno;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.SeededLbState;
+import io.ax.core.lb.SharedLbState;
 import io.ax.core.model.App;
+import io.ax.core.model.VService;
 import io.ax.core.net.Endpoints;
 import io.ax.core.state.DataplaneState;
 import java.util.List;
@@ -166,5 +170,19 @@ class ConnectDeciderTest {
     ConnectDecision d = ConnectDecider.decide(s, WEB, Endpoints.parse("dest", "10.0.0.7:8080"), new SeededLbState(1));
 
     assertDecision(d, connect("shadow", ext("203.0.113.50:9000")));
+  }
+
+  @Test
+  void anOutsideClient_ofAnExternalVService_reachesEveryBackend_whateverTheLabels() {
+    VService db = MESH.vservices().get("db");
+
+    ConnectDecision d = ConnectDecider.decideOutside(MESH, db, Transport.TCP, 5432, ip("203.0.113.50"), new SharedLbState());
+
+    assertThat(d).isInstanceOf(ConnectDecision.Targets.class);
+    assertThat(((ConnectDecision.Targets) d).targets()).containsExactlyInAnyOrder(srv("192.168.1.10:40000", "db-prod"), srv("192.168.1.10:40001", "db-test"));
+    assertThat(ConnectDecider.decideOutside(MESH, db, Transport.TCP, 80, ip("203.0.113.50"), new SharedLbState()))
+        .isEqualTo(new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice db has no port 80"));
+    assertThat(ConnectDecider.decideOutside(MESH, MESH.vservices().get("empty"), Transport.TCP, 80, ip("203.0.113.50"), new SharedLbState()))
+        .isEqualTo(new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice empty has no backends"));
   }
 }

@@ -34,7 +34,7 @@ class AppRegistryTest {
     App app = apps.register(registration("", 1000, "10.0.0.7", "", List.of("80:8080,443:192.0.2.10:8443", "53:0.0.0.0:5353")));
 
     List<ExposedPort> expected = List.of(
-        new ExposedPort(80, Optional.empty(), 8080), new ExposedPort(443, Optional.of(NODE_IP), 8443), new ExposedPort(53, Optional.empty(), 5353));
+        new ExposedPort(80, Optional.empty(), 8080), new ExposedPort(443, Optional.of(NODE_IP), 8443), new ExposedPort(53, Optional.of(Ipv4.parse("ip", "0.0.0.0")), 5353));
     assertThat(app.exposures()).isEqualTo(expected);
     assertThat(store.current().apps().get(app.id()).exposures()).as("in the snapshot, not a side map").isEqualTo(expected);
     assertThat(app.exposureOf(443)).hasValue(new ExposedPort(443, Optional.of(NODE_IP), 8443));

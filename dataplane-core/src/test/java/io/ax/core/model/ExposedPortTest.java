@@ -15,10 +15,10 @@ class ExposedPortTest {
 
   @ParameterizedTest(name = "''{0}''")
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-    // text                     | app port | node ip (empty: all) | host port
+    // text                     | app port | node ip (none: this node's addresses; 0.0.0.0: every node) | host port
     "80:8080                    | 80       |                      | 8080",
     "80:192.0.2.10:8080         | 80       | 192.0.2.10           | 8080",
-    "80:0.0.0.0:8080            | 80       |                      | 8080",
+    "80:0.0.0.0:8080            | 80       | 0.0.0.0              | 8080",
     "\"  443:8443 \"            | 443      |                      | 8443",
     "1:65535                    | 1        |                      | 65535",
     "65535:1                    | 65535    |                      | 1",
@@ -28,6 +28,7 @@ class ExposedPortTest {
     ExposedPort x = ExposedPort.parse(text, NODE);
 
     assertThat(x).isEqualTo(new ExposedPort(appPort, Optional.ofNullable(nodeIp).map(ip -> Ipv4.parse("ip", ip)), hostPort));
+    assertThat(x.everyNode()).isEqualTo("0.0.0.0".equals(nodeIp));
   }
 
   @ParameterizedTest(name = "''{0}''")

@@ -1,0 +1,122 @@
+package io.ax.core.proxy;
+
+import io.ax.bridge.SocketPolicy.Transport;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.model.App;
+import io.ax.core.model.AppId;
+import io.ax.core.model.ExposedPort;
+import io.ax.core.model.PortMapping;
+import io.ax.core.model.VService;
+import io.ax.core.state.DataplaneState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Which ports this node proxies for every-node exposure, read from one snapshot of the table (so
+ * every node plans alike, from the replicated table):
+ *
+ * <ul>
+ *   <li>{@code ax run --expose APPPORT:0.0.0.0:HOSTPORT} of an app on another node: HOSTPORT, to
+ *       the app's own socket on its node (where it is bound to every address, HOSTPORT too). On
+ *       the app's node nothing is proxied: clients reach its socket with no copy at all.
+ *   <li>An external vservice ({@code --external}, REST {@code extports}): each vport, to a backend
+ *       its balancer picks for an outside client (see {@code ConnectDecider.decideOutside}).
+ * </ul>
+ *
+ * A port that an app of this node exposes is left to that app; a port claimed twice goes to the
+ * app exposures first, then to the vservices in name order, and the others are reported.
+ */
+public final class ExposurePlan {
+  private ExposurePlan() {}
+
+  /** What one proxied port serves. */
+  public sealed interface Exposure {
+    int port();
+
+    /** The proxy's id in {@code ax get proxies}. */
+    String id();
+  }
+
+  /** HOSTPORT of apps on other nodes that expose it on every node. */
+  public record AppExposure(int port, SortedSet<AppId> apps) implements Exposure {
+    public AppExposure {
+      apps = Collections.unmodifiableSortedSet(new TreeSet<>(apps));
+    }
+
+    @Override
+    public String id() {
+      return "expose-" + port;
+    }
+  }
+
+  /** A vport of an external vservice. */
+  public record VServiceExposure(int port, String vservice) implements Exposure {
+    @Override
+    public String id() {
+      return "vservice-" + vservice + "-" + port;
+    }
+  }
+
+  /** The plan, and the claims it could not honour (one line each, for the log). */
+  public record Plan(SortedMap<Integer, Exposure> byPort, List<String> conflicts) {}
+
+  public static Plan of(DataplaneState s, String self) {
+    Set<Integer> local = new HashSet<>();
+    SortedMap<Integer, SortedSet<AppId>> appPorts = new TreeMap<>();
+    for (App a : s.apps().values()) {
+      for (ExposedPort x : a.exposures()) {
+        if (a.nodeId().equals(self)) {
+          local.add(x.hostPort());
+        } else if (x.everyNode()) {
+          appPorts.computeIfAbsent(x.hostPort(), p -> new TreeSet<>()).add(a.id());
+        }
+      }
+    }
+    SortedMap<Integer, Exposure> byPort = new TreeMap<>();
+    List<String> conflicts = new ArrayList<>();
+    appPorts.forEach((port, apps) -> {
+      if (!local.contains(port)) {
+        byPort.put(port, new AppExposure(port, apps));
+      }
+    });
+    for (Map.Entry<String, VService> e : s.vservices().entrySet()) {
+      VService vs = e.getValue();
+      if (vs.exposure() != VService.Exposure.EXTERNAL) {
+        continue;
+      }
+      for (PortMapping p : vs.ports()) {
+        int port = p.vport();
+        if (local.contains(port) || byPort.containsKey(port)) {
+          Exposure other = byPort.get(port);
+          conflicts.add("port " + port + " of external vservice " + vs.name() + " is taken by "
+              + (other == null ? "an app of this node that exposes it" : other instanceof VServiceExposure v ? "external vservice " + v.vservice() : "apps exposed on every node"));
+          continue;
+        }
+        byPort.put(port, new VServiceExposure(port, vs.name()));
+      }
+    }
+    return new Plan(byPort, conflicts);
+  }
+
+  /** The TCP servers where an app exposure's clients go: the apps' sockets bound on HOSTPORT. */
+  static List<Inet4Endpoint> appTargets(DataplaneState s, AppExposure x) {
+    List<Inet4Endpoint> out = new ArrayList<>();
+    s.servers().values().forEach(e -> {
+      if (e.protocol() == Transport.TCP && x.apps().contains(e.appId()) && e.hostAddr().port() == x.port()) {
+        App app = s.apps().get(e.appId());
+        if (app != null && app.nodeId().equals(e.nodeId())) {
+          out.add(e.hostAddr());
+        }
+      }
+    });
+    return out;
+  }
+}
