@@ -2,7 +2,7 @@
 with JSON set, writes the results contract. Samples are lines "MEASURE LABEL ROUND VALUE"."""
 import json, os, statistics, sys
 
-LABELS = ["native", "ax", "haproxy"]
+LABELS = ["native", "ax", "haproxy", "axproxy"]
 BASELINE = "native"
 E = os.environ
 ROUNDS = int(E["ROUNDS"])
@@ -19,7 +19,7 @@ MEASURES = [
     ("connect_p99_us", "connect() latency p99", "µs", "lower"),
     ("first_byte_p50_us", "new connection to its first reply byte (socket, connect, 1-byte request, reply), p50", "µs", "lower"),
     ("first_byte_p99_us", "new connection to its first reply byte, p99", "µs", "lower"),
-    ("daemon_cpu_s_per_1k", "CPU of the ax daemon / HAProxy per 1,000 connections", "CPU s", "lower"),
+    ("daemon_cpu_s_per_1k", "CPU of the ax daemon / HAProxy / the daemon's proxy per 1,000 connections", "CPU s", "lower"),
     ("connect_cps_nosync", "without SYNC_WAKE_UP: new connections per second", "conn/s", "higher"),
     ("connect_p50_us_nosync", "without SYNC_WAKE_UP: connect() latency p50", "µs", "lower"),
     ("connect_p99_us_nosync", "without SYNC_WAKE_UP: connect() latency p99", "µs", "lower"),
@@ -68,27 +68,30 @@ def main():
     missing = [m for m, *_ in MEASURES if m not in data]
     if missing:
         sys.exit(f"datapath: no samples for {', '.join(missing)}")
-    print(f"| measure (median of {ROUNDS} interleaved rounds) | native | ax | haproxy | ax/native | haproxy/native |")
-    print("|---|---|---|---|---|---|")
+    others = [l for l in LABELS if l != BASELINE]
+    print(f"| measure (median of {ROUNDS} interleaved rounds) | {' | '.join(LABELS)} | {' | '.join(l + '/' + BASELINE for l in others)} |")
+    print("|---|" + "---|" * (len(LABELS) + len(others)))
     for mid, name, unit, better in MEASURES:
         s = data[mid]
         cells = [f"{fmt(statistics.median(s[l]), unit)}" if l in s else "–" for l in LABELS]
         unit_text = "" if unit in name else f" ({unit})"
-        print(f"| {name}{unit_text} | {' | '.join(cells)} | {versus(s, 'ax', unit, better)} | {versus(s, 'haproxy', unit, better)} |")
+        print(f"| {name}{unit_text} | {' | '.join(cells)} | {' | '.join(versus(s, l, unit, better) for l in others)} |")
     if not E.get("JSON"):
         return
     result = {
         "suite": "datapath",
         "title": "Data path and connection setup",
         "description": (
-            "The same clients and servers in three setups, interleaved round by round (the order rotates "
+            "The same clients and servers in four setups, interleaved round by round (the order rotates "
             "each round). native: plain processes over the node IP. ax: client and server both under "
             "`ax run`, the client connecting to the server's app IP; the daemon decides each connect() and "
             "hands over a kernel socket, so bytes flow natively. haproxy: the native client connects to a "
             f"local HAProxy {E['HAPROXY_VERSION']} in `mode tcp` (one process in the foreground, nbthread 2 as "
             "Istio's default proxy concurrency, no health checks, no splicing, 5 s connect and 1 min idle "
             "timeouts), which connects to the native server: one TCP proxy on the path, standing in for a "
-            "sidecar. Throughput is iperf3 with one stream, its first second (TCP ramp-up) left out; HTTP is wrk (1 thread, 8 keep-alive connections) "
+            "sidecar. axproxy: the same hop made by ax's every-node proxy (an external vservice's vport on "
+            "the node, one epoll event loop thread, Netty, no splicing), as an outside client of the mesh meets it. "
+            "Throughput is iperf3 with one stream, its first second (TCP ramp-up) left out; HTTP is wrk (1 thread, 8 keep-alive connections) "
             f"against nginx {E['NGINX_VERSION']} (one process) serving a 1 KiB file, nginx and wrk both under ax "
             "for ax; connection setup is connbench's sequential connect() and, because through a proxy "
             "connect() completes against the proxy, the time from socket() to the reply of a 1-byte request. "
@@ -118,7 +121,9 @@ def main():
             "Istio puts a sidecar at both ends of a connection: the single HAProxy hop here is the cheaper half "
             "of what a sidecar mesh adds.",
             "connect() through HAProxy completes against the proxy before it reaches the server; "
-            "first_byte_* is the comparable cost of a new connection for all three setups.",
+            "first_byte_* is the comparable cost of a new connection for all the setups.",
+            "axproxy and haproxy make the same hop; HAProxy runs 2 threads, the daemon's proxy 1 event loop "
+            "thread (on this 2-core machine the client and server take the rest).",
             "The ax daemon's CPU is its share of each new connection: the client's socket() and connect() are "
             "trapped and performed by the daemon (accept() runs natively), plus registering each round's ax-run "
             "client; the kernel's side of the trap is charged to the client and not counted. HAProxy's covers "

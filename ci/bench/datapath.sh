@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The data-path benchmark: the same clients and servers in three setups, in one run, interleaved
+# The data-path benchmark: the same clients and servers in four setups, in one run, interleaved
 # round by round (the order of the setups rotates each round, so that none always goes first) so
 # that machine noise hits all of them alike. Reports medians and ratios against native:
 #   native   client and server as plain processes, over the node IP;
 #   ax       client and server both under `ax run`, the client connecting to the server's app IP;
 #   haproxy  the native client through a local HAProxy (mode tcp) to the native server: one TCP
-#            proxy on the path, standing in for a sidecar (Envoy is not packaged here).
+#            proxy on the path, standing in for a sidecar (Envoy is not packaged here);
+#   axproxy  the native client through the daemon's every-node proxy (an external vservice's
+#            vport, as an outside client of the mesh reaches it) to the native server: the same
+#            hop as haproxy, made by ax.
 # Measures, one run per setup per round:
 #   - bulk throughput: iperf3, one stream;
 #   - keep-alive HTTP: wrk (1 thread, 8 connections, a Lua done() printing µs percentiles)
@@ -136,9 +139,9 @@ EOF
 }
 
 echo "==> native servers: connbench, connbench echo, iperf3, nginx" >&2
-PORTS=$(low_ports 8)
-read -r CB_PORT ECHO_PORT IPERF_PORT NGINX_PORT HP_CB HP_ECHO HP_IPERF HP_NGINX <<<"$PORTS"
-[ -n "$HP_NGINX" ] || die "found no 8 free ports in 20000-29999"
+PORTS=$(low_ports 12)
+read -r CB_PORT ECHO_PORT IPERF_PORT NGINX_PORT HP_CB HP_ECHO HP_IPERF HP_NGINX AP_CB AP_ECHO AP_IPERF AP_NGINX <<<"$PORTS"
+[ -n "$AP_NGINX" ] || die "found no 12 free ports in 20000-29999"
 "$WORK/connbench" server "$CB_PORT" & PIDS+=($!)
 "$WORK/connbench" echo-server "$ECHO_PORT" & PIDS+=($!)
 iperf3 -s -p "$IPERF_PORT" >"$WORK/iperf3.log" 2>&1 & IPERF=$!; PIDS+=("$IPERF")
@@ -180,20 +183,28 @@ listen http
 EOF
 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 & HAPROXY=$!; PIDS+=("$HAPROXY")
 
+# The daemon's every-node proxy doing HAProxy's job: an external vservice whose vports forward to
+# the native servers (NODE_IP is no service table entry, so it is an address outside the mesh).
+echo "==> the daemon's every-node proxy in front of the native servers" >&2
+curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$REST_PORT/appswitch/v1/oper/createvirtualservice" \
+  -d "{\"name\":\"bench-proxy\",\"ip\":\"10.77.0.9\",\"type\":\"RoundRobin\",\"backendips\":[\"$NODE_IP\"],\"extports\":[{\"extport\":$AP_CB,\"appport\":$CB_PORT},{\"extport\":$AP_ECHO,\"appport\":$ECHO_PORT},{\"extport\":$AP_IPERF,\"appport\":$IPERF_PORT},{\"extport\":$AP_NGINX,\"appport\":$NGINX_PORT}]}" \
+  >/dev/null || die "could not create the external vservice; daemon log: $WORK/daemon.log"
+
 await_port "$NODE_IP" "$NGINX_PORT" nginx "$NGINX" "$WORK/nginx-native/error.log"
 await_port 127.0.0.1 "$HP_NGINX" HAProxy "$HAPROXY" "$WORK/haproxy.log"
+await_port 127.0.0.1 "$AP_NGINX" "the daemon's proxy" "$DAEMON" "$WORK/daemon.log"
 await_port "$NODE_IP" "$IPERF_PORT" iperf3 "$IPERF" "$WORK/iperf3.log"
 for a in 10.77.0.1:9000 10.77.0.2:5201 10.77.0.3:9000 10.77.0.4:8080; do await_server "$a"; done
 sleep 1
 
 # Each setup's client: the command prefix and where it connects.
-declare -A PREFIX=([native]="" [ax]="$AXRUN --" [haproxy]="")
-declare -A CONNECT_TO=([native]="$NODE_IP $CB_PORT" [ax]="10.77.0.1 9000" [haproxy]="127.0.0.1 $HP_CB")
-declare -A ECHO_TO=([native]="$NODE_IP $ECHO_PORT" [ax]="10.77.0.3 9000" [haproxy]="127.0.0.1 $HP_ECHO")
-declare -A IPERF_TO=([native]="-c $NODE_IP -p $IPERF_PORT" [ax]="-c 10.77.0.2 -p 5201" [haproxy]="-c 127.0.0.1 -p $HP_IPERF")
-declare -A URL=([native]="http://$NODE_IP:$NGINX_PORT/1k.txt" [ax]="http://10.77.0.4:8080/1k.txt" [haproxy]="http://127.0.0.1:$HP_NGINX/1k.txt")
+declare -A PREFIX=([native]="" [ax]="$AXRUN --" [haproxy]="" [axproxy]="")
+declare -A CONNECT_TO=([native]="$NODE_IP $CB_PORT" [ax]="10.77.0.1 9000" [haproxy]="127.0.0.1 $HP_CB" [axproxy]="127.0.0.1 $AP_CB")
+declare -A ECHO_TO=([native]="$NODE_IP $ECHO_PORT" [ax]="10.77.0.3 9000" [haproxy]="127.0.0.1 $HP_ECHO" [axproxy]="127.0.0.1 $AP_ECHO")
+declare -A IPERF_TO=([native]="-c $NODE_IP -p $IPERF_PORT" [ax]="-c 10.77.0.2 -p 5201" [haproxy]="-c 127.0.0.1 -p $HP_IPERF" [axproxy]="-c 127.0.0.1 -p $AP_IPERF")
+declare -A URL=([native]="http://$NODE_IP:$NGINX_PORT/1k.txt" [ax]="http://10.77.0.4:8080/1k.txt" [haproxy]="http://127.0.0.1:$HP_NGINX/1k.txt" [axproxy]="http://127.0.0.1:$AP_NGINX/1k.txt")
 # The third party whose CPU is counted per connection (none for native).
-declare -A THIRD=([ax]="$DAEMON" [haproxy]="$HAPROXY")
+declare -A THIRD=([ax]="$DAEMON" [haproxy]="$HAPROXY" [axproxy]="$DAEMON")
 
 cat >"$WORK/wrk.lua" <<'EOF'
 done = function(summary, latency, requests)
@@ -274,7 +285,7 @@ rotate() { # $1: round, then the setups; the setups, starting at a different one
   for i in $(seq 0 $((n - 1))); do echo "${a[$(((i + r - 1) % n))]}"; done
 }
 
-SETUPS=(native ax haproxy)
+SETUPS=(native ax haproxy axproxy)
 # Each setup's HTTP path serves our file: a stranger on a port would fail here, not as wrk errors.
 for s in "${SETUPS[@]}"; do
   # shellcheck disable=SC2086
@@ -297,7 +308,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for s in "${order[@]}"; do conn_round "$s" "$r" client; done
   for s in "${order[@]}"; do conn_round "$s" "$r" first-byte; done
   # The daemon's and HAProxy's CPU over their setup's connbench runs: 2 x CONNS connections.
-  for s in ax haproxy; do
+  for s in ax haproxy axproxy; do
     ticks=$(awk -v s="$s" -v r="$r" '$1 == s && $2 == r {t += $3} END {print t + 0}' "$WORK/cpu.txt")
     cpu=$(calc "$ticks / $CLK_TCK / (2 * $CONNS) * 1000")
     record daemon_cpu_s_per_1k "$s" "$r" "$cpu"

@@ -182,8 +182,57 @@ class ClusterIT {
     assertThat(member.out()).as(member.err()).isEqualTo("200");
   }
 
+  /** curl from {@code from}'s namespace, outside the mesh (not under ax run): the body. */
+  private static String fetchOutside(NetnsCluster.Node from, String url) {
+    AxProcess.Result r = NetnsCluster.exec(CONNECT, "ip", "netns", "exec", from.ns, "curl", "-s", "-S", "-m", "5", url);
+    assertThat(r.exit()).as("curl " + url + " from outside the mesh in " + from.name() + ": " + r.err()).isZero();
+    return r.out().strip();
+  }
+
   @Test
   @Order(6)
+  void anAppExposedOnEveryNode_andAnExternalVService_answerOutsideClientsOnEveryNode() throws Exception {
+    Path docs = Files.createDirectories(tmp.resolve("www-exposed"));
+    Files.writeString(docs.resolve("index.html"), "exposed on node3");
+    n3.serve("--ip", "198.18.0.41", "--expose", "8000:0.0.0.0:31080", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
+
+    // node1 and node2 proxy 31080 to node3's socket; node3's own socket answers there itself.
+    for (NetnsCluster.Node n : List.of(n1, n2)) {
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        JsonNode proxies = n.rest("proxies");
+        assertThat(proxies).as(n.name() + "'s proxies").isNotNull();
+        assertThat(proxies.toString()).contains("expose-31080").contains(n3.ip);
+      });
+    }
+    assertThat(n3.rest("proxies")).as("node3 serves 31080 with the app's own socket").isEmpty();
+    for (NetnsCluster.Node n : cluster.nodes()) {
+      assertThat(fetchOutside(n1, "http://" + n.ip + ":31080/")).as("through " + n.name()).isEqualTo("exposed on node3");
+    }
+    AxProcess.Result listed = n1.ax("get", "proxies");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("expose-31080").contains("0.0.0.0:31080").contains(n3.ip + ":31080");
+
+    // An external vservice in front of web (on node2 and node3) opens its vport on every node.
+    AxProcess.Result created = n2.ax("create", "vservice", "webext", "--ip", "198.19.0.2", "--ports", "31090:8000", "--backends", "198.18.0.10", "--external");
+    assertThat(created.exit()).as(created.err()).isZero();
+    for (NetnsCluster.Node n : cluster.nodes()) {
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> assertThat(n.rest("proxies").toString()).as(n.name()).contains("vservice-webext-31090"));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        seen.add(fetchOutside(n1, "http://" + n.ip + ":31090/"));
+      }
+      assertThat(seen).as("balanced through " + n.name()).containsExactlyInAnyOrder("node2", "node3");
+    }
+    assertThat(n1.ax("delete", "vservice", "webext").exit()).isZero();
+    for (NetnsCluster.Node n : cluster.nodes()) {
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> assertThat(n.rest("proxies").toString()).as(n.name()).doesNotContain("webext"));
+    }
+  }
+
+  @Test
+  @Order(7)
   void aDaemonRestart_onNode2_losesNothingOfTheOtherNodes() {
     n2.stop();
     assertThat(n1.ownersAt(WEB)).as("node1 still holds node3's entry while node2 is away").contains("node3");
@@ -194,7 +243,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aPartitionedNode_isPurged_andComesBackExactlyOnceAfterTheHeal() {
     n3.link(false);
     awaitOwners(n1, "node2");
@@ -207,7 +256,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aKilledDaemon_hasItsEntriesPurgedWithinFiveSeconds_andClientsFailOverToTheSurvivor() {
     long start = System.nanoTime();
     n3.kill();
