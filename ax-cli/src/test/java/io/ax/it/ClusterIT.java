@@ -212,6 +212,13 @@ class ClusterIT {
     assertThat(listed.exit()).as(listed.err()).isZero();
     assertThat(listed.out()).contains("expose-31080").contains("0.0.0.0:31080").contains(n3.ip + ":31080");
 
+    // Exposed on node2's IP by an app on node3: node2 alone proxies it, to the app's pool port.
+    n3.serve("--ip", "198.18.0.42", "--expose", "8000:" + n2.ip + ":31085", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(n2.rest("proxies").toString()).contains("expose-31085"));
+    assertThat(fetchOutside(n1, "http://" + n2.ip + ":31085/")).isEqualTo("exposed on node3");
+    assertThat(n1.rest("proxies").toString()).doesNotContain("31085");
+
     // An external vservice in front of web (on node2 and node3) opens its vport on every node.
     AxProcess.Result created = n2.ax("create", "vservice", "webext", "--ip", "198.19.0.2", "--ports", "31090:8000", "--backends", "198.18.0.10", "--external");
     assertThat(created.exit()).as(created.err()).isZero();

@@ -4,6 +4,7 @@ import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
 import io.ax.core.cluster.Cluster;
 import io.ax.core.lb.SharedLbState;
+import io.ax.core.net.Ipv4;
 import io.ax.core.proxy.Exposures;
 import io.ax.core.proxy.ProxyConfig;
 import io.ax.core.proxy.TcpProxies;
@@ -62,7 +63,7 @@ public final class Daemon implements AutoCloseable {
   private DataplaneStore store;
   private RestServer rest;
   private PortPool portPool;
-  private Cluster cluster;
+  private volatile Cluster cluster;
   private Exposures exposures;
 
   private Daemon(DaemonConfig config) {
@@ -111,7 +112,7 @@ public final class Daemon implements AutoCloseable {
     store = new DataplaneStore(initial, stateFile);
     portPool = new PortPool(config.ports());
     MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
-    AppRegistry apps = new AppRegistry(store, node, new SecureRandom());
+    AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode);
     PortLeases leases = new PortLeases(portPool);
     RestartRecovery recovery = new RestartRecovery(
         store, apps, leases, config.nodeName(), RestartRecovery.Liveness.PROCESSES, scheduler(), RestartRecovery.REREGISTER_GRACE);
@@ -185,7 +186,7 @@ public final class Daemon implements AutoCloseable {
   private void startExposures() {
     TcpProxies proxies = new TcpProxies(ProxyConfig.DEFAULT);
     started.push(proxies);
-    exposures = Exposures.start(store, config.nodeName(), proxies, new SharedLbState());
+    exposures = Exposures.start(store, config.nodeName(), config.nodeIp(), proxies, new SharedLbState());
     started.push(exposures);
   }
 
@@ -240,6 +241,12 @@ public final class Daemon implements AutoCloseable {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ax-restart-recovery").factory());
     started.push(executor::shutdownNow);
     return Scheduler.of(executor);
+  }
+
+  /** Whether {@code ip} is another live node's of this cluster (for {@code --expose APPPORT:NODE-IP:HOSTPORT}). */
+  private boolean isOtherNode(Ipv4 ip) {
+    Cluster c = cluster;
+    return c != null && c.nodes(store.current()).values().stream().anyMatch(n -> n.alive() && !n.name().equals(config.nodeName()) && n.ip().equals(ip.toString()));
   }
 
   /** The nodes as one snapshot sees them: every member, or this node alone outside a cluster. */

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +40,24 @@ public final class AppRegistry {
   private final DataplaneStore store;
   private final MeshSocketPolicy.Node node;
   private final RandomGenerator random;
+  private final Predicate<Ipv4> otherNode;
   private final Set<AppId> registered = ConcurrentHashMap.newKeySet();
 
-  /** @param random picks the ids of new apps */
+  /** A registry of a node alone: {@code --expose} may name this node's IP only. */
   public AppRegistry(DataplaneStore store, MeshSocketPolicy.Node node, RandomGenerator random) {
+    this(store, node, random, ip -> false);
+  }
+
+  /**
+   * @param random picks the ids of new apps
+   * @param otherNode whether an IP is another live node's of the cluster, for {@code --expose
+   *     APPPORT:NODE-IP:HOSTPORT}
+   */
+  public AppRegistry(DataplaneStore store, MeshSocketPolicy.Node node, RandomGenerator random, Predicate<Ipv4> otherNode) {
     this.store = Objects.requireNonNull(store, "store");
     this.node = Objects.requireNonNull(node, "node");
     this.random = Objects.requireNonNull(random, "random");
+    this.otherNode = Objects.requireNonNull(otherNode, "otherNode");
   }
 
   /**
@@ -74,7 +86,7 @@ public final class AppRegistry {
     List<ExposedPort> exposed = new ArrayList<>();
     for (String e : r.expose()) {
       for (String item : e.split(",")) {
-        ExposedPort x = ExposedPort.parse(item, node.ip());
+        ExposedPort x = ExposedPort.parse(item, node.ip(), otherNode);
         if (x.hostPort() < FIRST_UNPRIVILEGED_PORT && r.uid() != 0) {
           throw new InvalidFieldException("--expose", "host port " + x.hostPort() + " is privileged (below 1024); only root may expose it");
         }

@@ -137,7 +137,9 @@ public final class MeshSocketPolicy implements SocketPolicy {
       return new BindDecision.Refuse(Errno.EADDRNOTAVAIL);
     }
     Inet4Endpoint virtual = new Inet4Endpoint(virtualIp, requested.port());
-    Optional<ExposedPort> exposed = app.exposureOf(requested.port());
+    // An exposure on another node's IP is that node's proxy's to serve: here the socket gets a
+    // pool port like any other, and that proxy connects to it.
+    Optional<ExposedPort> exposed = app.exposureOf(requested.port()).filter(x -> x.nodeIp().map(ip -> ip.isAny() || ip.equals(node.ip())).orElse(true));
     if (exposed.isPresent()) {
       // The operator named this port: a busy one is the kernel's EADDRINUSE for the app.
       ExposedPort x = exposed.get();

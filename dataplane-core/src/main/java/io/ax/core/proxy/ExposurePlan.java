@@ -7,6 +7,7 @@ import io.ax.core.model.AppId;
 import io.ax.core.model.ExposedPort;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.VService;
+import io.ax.core.net.Ipv4;
 import io.ax.core.state.DataplaneState;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,18 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Which ports this node proxies for every-node exposure, read from one snapshot of the table (so
  * every node plans alike, from the replicated table):
  *
  * <ul>
- *   <li>{@code ax run --expose APPPORT:0.0.0.0:HOSTPORT} of an app on another node: HOSTPORT, to
- *       the app's own socket on its node (where it is bound to every address, HOSTPORT too). On
- *       the app's node nothing is proxied: clients reach its socket with no copy at all.
+ *   <li>{@code ax run --expose APPPORT:0.0.0.0:HOSTPORT} (or {@code APPPORT:THIS-NODE-IP:HOSTPORT})
+ *       of an app on another node: HOSTPORT, to the app's socket on APPPORT (on its node it is
+ *       bound to HOSTPORT for 0.0.0.0, to a pool port for another node's IP). On the app's node
+ *       nothing is proxied: clients reach its socket with no copy at all.
  *   <li>An external vservice ({@code --external}, REST {@code extports}): each vport, to a backend
  *       its balancer picks for an outside client (see {@code ConnectDecider.decideOutside}).
  * </ul>
@@ -45,10 +45,10 @@ public final class ExposurePlan {
     String id();
   }
 
-  /** HOSTPORT of apps on other nodes that expose it on every node. */
-  public record AppExposure(int port, SortedSet<AppId> apps) implements Exposure {
+  /** HOSTPORT of apps on other nodes that expose it here, with the app port each exposes. */
+  public record AppExposure(int port, SortedMap<AppId, Integer> apps) implements Exposure {
     public AppExposure {
-      apps = Collections.unmodifiableSortedSet(new TreeSet<>(apps));
+      apps = Collections.unmodifiableSortedMap(new TreeMap<>(apps));
     }
 
     @Override
@@ -68,15 +68,21 @@ public final class ExposurePlan {
   /** The plan, and the claims it could not honour (one line each, for the log). */
   public record Plan(SortedMap<Integer, Exposure> byPort, List<String> conflicts) {}
 
-  public static Plan of(DataplaneState s, String self) {
+  /**
+   * @param self this node's name
+   * @param selfIp this node's IP, which {@code APPPORT:NODE-IP:HOSTPORT} names
+   */
+  public static Plan of(DataplaneState s, String self, Ipv4 selfIp) {
     Set<Integer> local = new HashSet<>();
-    SortedMap<Integer, SortedSet<AppId>> appPorts = new TreeMap<>();
+    SortedMap<Integer, SortedMap<AppId, Integer>> appPorts = new TreeMap<>();
     for (App a : s.apps().values()) {
       for (ExposedPort x : a.exposures()) {
         if (a.nodeId().equals(self)) {
-          local.add(x.hostPort());
-        } else if (x.everyNode()) {
-          appPorts.computeIfAbsent(x.hostPort(), p -> new TreeSet<>()).add(a.id());
+          if (x.nodeIp().isEmpty() || x.on(selfIp)) {
+            local.add(x.hostPort()); // the app's own socket is bound there
+          }
+        } else if (x.on(selfIp)) {
+          appPorts.computeIfAbsent(x.hostPort(), p -> new TreeMap<>()).put(a.id(), x.appPort());
         }
       }
     }
@@ -106,11 +112,12 @@ public final class ExposurePlan {
     return new Plan(byPort, conflicts);
   }
 
-  /** The TCP servers where an app exposure's clients go: the apps' sockets bound on HOSTPORT. */
+  /** The TCP servers where an app exposure's clients go: each app's socket on its app port. */
   static List<Inet4Endpoint> appTargets(DataplaneState s, AppExposure x) {
     List<Inet4Endpoint> out = new ArrayList<>();
     s.servers().values().forEach(e -> {
-      if (e.protocol() == Transport.TCP && x.apps().contains(e.appId()) && e.hostAddr().port() == x.port()) {
+      Integer appPort = x.apps().get(e.appId());
+      if (e.protocol() == Transport.TCP && appPort != null && e.serviceAddr().port() == appPort) {
         App app = s.apps().get(e.appId());
         if (app != null && app.nodeId().equals(e.nodeId())) {
           out.add(e.hostAddr());

@@ -46,6 +46,7 @@ public final class Exposures implements AutoCloseable {
 
   private final DataplaneStore store;
   private final String self;
+  private final Ipv4 selfIp;
   private final TcpProxies proxies;
   private final LbState lb;
   private final StateListener listener = this::onCommit;
@@ -60,16 +61,21 @@ public final class Exposures implements AutoCloseable {
 
   private record Running(Exposure exposure, TcpProxies.Listener listener) {}
 
-  private Exposures(DataplaneStore store, String self, TcpProxies proxies, LbState lb) {
+  private Exposures(DataplaneStore store, String self, Ipv4 selfIp, TcpProxies proxies, LbState lb) {
     this.store = Objects.requireNonNull(store, "store");
     this.self = Objects.requireNonNull(self, "self");
+    this.selfIp = Objects.requireNonNull(selfIp, "selfIp");
     this.proxies = Objects.requireNonNull(proxies, "proxies");
     this.lb = Objects.requireNonNull(lb, "lb");
   }
 
-  /** Starts following the store; the first listeners open right away (on the planner thread). */
-  public static Exposures start(DataplaneStore store, String self, TcpProxies proxies, LbState lb) {
-    Exposures e = new Exposures(store, self, proxies, lb);
+  /**
+   * Starts following the store; the first listeners open right away (on the planner thread).
+   *
+   * @param self this node's name, and {@code selfIp} its IP
+   */
+  public static Exposures start(DataplaneStore store, String self, Ipv4 selfIp, TcpProxies proxies, LbState lb) {
+    Exposures e = new Exposures(store, self, selfIp, proxies, lb);
     store.addListener(e.listener, initial -> e.planSoon());
     return e;
   }
@@ -86,7 +92,7 @@ public final class Exposures implements AutoCloseable {
       planner.execute(() -> {
         planPending.set(false);
         try {
-          apply(ExposurePlan.of(store.current(), self));
+          apply(ExposurePlan.of(store.current(), self, selfIp));
         } catch (RuntimeException e) {
           log.error("[proxy] could not apply the exposure plan", e);
         }

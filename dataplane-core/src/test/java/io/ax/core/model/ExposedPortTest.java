@@ -48,8 +48,8 @@ class ExposedPortTest {
     "80:65536                        | port 65536 is out of range",
     "99999:80                        | port 99999 is out of range",
     "80:123456                       | '123456' is not a port",
-    "80:198.51.100.7:8080            | 198.51.100.7 is not this node's IP 192.0.2.10",
-    "80:127.0.0.1:8080               | 127.0.0.1 is not this node's IP",
+    "80:198.51.100.7:8080            | 198.51.100.7 is not the IP of a node of this cluster (this node's is 192.0.2.10)",
+    "80:127.0.0.1:8080               | 127.0.0.1 is not the IP of a node of this cluster",
     "80:192.0.2:8080                 | '192.0.2' is not an IPv4 address",
     "80:node-1:8080                  | 'node-1' is not an IPv4 address",
     "80::8080                        | an IPv4 address is required",
@@ -63,5 +63,19 @@ class ExposedPortTest {
         .hasMessageStartingWith("--expose: ")
         .hasMessageContaining(fragment)
         .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("--expose"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void parse_anotherNodesIp_isTakenWhenItIsANodeOfTheCluster() {
+    Ipv4 node2 = Ipv4.parse("ip", "192.0.2.20");
+
+    ExposedPort x = ExposedPort.parse("80:192.0.2.20:8080", NODE, node2::equals);
+
+    assertThat(x.nodeIp()).hasValue(node2);
+    assertThat(x.on(node2)).isTrue();
+    assertThat(x.on(NODE)).isFalse();
+    assertThat(ExposedPort.parse("80:0.0.0.0:8080", NODE).on(node2)).isTrue();
+    assertThat(ExposedPort.parse("80:8080", NODE).on(NODE)).as("the app's node binds it; no proxy anywhere").isFalse();
+    assertThatThrownBy(() -> ExposedPort.parse("80:192.0.2.30:8080", NODE, node2::equals)).hasMessageContaining("192.0.2.30 is not the IP of a node of this cluster");
   }
 }

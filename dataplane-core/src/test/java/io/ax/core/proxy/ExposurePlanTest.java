@@ -17,14 +17,15 @@ import io.ax.core.proxy.ExposurePlan.VServiceExposure;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.StateFixtures;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ExposurePlanTest {
+  private static final Ipv4 NODE1 = Ipv4.parse("ip", "192.0.2.1");
+  private static final Ipv4 NODE2 = Ipv4.parse("ip", "192.0.2.2");
   private static App app(String id, String node, String... exposures) {
-    Ipv4 nodeIp = Ipv4.parse("ip", "192.0.2.1");
-    List<ExposedPort> x = java.util.Arrays.stream(exposures).map(e -> ExposedPort.parse(e, nodeIp)).toList();
+    List<ExposedPort> x = java.util.Arrays.stream(exposures).map(e -> ExposedPort.parse(e, NODE1, ip -> true)).toList();
     return new App(new AppId(id), "app-" + id, node, "c", Ipv4.parse("ip", "198.18.0.1"), "user", Labels.parse("l", "role=web"), 1, x);
   }
 
@@ -45,14 +46,27 @@ class ExposurePlanTest {
         .withApp(app("a0000003", "node1", "8000:0.0.0.0:31070"))
         .withApp(app("a0000004", "node2", "8000:0.0.0.0:31070"));
 
-    ExposurePlan.Plan onNode1 = ExposurePlan.of(s, "node1");
-    ExposurePlan.Plan onNode2 = ExposurePlan.of(s, "node2");
+    ExposurePlan.Plan onNode1 = ExposurePlan.of(s, "node1", NODE1);
+    ExposurePlan.Plan onNode2 = ExposurePlan.of(s, "node2", NODE2);
 
     assertThat(onNode1.byPort()).containsOnlyKeys(31080);
-    assertThat(onNode1.byPort().get(31080)).isEqualTo(new AppExposure(31080, new TreeSet<>(Set.of(new AppId("a0000001"), new AppId("a0000002")))));
+    assertThat(onNode1.byPort().get(31080)).isEqualTo(new AppExposure(31080, new TreeMap<>(Map.of(new AppId("a0000001"), 8000, new AppId("a0000002"), 8000))));
     // 31090 is exposed on node3 alone; 31070 has an app on node1 itself.
     assertThat(onNode2.byPort()).as("node2 runs apps on 31080 and 31070").containsOnlyKeys();
     assertThat(onNode1.conflicts()).isEmpty();
+  }
+
+  @Test
+  void anAppExposedOnAnotherNodesIp_isProxiedThereAlone_toItsSocketOnTheAppPort() {
+    DataplaneState s = DataplaneState.EMPTY
+        .withApp(app("a0000001", "node3", "8000:192.0.2.2:31085"))
+        .withServer(server("a0000001", "node3", "192.0.2.3:40007"));
+
+    ExposurePlan.Plan onNode2 = ExposurePlan.of(s, "node2", NODE2);
+
+    assertThat(ExposurePlan.of(s, "node1", NODE1).byPort()).isEmpty();
+    assertThat(onNode2.byPort()).containsOnlyKeys(31085);
+    assertThat(ExposurePlan.appTargets(s, (AppExposure) onNode2.byPort().get(31085))).containsExactly(Endpoints.parse("h", "192.0.2.3:40007"));
   }
 
   @Test
@@ -63,7 +77,7 @@ class ExposurePlanTest {
         .withVService(external("web", "198.19.0.2", "31080:8000"))
         .withVService(StateFixtures.vservice("internal", "198.19.0.3", LbPolicy.RANDOM, List.of("31113:8000"), "198.18.0.1"));
 
-    ExposurePlan.Plan p = ExposurePlan.of(s, "node1");
+    ExposurePlan.Plan p = ExposurePlan.of(s, "node1", NODE1);
 
     assertThat(p.byPort()).containsOnlyKeys(31080, 31111, 31112);
     assertThat(p.byPort().get(31111)).isEqualTo(new VServiceExposure(31111, "shop"));
@@ -77,11 +91,12 @@ class ExposurePlanTest {
         .withApp(app("a0000001", "node2", "8000:0.0.0.0:31080"))
         .withApp(app("a0000002", "node3", "8000:0.0.0.0:31080"))
         .withServer(server("a0000001", "node2", "192.0.2.2:31080"))
-        .withServer(server("a0000002", "node3", "192.0.2.3:40001")) // another socket of it, not the exposed one
+        .withServer(new ServerEntry("node3/x", new AppId("a0000002"), "web", Transport.TCP, Endpoints.parse("s", "198.18.0.1:9000"), Endpoints.parse("h", "192.0.2.3:40001"), Labels.parse("l", ""), "node3", "c")) // another port of it
         .withServer(server("a0000009", "node3", "192.0.2.3:31080")); // not an exposing app
 
-    AppExposure x = (AppExposure) ExposurePlan.of(s, "node1").byPort().get(31080);
+    AppExposure x = (AppExposure) ExposurePlan.of(s, "node1", NODE1).byPort().get(31080);
 
     assertThat(ExposurePlan.appTargets(s, x)).containsExactly(Endpoints.parse("h", "192.0.2.2:31080"));
+    assertThat(x.apps()).containsOnlyKeys(new AppId("a0000001"), new AppId("a0000002"));
   }
 }
