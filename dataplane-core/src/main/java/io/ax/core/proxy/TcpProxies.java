@@ -182,9 +182,13 @@ public final class TcpProxies implements AutoCloseable {
         return;
       }
       inbound.closeFuture().addListener(f -> budget.release());
+      if (!(inbound.remoteAddress() instanceof InetSocketAddress client)) {
+        inbound.close(); // reset before it was accepted: nobody to serve
+        return;
+      }
       ConnectDecision d;
       try {
-        d = route.targets(endpoint((InetSocketAddress) inbound.remoteAddress()));
+        d = route.targets(endpoint(client));
       } catch (RuntimeException e) {
         log.error("[proxy] route of {} failed", inbound.localAddress(), e);
         reset(inbound);
@@ -277,6 +281,20 @@ public final class TcpProxies implements AutoCloseable {
         return;
       }
       ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * A client that resets before its backend is connected (a port scanner, a client that gave
+     * up) is common and no error of ours: closed quietly, with no stack trace in the log.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (relaying) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      log.debug("[proxy] {} before its backend answered: {}", ctx.channel().remoteAddress(), cause.getMessage());
+      ctx.close();
     }
 
     @Override

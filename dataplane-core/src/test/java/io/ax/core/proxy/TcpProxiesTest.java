@@ -258,6 +258,26 @@ class TcpProxiesTest {
     }
   }
 
+  @Test
+  void clientsThatResetRightAway_leaveNothingOpen_andTheNextClientIsServed() throws Exception {
+    TcpProxies p = proxies(config);
+    Inet4Endpoint proxy = listen(p, to(backend(echo())));
+
+    for (int i = 0; i < 500; i++) {
+      try (Socket c = new Socket()) {
+        c.setSoLinger(true, 0); // a reset on close, as a scanner or an impatient client sends
+        c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), 5000);
+      }
+    }
+
+    await().untilAsserted(() -> assertThat(p.stats().active()).isZero());
+    assertThat(p.stats().accepted()).isEqualTo(500);
+    try (Socket c = connect(proxy)) {
+      c.getOutputStream().write(7);
+      assertThat(c.getInputStream().read()).isEqualTo(7);
+    }
+  }
+
   /**
    * Whether a client is turned away: reset (during the handshake as the connect's error, or after
    * it) or closed before any byte. A client that was let through would block on the read instead.
