@@ -191,7 +191,8 @@ class RestartRecoveryTest {
     scheduler.advance(GRACE);
 
     assertThat(store.current().apps()).containsOnlyKeys(C);
-    assertThat(store.current().servers()).containsOnlyKeys("n1/3", "n1/4");
+    // n2's entry naming the same app id is n2's to remove, not this node's.
+    assertThat(store.current().servers()).containsOnlyKeys("n1/3", "n1/4", "n2/5");
     assertThat(leases.heldBy(C)).containsExactly(40003);
     assertThat(pool.inUse()).isEqualTo(1);
   }
