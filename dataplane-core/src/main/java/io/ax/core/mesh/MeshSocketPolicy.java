@@ -63,6 +63,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
   private final PortLeases leases;
   private final Loopbacks loopbacks;
   private final SharedLbState lb;
+  private final MeshAddresses meshAddresses;
 
   /**
    * A policy over parts that the daemon shares with its {@link RestartRecovery}.
@@ -77,6 +78,8 @@ public final class MeshSocketPolicy implements SocketPolicy {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.loopbacks = Objects.requireNonNull(loopbacks, "loopbacks");
     this.lb = new SharedLbState(connections);
+    this.meshAddresses = new MeshAddresses();
+    store.addListener(meshAddresses, meshAddresses::addAll);
     // The balancers' memory of a deleted vservice goes with it.
     store.addListener((before, after) -> {
       if (before.vservices() != after.vservices()) {
@@ -225,6 +228,10 @@ public final class MeshSocketPolicy implements SocketPolicy {
           .orElseGet(() -> new ConnectDecision.Refuse(Errno.ECONNREFUSED, "app " + appId + " serves nothing at " + transport.display() + " " + destination));
     }
     ConnectDecision d = ConnectDecider.decide(s, client, transport, destination, lb);
+    if (d instanceof ConnectDecision.Direct && meshAddresses.held(destination.ip())) {
+      // Fail closed: a mesh address that nothing serves at this port is no way to the outside.
+      d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination);
+    }
     if (d instanceof ConnectDecision.Refuse refuse) {
       log.debug("[mesh] refused {} -> {}: {}", appId, destination, refuse.reason());
     }

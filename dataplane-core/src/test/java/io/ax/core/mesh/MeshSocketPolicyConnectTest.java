@@ -70,9 +70,11 @@ class MeshSocketPolicyConnectTest {
     // who,     transport, destination,        expected (targets, direct or refused)
     "client,   TCP, 10.0.0.7:8080,      192.0.2.10:40000",
     "stranger, TCP, 10.0.0.7:8080,      refused",
-    "client,   UDP, 10.0.0.7:8080,      direct", // a TCP-only entry does not answer UDP
-    "stranger, UDP, 10.0.0.7:8080,      direct",
-    "client,   TCP, 10.0.0.7:8081,      direct",
+    // A mesh address at a port (or protocol) nothing serves: refused, never the real address.
+    "client,   UDP, 10.0.0.7:8080,      refused", // a TCP-only entry does not answer UDP
+    "stranger, UDP, 10.0.0.7:8080,      refused",
+    "client,   TCP, 10.0.0.7:8081,      refused",
+    // Only addresses the mesh never held go direct.
     "client,   TCP, 203.0.113.5:443,    direct",
     // The real host address of an entry: the label ACL still applies.
     "stranger, TCP, 192.0.2.10:40000,   refused",
@@ -116,7 +118,7 @@ class MeshSocketPolicyConnectTest {
     mesh.listen(apps.get("server"), 2, Transport.UDP, 53); // 40001
 
     assertThat(acted(connect("client", Transport.UDP, "10.0.0.7:53"))).isEqualTo(acted(targets("192.0.2.10:40001")));
-    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:53"))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:53"))).isEqualTo(acted(refused(ECONNREFUSED)));
     assertThat(acted(connect("stranger", Transport.UDP, "10.0.0.7:53"))).isEqualTo(acted(refused(ECONNREFUSED)));
   }
 
@@ -143,10 +145,10 @@ class MeshSocketPolicyConnectTest {
   }
 
   @Test
-  void connect_afterWithdrawn_isOutsideTheMesh() {
+  void connect_afterWithdrawn_theMeshAddressIsRefused_andTheFreedHostPortIsOutsideTheMesh() {
     mesh.policy.withdrawn(apps.get("server"), 1);
 
-    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:8080"))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.7:8080"))).isEqualTo(acted(refused(ECONNREFUSED)));
     assertThat(acted(connect("stranger", Transport.TCP, "192.0.2.10:40000"))).isEqualTo(acted(new ConnectDecision.Direct()));
   }
 
@@ -190,5 +192,16 @@ class MeshSocketPolicyConnectTest {
         .isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> assertThat(r.reason()).contains(apps.get("stranger")).contains("team=x").contains("shares no label"));
     assertThat(mesh.policy.connect("0000dead", Transport.TCP, ep("10.0.0.7", 8080)))
         .isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> assertThat(r.reason()).isEqualTo("app 0000dead is not registered"));
+  }
+
+  @Test
+  void aMeshAddressWhoseServerLeft_orAVServicePortNothingServes_isRefused_neverSentToTheRealAddress() throws RegistrationRefusedException {
+    String leaving = mesh.app("10.0.0.20", "zone=default");
+    mesh.listen(leaving, 3, Transport.TCP, 5432);
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.20:5432"))).isInstanceOf(java.util.List.class);
+    mesh.policy.unregister(leaving);
+
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.20:5432"))).as("its server left").isEqualTo(acted(refused(ECONNREFUSED)));
+    assertThat(acted(connect("client", Transport.TCP, "10.0.0.1:80"))).as("an --ip app that never listened").isEqualTo(acted(new ConnectDecision.Direct()));
   }
 }
