@@ -48,12 +48,11 @@ final class DaemonCommand implements Callable<Integer> {
   private static final Map<String, String> NOT_BUILT = new LinkedHashMap<>();
 
   static {
-    NOT_BUILT.put("--egress-gateway", "egress gateways");
-    NOT_BUILT.put("--federation-gateway-ip", "federation");
-    NOT_BUILT.put("--federation-gateway-advertise-ip", "federation");
-    NOT_BUILT.put("--federation-gateway-port", "federation");
-    NOT_BUILT.put("--federation-gateway-gossip-port", "federation");
-    NOT_BUILT.put("--federation-gateway-neighbors", "federation");
+    NOT_BUILT.put("--federation-gateway-ip", "federation gateways");
+    NOT_BUILT.put("--federation-gateway-advertise-ip", "federation gateways");
+    NOT_BUILT.put("--federation-gateway-port", "federation gateways");
+    NOT_BUILT.put("--federation-gateway-gossip-port", "federation gateways");
+    NOT_BUILT.put("--federation-gateway-neighbors", "federation gateways");
   }
 
   @Spec CommandSpec spec;
@@ -195,6 +194,7 @@ final class DaemonCommand implements Callable<Integer> {
     try {
       PortRanges portRanges = PortRanges.parse("--ports", ports);
       Ipv4 nodeIp = NodeAddress.resolve(Optional.ofNullable(nodeInterface));
+      Optional<ClusterConfig> joins = peers(nodeIp);
       return new DaemonConfig(
           runDir,
           nodeName != null ? checkedName("--node-name", nodeName) : hostName(),
@@ -214,10 +214,19 @@ final class DaemonCommand implements Callable<Integer> {
           // cannot name another port.
           dns ? Optional.of(DnsConfig.of(new InetSocketAddress(addressOf(nodeIp), DnsConfig.DEFAULT_PORT), dnsDomain, dnsServers == null ? "" : dnsServers))
               : Optional.empty(),
-          peers(nodeIp));
+          joins,
+          egressGateway(joins));
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }
+  }
+
+  /** {@code --egress-gateway}, which carries the other nodes' connections: a cluster's. */
+  private boolean egressGateway(Optional<ClusterConfig> peers) {
+    if (egressGateway && peers.isEmpty()) {
+      throw new InvalidFieldException("--egress-gateway", "carries the connections of the cluster's other nodes; give --neighbors or --gossip-auto-discover too");
+    }
+    return egressGateway;
   }
 
   /** The cluster this node joins, or none when it names no neighbor and discovers none. */

@@ -93,10 +93,18 @@ class AxCommandLineTest {
 
   @Test
   void run_daemonWithUnbuiltFlag_saysWhichFeatureIsMissing() {
+    Result r = run("daemon", "--federation-gateway-port", "6660");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("ax daemon: --federation-gateway-port is not supported yet: federation gateways are not built in this release (see the README)\n");
+  }
+
+  @Test
+  void run_daemonEgressGatewayWithoutACluster_saysItNeedsOne() {
     Result r = run("daemon", "--egress-gateway");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("ax daemon: --egress-gateway is not supported yet: egress gateways are not built in this release (see the README)\n");
+    assertThat(r.err()).isEqualTo("ax daemon: --egress-gateway: carries the connections of the cluster's other nodes; give --neighbors or --gossip-auto-discover too\n");
   }
 
   @Test

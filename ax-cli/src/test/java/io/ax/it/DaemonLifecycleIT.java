@@ -99,7 +99,7 @@ class DaemonLifecycleIT {
 
   @Test
   void start_flagOfUnbuiltFeature_refusedWithOneLine() {
-    for (String[] flag : new String[][] {{"--egress-gateway"}, {"--federation-gateway-ip", "eth0"}}) {
+    for (String[] flag : new String[][] {{"--federation-gateway-port", "6660"}, {"--federation-gateway-ip", "eth0"}}) {
       String[] args = new String[flag.length + 3];
       args[0] = "daemon";
       args[1] = "--run-dir";

@@ -50,6 +50,13 @@ public interface SocketPolicy {
   ConnectDecision connect(String appId, Transport transport, Inet4Endpoint destination);
 
   /**
+   * A stream socket is being connected to an egress gateway for {@code destination} (after a
+   * {@link ConnectDecision.ViaGateway}): its local address is known now, before the app hears of
+   * the connect, so the gateway can be told where the connection from {@code local} goes.
+   */
+  default void connectingViaGateway(String appId, Inet4Endpoint local, Inet4Endpoint gateway, Inet4Endpoint destination) {}
+
+  /**
    * A socket's transport, and the transport of a service table entry. The daemon persists it and
    * sends it on the admin API through explicit mappings (the admin {@code Protocol} enum), never
    * by ordinal or name. Append-only.
@@ -127,6 +134,18 @@ public interface SocketPolicy {
         if (targets.isEmpty()) {
           throw new IllegalArgumentException("Targets needs at least one target");
         }
+      }
+    }
+
+    /**
+     * The destination is outside the mesh and the cluster has an egress gateway: connect a stream
+     * socket to {@code gateway}, which carries it on to {@code destination}; the app sees
+     * {@code destination} as its peer. A datagram goes to {@code destination} directly.
+     */
+    record ViaGateway(Inet4Endpoint gateway, Inet4Endpoint destination) implements ConnectDecision {
+      public ViaGateway {
+        java.util.Objects.requireNonNull(gateway, "gateway");
+        java.util.Objects.requireNonNull(destination, "destination");
       }
     }
 

@@ -10,6 +10,10 @@ import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.VService;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.net.Endpoints;
+import io.ax.core.net.Ipv4;
+import io.ax.core.net.Ports;
 import io.ax.core.proto.Protos;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
@@ -27,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,8 +87,15 @@ public final class Cluster implements AutoCloseable {
   /** Addresses of departed members remembered, to recognise their late messages. */
   static final int MAX_LEFT_ADDRESSES = 1024;
 
-  /** What this node says of itself. */
-  public record Self(String name, String cluster, String ip, String externalIp, List<String> roles) {
+  /** The role of a node that carries mesh programs' connections to the outside. */
+  public static final String EGRESS_GATEWAY_ROLE = "egress-gateway";
+
+  /**
+   * What this node says of itself.
+   *
+   * @param egressPort the port of its egress gateway listener, 0 when it is no egress gateway
+   */
+  public record Self(String name, String cluster, String ip, String externalIp, List<String> roles, int egressPort) {
     public Self {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(cluster, "cluster");
@@ -92,8 +104,12 @@ public final class Cluster implements AutoCloseable {
       roles = List.copyOf(roles);
     }
 
+    public Self(String name, String cluster, String ip, String externalIp, List<String> roles) {
+      this(name, cluster, ip, externalIp, roles, 0);
+    }
+
     NodeMeta meta() {
-      return NodeMeta.newBuilder().setName(name).setCluster(cluster).setIp(ip).setExternalIp(externalIp).addAllRoles(roles).build();
+      return NodeMeta.newBuilder().setName(name).setCluster(cluster).setIp(ip).setExternalIp(externalIp).addAllRoles(roles).setEgressPort(egressPort).build();
     }
   }
 
@@ -145,6 +161,7 @@ public final class Cluster implements AutoCloseable {
   private final AtomicLong snapshotRequests = new AtomicLong();
   private final AtomicLong purgedNodes = new AtomicLong();
   private final AtomicLong sendsDropped = new AtomicLong();
+  private volatile java.util.function.BiConsumer<Inet4Endpoint, Inet4Endpoint> egressRoutes;
 
   private Cluster(ClusterConfig config, DataplaneStore store, Self self, Path stampPath) throws Exception {
     this.config = config;
@@ -305,6 +322,7 @@ public final class Cluster implements AutoCloseable {
           }
         }
         case VSERVICES -> onVServices(from, m);
+        case EGRESS_ROUTE -> onEgressRoute(from, m.getEgressRoute());
         case BODY_NOT_SET -> throw new PeerMessages.MalformedPeerMessage("no body");
       }
     } catch (PeerMessages.MalformedPeerMessage e) {
@@ -546,6 +564,67 @@ public final class Cluster implements AutoCloseable {
         send(null, PeerMessage.newBuilder().setVservices(PeerMessages.vservices(mine)).build(), null);
       }
     }
+  }
+
+  private void onEgressRoute(Address from, io.ax.cluster.v1.EgressRoute r) throws PeerMessages.MalformedPeerMessage {
+    java.util.function.BiConsumer<Inet4Endpoint, Inet4Endpoint> to = egressRoutes;
+    if (to == null) {
+      throw new PeerMessages.MalformedPeerMessage("an egress route to a node that is no egress gateway");
+    }
+    Optional<NodeMeta> sender = peers.nameAt(from).flatMap(peers::peer).map(Peers.Peer::meta);
+    if (sender.isEmpty() || !sender.get().getIp().equals(r.getSrcIp())) {
+      throw new PeerMessages.MalformedPeerMessage("an egress route for " + r.getSrcIp() + ", which is not the sender's node IP");
+    }
+    try {
+      to.accept(Endpoints.of(r.getSrcIp(), Ports.check("src_port", Integer.toUnsignedLong(r.getSrcPort()))), Endpoints.of(r.getDstIp(), Ports.check("dst_port", Integer.toUnsignedLong(r.getDstPort()))));
+    } catch (RuntimeException e) {
+      throw new PeerMessages.MalformedPeerMessage("an invalid egress route: " + e.getMessage());
+    }
+  }
+
+  // ---- egress gateways ----
+
+  /** Has this node (an egress gateway) hear the routes its peers announce. */
+  public void onEgressRoutes(java.util.function.BiConsumer<Inet4Endpoint, Inet4Endpoint> routes) {
+    egressRoutes = routes;
+  }
+
+  /**
+   * The egress gateway of the cluster: of the live peers with the role, the first by name (every
+   * node picks the same one), at its IP and egress port. Empty when there is none, or this node
+   * is one (its own apps go out directly).
+   */
+  public Optional<Inet4Endpoint> egressGateway() {
+    if (self.egressPort() > 0) {
+      return Optional.empty();
+    }
+    return peers.live().stream()
+        .filter(p -> p.meta().getRolesList().contains(EGRESS_GATEWAY_ROLE) && p.meta().getEgressPort() > 0 && members.contains(p.address()))
+        .min(java.util.Comparator.comparing(Peers.Peer::name))
+        .map(p -> Endpoints.of(p.meta().getIp(), p.meta().getEgressPort()));
+  }
+
+  /** The IPs of the live nodes, this one too: no egress gateway stands between nodes. */
+  public Set<Integer> nodeIps() {
+    Set<Integer> ips = new HashSet<>();
+    ips.add(Ipv4.parse("ip", self.ip()).bits());
+    peers.live().forEach(p -> ips.add(Ipv4.parse("ip", p.meta().getIp()).bits()));
+    return ips;
+  }
+
+  /** Tells {@code gateway}'s node that the connection from {@code local} goes on to {@code destination}. */
+  public void routeEgress(Inet4Endpoint local, Inet4Endpoint gateway, Inet4Endpoint destination) {
+    String gatewayIp = Endpoints.ip(gateway).toString();
+    Optional<Peers.Peer> node = peers.live().stream().filter(p -> p.meta().getIp().equals(gatewayIp)).findFirst();
+    if (node.isEmpty()) {
+      log.warn("[cluster] no live node at egress gateway {}: the connection from {} to {} will be refused there", gateway, local, destination);
+      return;
+    }
+    io.ax.cluster.v1.EgressRoute r = io.ax.cluster.v1.EgressRoute.newBuilder()
+        .setSrcIp(Endpoints.ip(local).toString()).setSrcPort(local.port())
+        .setDstIp(Endpoints.ip(destination).toString()).setDstPort(destination.port())
+        .build();
+    send(node.get().address(), PeerMessage.newBuilder().setEgressRoute(r).build(), null);
   }
 
   private void onView(View v) {

@@ -5,6 +5,10 @@ import io.ax.core.admin.AdminServices;
 import io.ax.core.cluster.Cluster;
 import io.ax.core.lb.SharedLbState;
 import io.ax.core.net.Ipv4;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.mesh.EgressRoutes;
+import io.ax.core.net.Endpoints;
+import io.ax.core.proxy.EgressGateway;
 import io.ax.core.proxy.Exposures;
 import io.ax.core.proxy.ProxyConfig;
 import io.ax.core.proxy.TcpProxies;
@@ -118,7 +122,7 @@ public final class Daemon implements AutoCloseable {
         store, apps, leases, config.nodeName(), RestartRecovery.Liveness.PROCESSES, scheduler(), RestartRecovery.REREGISTER_GRACE);
     recovery.restorePorts();
 
-    MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts());
+    MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts(), egressRoutes());
     recovery.forgetDeadApps();
     BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp());
     started.push(bridge);
@@ -170,7 +174,9 @@ public final class Daemon implements AutoCloseable {
     if (config.peers().isEmpty()) {
       return;
     }
-    Cluster.Self self = new Cluster.Self(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"));
+    Cluster.Self self = config.egressGateway()
+        ? new Cluster.Self(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute", Cluster.EGRESS_GATEWAY_ROLE), EgressGateway.DEFAULT_PORT)
+        : new Cluster.Self(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"));
     try {
       cluster = Cluster.start(config.peers().get(), store, self, config.stampFile());
     } catch (Cluster.ClusterStartException e) {
@@ -188,6 +194,42 @@ public final class Daemon implements AutoCloseable {
     started.push(proxies);
     exposures = Exposures.start(store, config.nodeName(), config.nodeIp(), proxies, new SharedLbState());
     started.push(exposures);
+    if (config.egressGateway()) {
+      Inet4Endpoint at = Endpoints.of(config.nodeIp(), EgressGateway.DEFAULT_PORT);
+      EgressGateway gateway;
+      try {
+        gateway = EgressGateway.start(proxies, at);
+      } catch (TcpProxies.BindFailedException e) {
+        throw new DaemonStartException("--egress-gateway: " + e.getMessage(), e);
+      }
+      started.push(gateway);
+      cluster.onEgressRoutes(gateway::announce);
+    }
+  }
+
+  /**
+   * The cluster's egress gateway for this node's apps: connects to destinations outside the mesh
+   * (not the cluster's nodes) go through it while one is a live member.
+   */
+  private EgressRoutes egressRoutes() {
+    return new EgressRoutes() {
+      @Override
+      public Optional<Inet4Endpoint> gateway(Inet4Endpoint destination) {
+        Cluster c = cluster;
+        if (c == null || c.nodeIps().contains(destination.ip())) {
+          return Optional.empty();
+        }
+        return c.egressGateway();
+      }
+
+      @Override
+      public void announce(Inet4Endpoint local, Inet4Endpoint gateway, Inet4Endpoint destination) {
+        Cluster c = cluster;
+        if (c != null) {
+          c.routeEgress(local, gateway, destination);
+        }
+      }
+    };
   }
 
   /**

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param wakeUp how apps are woken when a trapped call is answered (SYNC, except to measure)
  * @param peers how this node joins the other nodes of its cluster; empty for a one-node mesh,
  *     which opens no gossip port
+ * @param egressGateway whether this node carries the cluster's connections to the outside
  */
 public record DaemonConfig(
     Path runDir,
@@ -44,7 +45,8 @@ public record DaemonConfig(
     Optional<Path> memProfile,
     WakeUp wakeUp,
     Optional<DnsConfig> dns,
-    Optional<ClusterConfig> peers) {
+    Optional<ClusterConfig> peers,
+    boolean egressGateway) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -107,7 +109,7 @@ public record DaemonConfig(
   public DaemonConfig(
       Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
       boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns) {
-    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, Optional.empty());
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, Optional.empty(), false);
   }
 
   public Path stateFile() {

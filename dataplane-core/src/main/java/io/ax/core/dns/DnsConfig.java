@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param listen the UDP and TCP address to serve on (the daemon passes the node's IP and port 53;
  *     port 0 lets the kernel choose, for tests)
  * @param domain the lower-case domain without trailing dot, e.g. {@code appswitch.local}
- * @param upstreams forwarders tried in order; empty means names outside the domain get REFUSED
+ * @param upstreams forwarders tried in order; empty means names outside the domain get NXDOMAIN
  */
 public record DnsConfig(InetSocketAddress listen, String domain, List<InetSocketAddress> upstreams, Limits limits) {
   public static final String DEFAULT_DOMAIN = "appswitch.local";

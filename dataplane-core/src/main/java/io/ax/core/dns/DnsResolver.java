@@ -29,8 +29,9 @@ import org.xbill.DNS.Type;
  *       an unknown name under the domain is NXDOMAIN with the SOA, so clients cache it briefly
  *       (RFC 2308).
  *   <li>Other names go to the {@link Forwarder}, through a {@link ForwardCache}. With no upstream
- *       configured they get <b>REFUSED</b>, not SERVFAIL: it is policy, not a failure, and glibc
- *       and systemd-resolved move on to their next server at once instead of retrying us.
+ *       configured they get <b>NXDOMAIN</b>: for a mesh without upstream the name does not exist,
+ *       and apps whose only nameserver is the daemon ({@code ax run --dns-override}) hear "not
+ *       known" at once; REFUSED or SERVFAIL would read to glibc as a temporary failure, retried.
  *       Upstream failures and too many forwards in flight get SERVFAIL (never cached).
  *   <li>Hostile or odd input (RFC 1035 §4.1, RFC 6891, RFC 9619): under 12 bytes is dropped (no
  *       ID to answer); QR=1 is dropped, since answering a response lets two servers ping-pong; an
@@ -189,7 +190,7 @@ public final class DnsResolver {
     return Optional.empty();
   }
 
-  /** Step 3: the mesh's own names, else the upstreams, else REFUSED. */
+  /** Step 3: the mesh's own names, else the upstreams, else NXDOMAIN. */
   private Reply resolveName(Query q) {
     String name = q.question().getName().toString();
     switch (zone.answer(q.question(), q.response())) {
@@ -202,7 +203,7 @@ public final class DnsResolver {
       case NOT_OURS -> {}
     }
     if (config.upstreams().isEmpty()) {
-      return finish(q, Rcode.REFUSED, DnsStats.Counter.REFUSED, name + ": no --dns-servers to forward to");
+      return finish(q, Rcode.NXDOMAIN, DnsStats.Counter.NO_UPSTREAM, name + ": no --dns-servers to forward to");
     }
     q.response().getHeader().setFlag(Flags.RA);
     return forward(q);

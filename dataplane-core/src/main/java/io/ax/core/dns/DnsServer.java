@@ -99,7 +99,7 @@ public final class DnsServer implements AutoCloseable {
         DnsServer server = new DnsServer(resolver, udp, tcp);
         server.serve();
         log.info("[dns] serving {} on {} (udp, tcp); forwarding to {}", config.domain(), server.address,
-            config.upstreams().isEmpty() ? "nothing (other names are REFUSED)" : config.upstreams());
+            config.upstreams().isEmpty() ? "nothing (other names are NXDOMAIN)" : config.upstreams());
         return server;
       } catch (IOException e) {
         udp.close();

@@ -30,7 +30,9 @@ public final class DnsStats {
     FORWARD_FAILED,
     /** Too many forwards in flight: SERVFAIL. */
     FORWARD_OVERLOADED,
-    /** A name outside the domain with no upstream configured, or a class other than IN. */
+    /** A name outside the domain with no upstream configured: NXDOMAIN. */
+    NO_UPSTREAM,
+    /** A class other than IN. */
     REFUSED,
     /** A malformed query: bad wire format, not exactly one question, several OPT records. */
     FORMERR,
@@ -59,7 +61,7 @@ public final class DnsStats {
   /** The counters of which each message handed to the resolver increments exactly one. */
   public static final Set<Counter> OUTCOMES = Collections.unmodifiableSet(EnumSet.of(
       Counter.LOCAL_ANSWERS, Counter.LOCAL_NXDOMAIN, Counter.FORWARDED, Counter.CACHE_HITS, Counter.FORWARD_FAILED,
-      Counter.FORWARD_OVERLOADED, Counter.REFUSED, Counter.FORMERR, Counter.NOTIMP, Counter.BADVERS, Counter.DROPPED_SHORT,
+      Counter.FORWARD_OVERLOADED, Counter.NO_UPSTREAM, Counter.REFUSED, Counter.FORMERR, Counter.NOTIMP, Counter.BADVERS, Counter.DROPPED_SHORT,
       Counter.DROPPED_RESPONSE, Counter.INTERNAL_ERRORS));
 
   private static final Counter[] ALL = Counter.values();

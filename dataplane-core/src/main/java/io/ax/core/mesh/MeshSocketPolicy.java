@@ -64,6 +64,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
   private final Loopbacks loopbacks;
   private final SharedLbState lb;
   private final MeshAddresses meshAddresses;
+  private final EgressRoutes egress;
 
   /**
    * A policy over parts that the daemon shares with its {@link RestartRecovery}.
@@ -72,6 +73,19 @@ public final class MeshSocketPolicy implements SocketPolicy {
    * @param connections open connections per backend, for least-connections vservices
    */
   public MeshSocketPolicy(DataplaneStore store, Node node, AppRegistry apps, PortLeases leases, Loopbacks loopbacks, ConnectionCounts connections) {
+    this(store, node, apps, leases, loopbacks, connections, EgressRoutes.NONE);
+  }
+
+  /**
+   * A policy over parts that the daemon shares with its {@link RestartRecovery}.
+   *
+   * @param apps registers into {@code store} for {@code node}
+   * @param connections open connections per backend, for least-connections vservices
+   * @param egress the cluster's egress gateway, for destinations outside the mesh
+   */
+  public MeshSocketPolicy(
+      DataplaneStore store, Node node, AppRegistry apps, PortLeases leases, Loopbacks loopbacks, ConnectionCounts connections, EgressRoutes egress) {
+    this.egress = Objects.requireNonNull(egress, "egress");
     this.store = Objects.requireNonNull(store, "store");
     this.node = Objects.requireNonNull(node, "node");
     this.apps = Objects.requireNonNull(apps, "apps");
@@ -232,9 +246,20 @@ public final class MeshSocketPolicy implements SocketPolicy {
       // Fail closed: a mesh address that nothing serves at this port is no way to the outside.
       d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination);
     }
+    if (d instanceof ConnectDecision.Direct && transport == Transport.TCP) {
+      Optional<Inet4Endpoint> gateway = egress.gateway(destination);
+      if (gateway.isPresent()) {
+        d = new ConnectDecision.ViaGateway(gateway.get(), destination);
+      }
+    }
     if (d instanceof ConnectDecision.Refuse refuse) {
       log.debug("[mesh] refused {} -> {}: {}", appId, destination, refuse.reason());
     }
     return d;
+  }
+
+  @Override
+  public void connectingViaGateway(String appId, Inet4Endpoint local, Inet4Endpoint gateway, Inet4Endpoint destination) {
+    egress.announce(local, gateway, destination);
   }
 }

@@ -143,7 +143,7 @@ public final class Exposures implements AutoCloseable {
       }
       Inet4Endpoint at = new Inet4Endpoint(0, x.port());
       try {
-        TcpProxies.Listener l = proxies.listen(at, client -> route(x.port(), client, lb));
+        TcpProxies.Listener l = proxies.listen(at, Route.now(client -> route(x.port(), client, lb)));
         synchronized (running) {
           running.put(x.port(), new Running(x, l));
         }

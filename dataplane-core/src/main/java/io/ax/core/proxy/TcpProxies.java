@@ -186,14 +186,29 @@ public final class TcpProxies implements AutoCloseable {
         inbound.close(); // reset before it was accepted: nobody to serve
         return;
       }
-      ConnectDecision d;
+      java.util.concurrent.CompletableFuture<ConnectDecision> decided;
       try {
-        d = route.targets(endpoint(client));
+        decided = route.targets(endpoint(client)).toCompletableFuture();
       } catch (RuntimeException e) {
         log.error("[proxy] route of {} failed", inbound.localAddress(), e);
         reset(inbound);
         return;
       }
+      if (decided.isDone()) {
+        proceed(inbound, decided.join());
+      } else {
+        decided.whenComplete((d, failure) -> inbound.eventLoop().execute(() -> {
+          if (failure != null) {
+            log.error("[proxy] route of {} failed", inbound.localAddress(), failure);
+            reset(inbound);
+          } else if (inbound.isActive()) {
+            proceed(inbound, d);
+          }
+        }));
+      }
+    }
+
+    private void proceed(Channel inbound, ConnectDecision d) {
       switch (d) {
         case ConnectDecision.Targets t -> connect(inbound, t.targets(), 0);
         case ConnectDecision.Refuse r -> {

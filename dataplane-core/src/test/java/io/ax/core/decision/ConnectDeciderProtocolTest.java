@@ -127,6 +127,7 @@ class ConnectDeciderProtocolTest {
         assertThat(((ConnectDecision.Refuse) actual).reason()).contains(e.reason());
       }
       case ConnectDecision.Direct _ -> assertThat(actual).isEqualTo(ConnectDecision.DIRECT);
+      case ConnectDecision.ViaGateway e -> assertThat(actual).isEqualTo(e); // the decider never makes one
     }
   }
 

@@ -148,6 +148,7 @@ class ConnectDeciderTest {
         assertThat(d.reason()).contains(e.reason());
       }
       case ConnectDecision.Direct _ -> assertThat(actual).isEqualTo(ConnectDecision.DIRECT);
+      case ConnectDecision.ViaGateway e -> assertThat(actual).isEqualTo(e); // the decider never makes one
     }
   }
 

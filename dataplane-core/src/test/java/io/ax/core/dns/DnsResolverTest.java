@@ -114,12 +114,13 @@ class DnsResolverTest {
   }
 
   @Test
-  void resolve_outsideNameWithoutUpstream_refused() {
+  void resolve_outsideNameWithoutUpstream_nxdomain_soThatGlibcSaysNotKnownInsteadOfRetrying() {
     Message m = answer(resolver.resolve(query("example.com", Type.A), QueryTransport.UDP));
 
-    assertThat(m.getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(m.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     assertThat(m.getHeader().getFlag(Flags.RA)).isFalse();
-    assertThat(stats.get(DnsStats.Counter.REFUSED)).isEqualTo(1);
+    assertThat(m.getHeader().getFlag(Flags.AA)).as("not our zone").isFalse();
+    assertThat(stats.get(DnsStats.Counter.NO_UPSTREAM)).isEqualTo(1);
   }
 
   @Test

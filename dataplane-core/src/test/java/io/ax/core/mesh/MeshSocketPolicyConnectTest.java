@@ -57,6 +57,7 @@ class MeshSocketPolicyConnectTest {
       case ConnectDecision.Direct direct -> direct;
       case ConnectDecision.Targets t -> t.targets();
       case ConnectDecision.Refuse r -> Errno.describe(r.errno());
+      case ConnectDecision.ViaGateway v -> v;
     };
   }
 
@@ -203,5 +204,36 @@ class MeshSocketPolicyConnectTest {
 
     assertThat(acted(connect("client", Transport.TCP, "10.0.0.20:5432"))).as("its server left").isEqualTo(acted(refused(ECONNREFUSED)));
     assertThat(acted(connect("client", Transport.TCP, "10.0.0.1:80"))).as("an --ip app that never listened").isEqualTo(acted(new ConnectDecision.Direct()));
+  }
+
+  @Test
+  void withAnEgressGateway_outsideStreamsGoThroughIt_andMeshAddressesDatagramsAndExceptionsDoNot() throws RegistrationRefusedException {
+    Inet4Endpoint gateway = ep("192.0.2.30", 6661);
+    java.util.List<java.util.List<Inet4Endpoint>> announced = new java.util.ArrayList<>();
+    EgressRoutes egress = new EgressRoutes() {
+      @Override
+      public java.util.Optional<Inet4Endpoint> gateway(Inet4Endpoint destination) {
+        // The daemon leaves the cluster's nodes out; here, 198.51.100.1 stands for one.
+        return destination.equals(endpoint("198.51.100.1:22")) ? java.util.Optional.empty() : java.util.Optional.of(gateway);
+      }
+
+      @Override
+      public void announce(Inet4Endpoint local, Inet4Endpoint via, Inet4Endpoint destination) {
+        announced.add(java.util.List.of(local, via, destination));
+      }
+    };
+    MeshSocketPolicy withGateway = new MeshSocketPolicy(
+        mesh.store, new MeshSocketPolicy.Node("n1", "appswitch", MeshFixture.NODE_IP), new AppRegistry(mesh.store, new MeshSocketPolicy.Node("n1", "appswitch", MeshFixture.NODE_IP), new java.util.SplittableRandom(3)),
+        new PortLeases(mesh.pool), new Loopbacks(), io.ax.core.lb.ConnectionCounts.NONE, egress);
+    String client = apps.get("client");
+
+    assertThat(withGateway.connect(client, Transport.TCP, endpoint("203.0.113.5:443"))).isEqualTo(new ConnectDecision.ViaGateway(gateway, endpoint("203.0.113.5:443")));
+    assertThat(acted(withGateway.connect(client, Transport.UDP, endpoint("203.0.113.5:53")))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(acted(withGateway.connect(client, Transport.TCP, endpoint("10.0.0.7:8080")))).isEqualTo(acted(targets("192.0.2.10:40000")));
+    assertThat(acted(withGateway.connect(client, Transport.TCP, endpoint("10.0.0.7:8081")))).isEqualTo(acted(refused(ECONNREFUSED)));
+    assertThat(acted(withGateway.connect(client, Transport.TCP, endpoint("198.51.100.1:22")))).isEqualTo(acted(new ConnectDecision.Direct()));
+
+    withGateway.connectingViaGateway(client, ep("192.0.2.10", 51000), gateway, endpoint("203.0.113.5:443"));
+    assertThat(announced).containsExactly(java.util.List.of(ep("192.0.2.10", 51000), gateway, endpoint("203.0.113.5:443")));
   }
 }

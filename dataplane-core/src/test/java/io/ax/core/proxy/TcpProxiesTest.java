@@ -51,7 +51,7 @@ class TcpProxiesTest {
   }
 
   private static Route to(Inet4Endpoint... targets) {
-    return client -> new ConnectDecision.Targets("test", List.of(targets));
+    return Route.now(client -> new ConnectDecision.Targets("test", List.of(targets)));
   }
 
   /** A backend that runs {@code session} for each connection, on its own thread. */
@@ -184,7 +184,7 @@ class TcpProxiesTest {
   @Test
   void aRouteWithNoBackend_resetsTheClient() throws Exception {
     TcpProxies p = proxies(config);
-    Inet4Endpoint proxy = listen(p, client -> new ConnectDecision.Refuse(Errno.ECONNREFUSED, "no backends"));
+    Inet4Endpoint proxy = listen(p, Route.now(client -> new ConnectDecision.Refuse(Errno.ECONNREFUSED, "no backends")));
 
     assertThat(refused(proxy)).isTrue();
     assertThat(p.stats().noBackend()).isEqualTo(1);

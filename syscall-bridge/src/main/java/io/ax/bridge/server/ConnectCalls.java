@@ -117,12 +117,14 @@ final class ConnectCalls {
       call.fail(refuse.errno());
       return;
     }
-    List<Inet4Endpoint> targets = decision instanceof ConnectDecision.Targets t ? t.targets() : List.of(dst);
     SocketState state = sockets.getOrCreate(call.appId, call.inode(), call.family(), call.transport());
     if (call.transport() == Transport.UDP) {
-      connectDatagram(call, state, dst, targets.getFirst());
+      // A datagram socket's peer is the destination itself for a gateway: gateways carry streams.
+      connectDatagram(call, state, dst, decision instanceof ConnectDecision.Targets t ? t.targets().getFirst() : dst);
+    } else if (decision instanceof ConnectDecision.ViaGateway via) {
+      connectStream(call, state, dst, List.of(via.gateway()), Optional.of(via));
     } else {
-      connectStream(call, state, dst, targets);
+      connectStream(call, state, dst, decision instanceof ConnectDecision.Targets t ? t.targets() : List.of(dst), Optional.empty());
     }
   }
 
@@ -163,8 +165,12 @@ final class ConnectCalls {
     call.answerResult(r);
   }
 
-  /** A stream socket: the targets in order, non-blocking, then the answer now or when the loop sees it. */
-  private void connectStream(TrappedCall call, SocketState state, Inet4Endpoint dst, List<Inet4Endpoint> targets) {
+  /**
+   * A stream socket: the targets in order, non-blocking, then the answer now or when the loop sees
+   * it. Through an egress gateway ({@code via}), the gateway hears where the connection goes as
+   * soon as its local address is known, before the app can send a byte.
+   */
+  private void connectStream(TrappedCall call, SocketState state, Inet4Endpoint dst, List<Inet4Endpoint> targets, Optional<ConnectDecision.ViaGateway> via) {
     HostSockets ops = call.hostSockets();
     int fd = call.fd();
     int flags = ops.fileFlags(fd);
@@ -177,7 +183,17 @@ final class ConnectCalls {
       ops.setFileFlags(fd, flags | Sys.O_NONBLOCK);
     }
     Deque<Inet4Endpoint> rest = new ArrayDeque<>(targets);
-    switch (failover(ops, fd, call.family(), rest, Errno.ECONNREFUSED, call.appId)) {
+    Outcome outcome = failover(ops, fd, call.family(), rest, Errno.ECONNREFUSED, call.appId);
+    if (via.isPresent() && (outcome instanceof Outcome.Connected || outcome instanceof Outcome.InProgress)) {
+      Optional<Inet4Endpoint> local = ops.localAddress(fd);
+      if (local.isEmpty()) {
+        restore(ops, fd, mode, flags);
+        call.fail(Errno.ECONNREFUSED); // cannot tell the gateway which connection is which
+        return;
+      }
+      policy.connectingViaGateway(call.appId, local.get(), via.get().gateway(), via.get().destination());
+    }
+    switch (outcome) {
       case Outcome.Connected c -> {
         state.connectedTo(dst);
         restore(ops, fd, mode, flags);

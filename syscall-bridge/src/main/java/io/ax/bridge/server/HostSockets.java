@@ -47,6 +47,9 @@ interface HostSockets {
   /** Whether the socket has a peer now ({@code getpeername(2)} succeeds). */
   boolean hasPeer(int fd);
 
+  /** The local IPv4 address a socket is bound to (after bind or connect), if it has one. */
+  java.util.Optional<io.ax.bridge.net.Inet4Endpoint> localAddress(int fd);
+
   /**
    * {@code sendmsg(2)} of one datagram: {@code data} to the encoded {@code to} (empty: the
    * connected peer) with the ancillary {@code control} bytes. Bytes sent or {@code -errno}.

@@ -11,6 +11,9 @@ import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.Target;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.bridge.net.SockAddrCodec;
 
 /**
  * The real {@link HostSockets}: {@link Libc} and {@link Target} on the daemon's fds. The hot
@@ -85,6 +88,24 @@ final class LibcHostSockets implements HostSockets {
       MemorySegment len = arena.allocate(JAVA_INT);
       len.set(JAVA_INT, 0, Scratch.SOCKADDR);
       return Libc.getpeername(fd, arena.allocate(Scratch.SOCKADDR), len) == 0;
+    }
+  }
+
+  @Override
+  public Optional<Inet4Endpoint> localAddress(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment len = arena.allocate(JAVA_INT);
+      len.set(JAVA_INT, 0, Scratch.SOCKADDR);
+      MemorySegment addr = arena.allocate(Scratch.SOCKADDR);
+      if (Libc.getsockname(fd, addr, len) != 0) {
+        return Optional.empty();
+      }
+      int n = Math.min(len.get(JAVA_INT, 0), Scratch.SOCKADDR);
+      try {
+        return SockAddrCodec.decode(addr.asSlice(0, n).toArray(JAVA_BYTE), n, Sys.AF_INET6).inet4();
+      } catch (SockAddrCodec.BadAddressException e) {
+        return Optional.empty();
+      }
     }
   }
 

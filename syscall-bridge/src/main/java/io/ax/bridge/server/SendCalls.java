@@ -214,6 +214,8 @@ final class SendCalls {
     return switch (policy.connect(call.appId, call.transport(), dst.get())) {
       case ConnectDecision.Refuse r -> new Destination(new byte[0], r.errno());
       case ConnectDecision.Direct d -> new Destination(SockAddrCodec.encode(dst.get(), call.family()), 0);
+      // Egress gateways carry streams; a datagram goes where it was sent.
+      case ConnectDecision.ViaGateway v -> new Destination(SockAddrCodec.encode(dst.get(), call.family()), 0);
       case ConnectDecision.Targets t -> new Destination(SockAddrCodec.encode(t.targets().getFirst(), call.family()), 0);
     };
   }

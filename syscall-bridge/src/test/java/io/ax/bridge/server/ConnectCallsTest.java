@@ -230,4 +230,31 @@ class ConnectCallsTest {
     assertThat(h.sockets.flagChanges).isEmpty();
     assertThat(h.notifier.answers()).containsExactly(new Answer.Value(1, 0));
   }
+
+  @Test
+  void connect_viaAnEgressGateway_connectsToTheGateway_announcesTheLocalAddressFirst_andTheAppSeesTheDestination() {
+    Inet4Endpoint outside = endpoint(203, 0, 113, 9, 443);
+    Inet4Endpoint gateway = endpoint(10, 0, 0, 3, 6661);
+    h.policy.connectDecision = new ConnectDecision.ViaGateway(gateway, outside);
+
+    h.connect(1, outside);
+
+    assertThat(h.sockets.connectedEndpoints()).containsExactly(gateway);
+    assertThat(h.policy.viaGateway).containsExactly(List.of(h.sockets.localAddress.orElseThrow(), gateway, outside));
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Value(1, 0));
+    assertThat(h.table.get(7).flatMap(SocketState::virtualPeer)).contains(outside);
+  }
+
+  @Test
+  void connect_viaAGatewayThatRefuses_announcesNothing_andTheAppHearsTheRefusal() {
+    Inet4Endpoint outside = endpoint(203, 0, 113, 9, 443);
+    Inet4Endpoint gateway = endpoint(10, 0, 0, 3, 6661);
+    h.policy.connectDecision = new ConnectDecision.ViaGateway(gateway, outside);
+    h.sockets.answer(gateway, -Errno.ECONNREFUSED);
+
+    h.connect(1, outside);
+
+    assertThat(h.policy.viaGateway).isEmpty();
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Failed(1, Errno.ECONNREFUSED));
+  }
 }

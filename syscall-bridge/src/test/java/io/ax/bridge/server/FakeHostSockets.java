@@ -131,6 +131,14 @@ final class FakeHostSockets implements HostSockets {
     return hasPeer;
   }
 
+  /** What getsockname answers: the node's address with a made-up ephemeral port. */
+  java.util.Optional<io.ax.bridge.net.Inet4Endpoint> localAddress = java.util.Optional.of(new io.ax.bridge.net.Inet4Endpoint(0xc000020a, 51000));
+
+  @Override
+  public java.util.Optional<io.ax.bridge.net.Inet4Endpoint> localAddress(int fd) {
+    return localAddress;
+  }
+
   @Override
   public long sendmsg(int fd, byte[] data, byte[] to, byte[] control, int sendFlags) {
     sent.add(new Sent(data.clone(), to.clone(), control.clone(), sendFlags));

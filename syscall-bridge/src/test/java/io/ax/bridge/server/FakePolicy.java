@@ -55,4 +55,12 @@ final class FakePolicy implements SocketPolicy {
     connectQuestions.add(destination);
     return connectDecision;
   }
+
+  /** What connectingViaGateway was told: local, gateway, destination. */
+  final List<List<Inet4Endpoint>> viaGateway = new ArrayList<>();
+
+  @Override
+  public void connectingViaGateway(String appId, Inet4Endpoint local, Inet4Endpoint gateway, Inet4Endpoint destination) {
+    viaGateway.add(List.of(local, gateway, destination));
+  }
 }
