@@ -50,8 +50,10 @@ class ClusterIT {
     n2 = cluster.node(2);
     n3 = cluster.node(3);
     for (NetnsCluster.Node n : cluster.nodes()) {
-      n.start();
+      n.start(n == n3 ? new String[] {"--egress-gateway"} : new String[0]);
     }
+    // A host outside the cluster that only node3, the egress gateway, can reach.
+    cluster.outside(n3);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       for (NetnsCluster.Node n : cluster.nodes()) {
         JsonNode nodes = n.rest("nodes");
@@ -240,6 +242,27 @@ class ClusterIT {
 
   @Test
   @Order(7)
+  void aClientOnNode1_reachesAHostOutsideTheMesh_throughTheEgressGateway_transparently() throws Exception {
+    Path docs = Files.createDirectories(tmp.resolve("www-outside"));
+    Files.writeString(docs.resolve("index.html"), "outside");
+    cluster.serveOutside("python3", "-m", "http.server", "8000", "--bind", NetnsCluster.OUTSIDE_IP, "--directory", docs.toString());
+    String url = "http://" + NetnsCluster.OUTSIDE_IP + ":8000/";
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(NetnsCluster.exec(CONNECT, "ip", "netns", "exec", n3.ns, "curl", "-s", "-m", "2", url).out()).isEqualTo("outside"));
+    // node1's own network has no way there...
+    AxProcess.Result plain = NetnsCluster.exec(CONNECT, "ip", "netns", "exec", n1.ns, "curl", "-s", "-S", "-m", "3", url);
+    assertThat(plain.exit()).as("a plain curl from node1").isNotZero();
+
+    // ...but an app under ax run on node1 connects as usual, and node3 carries it.
+    assertThat(fetch(n1, url)).isEqualTo("outside");
+    assertThat(fetch(n2, url)).isEqualTo("outside");
+    // The app saw a normal connection to the outside host: curl reports its address as the peer.
+    AxProcess.Result peer = n1.run(CONNECT, "--", "curl", "-s", "-o", "/dev/null", "-w", "%{remote_ip}:%{remote_port}", url);
+    assertThat(peer.out().strip()).isEqualTo(NetnsCluster.OUTSIDE_IP + ":8000");
+  }
+
+  @Test
+  @Order(8)
   void aDaemonRestart_onNode2_losesNothingOfTheOtherNodes() {
     n2.stop();
     assertThat(n1.ownersAt(WEB)).as("node1 still holds node3's entry while node2 is away").contains("node3");
@@ -250,7 +273,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aPartitionedNode_isPurged_andComesBackExactlyOnceAfterTheHeal() {
     n3.link(false);
     awaitOwners(n1, "node2");
@@ -263,7 +286,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aKilledDaemon_hasItsEntriesPurgedWithinFiveSeconds_andClientsFailOverToTheSurvivor() {
     long start = System.nanoTime();
     n3.kill();

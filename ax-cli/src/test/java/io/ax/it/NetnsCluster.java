@@ -32,6 +32,7 @@ final class NetnsCluster implements AutoCloseable {
   private final Path dir;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Process> apps = new ArrayList<>();
+  private String outsideNs;
 
   /** One node: its namespace, address, run directory and daemon. */
   final class Node {
@@ -216,6 +217,38 @@ final class NetnsCluster implements AutoCloseable {
     return nodes.get(index - 1);
   }
 
+  /** The address of the host outside the cluster, in its own namespace, that {@link #outside} makes. */
+  static final String OUTSIDE_IP = "10.254.0.2";
+
+  /**
+   * A host outside the cluster that only {@code gateway} can reach: a namespace of its own on a
+   * point-to-point link (10.254.0.0/30) to that node alone. The other nodes have no route to it.
+   */
+  void outside(Node gateway) {
+    outsideNs = PREFIX + id + "-out";
+    String link = "o" + id;
+    sh("ip", "netns", "add", outsideNs);
+    sh("ip", "-n", gateway.ns, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", outsideNs);
+    sh("ip", "-n", gateway.ns, "addr", "add", "10.254.0.1/30", "dev", link);
+    sh("ip", "-n", gateway.ns, "link", "set", link, "up");
+    sh("ip", "-n", outsideNs, "addr", "add", OUTSIDE_IP + "/30", "dev", "eth0");
+    sh("ip", "-n", outsideNs, "link", "set", "eth0", "up");
+    sh("ip", "-n", outsideNs, "link", "set", "lo", "up");
+  }
+
+  /** Starts a plain program (not under ax) on the outside host. */
+  Process serveOutside(String... cmd) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", outsideNs));
+    full.addAll(List.of(cmd));
+    try {
+      Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(dir.resolve("outside-" + apps.size() + ".log").toFile()).start();
+      apps.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   List<Node> nodes() {
     return List.copyOf(nodes);
   }
@@ -244,6 +277,9 @@ final class NetnsCluster implements AutoCloseable {
       exec(Duration.ofSeconds(10), "ip", "netns", "del", n.ns);
     }
     exec(Duration.ofSeconds(10), "ip", "netns", "del", switchNs());
+    if (outsideNs != null) {
+      exec(Duration.ofSeconds(10), "ip", "netns", "del", outsideNs);
+    }
   }
 
   /** Namespaces left by a run that was killed before it could clean up. */
