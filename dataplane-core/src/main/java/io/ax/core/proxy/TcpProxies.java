@@ -122,7 +122,10 @@ public final class TcpProxies implements AutoCloseable {
         .group(group)
         .channel(serverClass)
         .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.SO_BACKLOG, 1024)
+        // Clients connect faster than any proxy accepts (the kernel completes the handshake), so a
+        // burst waits in this queue; beyond it SYNs are dropped and a client waits a second to
+        // retry. 4096 is Linux's default somaxconn cap (HAProxy's default is its maxconn, 4000).
+        .option(ChannelOption.SO_BACKLOG, 4096)
         // Nothing is read from a client before its backend is connected: until then its bytes
         // wait in the kernel, and a client whose backend never answers costs no memory here.
         .childOption(ChannelOption.AUTO_READ, false)
