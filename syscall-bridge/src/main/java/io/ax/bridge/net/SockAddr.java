@@ -29,25 +29,48 @@ public sealed interface SockAddr permits SockAddr.V4, SockAddr.V6, SockAddr.Unsp
       address = address.clone();
     }
 
-    /** The IPv4 endpoint this address stands for: mapped, any ({@code ::}) or loopback ({@code ::1}). */
-    @Override
-    public java.util.Optional<Inet4Endpoint> inet4() {
+    /** Which kind of IPv6 address this is, as far as the mesh cares. */
+    public enum Kind {
+      /** {@code ::ffff:a.b.c.d}: an IPv4 address in IPv6 form. */
+      MAPPED,
+      /** {@code ::}, the any address. */
+      ANY,
+      /** {@code ::1}. */
+      LOOPBACK,
+      /** Any other address: IPv6 proper, which the mesh does not carry. */
+      NATIVE
+    }
+
+    public Kind kind() {
       boolean firstTenZero = true;
       for (int i = 0; i < 10; i++) {
         firstTenZero &= address[i] == 0;
       }
       if (firstTenZero && (address[10] & 0xff) == 0xff && (address[11] & 0xff) == 0xff) {
-        int ip = ((address[12] & 0xff) << 24) | ((address[13] & 0xff) << 16) | ((address[14] & 0xff) << 8) | (address[15] & 0xff);
-        return java.util.Optional.of(new Inet4Endpoint(ip, port));
+        return Kind.MAPPED;
       }
       boolean allZero = firstTenZero && address[10] == 0 && address[11] == 0 && address[12] == 0 && address[13] == 0 && address[14] == 0;
       if (allZero && address[15] == 0) {
-        return java.util.Optional.of(new Inet4Endpoint(0, port));
+        return Kind.ANY;
       }
       if (allZero && address[15] == 1) {
-        return java.util.Optional.of(new Inet4Endpoint(Inet4Endpoint.LOOPBACK, port));
+        return Kind.LOOPBACK;
       }
-      return java.util.Optional.empty();
+      return Kind.NATIVE;
+    }
+
+    /** The IPv4 endpoint this address stands for: mapped, any ({@code ::}) or loopback ({@code ::1}). */
+    @Override
+    public java.util.Optional<Inet4Endpoint> inet4() {
+      return switch (kind()) {
+        case MAPPED -> {
+          int ip = ((address[12] & 0xff) << 24) | ((address[13] & 0xff) << 16) | ((address[14] & 0xff) << 8) | (address[15] & 0xff);
+          yield java.util.Optional.of(new Inet4Endpoint(ip, port));
+        }
+        case ANY -> java.util.Optional.of(new Inet4Endpoint(0, port));
+        case LOOPBACK -> java.util.Optional.of(new Inet4Endpoint(Inet4Endpoint.LOOPBACK, port));
+        case NATIVE -> java.util.Optional.empty();
+      };
     }
 
     @Override

@@ -33,6 +33,9 @@ final class AddressCalls {
    */
   static final int BIND_ATTEMPTS = 32;
 
+  /** {@code [::1]:0}: where an IPv6-only socket bound to {@code ::} really goes. */
+  private static final byte[] INERT_IPV6 = SockAddrCodec.encode(new SockAddr.V6(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 0, 0, 0));
+
   private final SocketPolicy policy;
   private final SocketTable sockets;
   private final LongSupplier nanoClock;
@@ -55,6 +58,17 @@ final class AddressCalls {
       return;
     }
     SockAddr addr = read.get();
+    if (addr instanceof SockAddr.V6 v6) {
+      int ipv6Only = call.hostSockets().ipv6Only(call.fd());
+      if (ipv6Only < 0) {
+        call.fail(-ipv6Only);
+        return;
+      }
+      if (ipv6Only != 0) {
+        bindIpv6Only(call, v6);
+        return;
+      }
+    }
     Optional<Inet4Endpoint> requested = addr.inet4();
     if (requested.isEmpty()) {
       // A native IPv6 address: the mesh is IPv4; nothing on this host answers for it.
@@ -100,6 +114,45 @@ final class AddressCalls {
       }
       call.fail((int) -r);
       return;
+    }
+  }
+
+  /**
+   * A bind of an IPV6_V6ONLY socket: it can carry native IPv6 only, and the mesh is IPv4. Servers
+   * open one beside their IPv4 socket by default (redis' {@code bind * -::*}; memcached and
+   * asyncio's {@code start_server(host=None)}, one socket per getaddrinfo answer), so the bind is
+   * answered as the kernel of a node with {@code net.ipv6.conf.all.disable_ipv6=1} answers it,
+   * which they all get past: {@code ::} binds (memcached gives up on any bind error but
+   * EADDRINUSE); {@code ::1} and other IPv6 addresses are not the node's (EADDRNOTAVAIL, which
+   * redis and asyncio skip); an IPv4-mapped address is EINVAL ({@code __inet6_bind} in
+   * net/ipv6/af_inet6.c). Through the policy, {@code ::} became {@code ::ffff:NODE-IP}, which the
+   * kernel refuses on such a socket with EINVAL, and the servers exited (issue 17).
+   *
+   * <p>The {@code ::} bind is real, so that listen, accept and epoll behave as on that node
+   * (a listener that nothing in the mesh reaches: no error, no spinning), but to {@code [::1]}
+   * on an ephemeral port: on {@code ::} it would serve the node's IPv6 addresses around the mesh;
+   * on {@code [::1]} only the node's own processes, as they reach an app's loopback sockets on
+   * 127.0.0.1. Nothing is published; getsockname shows {@code ::} and the app's port.
+   */
+  private void bindIpv6Only(TrappedCall call, SockAddr.V6 addr) {
+    switch (addr.kind()) {
+      case MAPPED -> call.fail(Errno.EINVAL);
+      case LOOPBACK, NATIVE -> call.fail(Errno.EADDRNOTAVAIL);
+      case ANY -> {
+        int port = addr.port();
+        // Port 0 is not remembered: the kernel's name then has the port it picked.
+        Optional<SocketState> state = port == 0 ? Optional.empty() : Optional.of(sockets.getOrCreate(call.appId, call.inode(), call.family(), call.transport()));
+        if (state.isPresent() && state.get().phase().equals(new SocketState.Phase.Ipv6Only(port))) {
+          call.answer(0); // a restarted bind that we already made
+          return;
+        }
+        long r = call.hostSockets().bind(call.fd(), INERT_IPV6);
+        if (r == 0) {
+          state.ifPresent(s -> s.boundIpv6Only(port));
+          log.debug("[bridge] {}: IPv6-only bind to [::]:{} serves nothing in the mesh; really bound to [::1]", call, port);
+        }
+        call.answerResult(r);
+      }
     }
   }
 
@@ -184,7 +237,8 @@ final class AddressCalls {
         call.fail(Errno.EINVAL);
         return;
       }
-      byte[] encoded = SockAddrCodec.encode(virtual.get(), call.family());
+      // The local any address reads :: on an IPv6 socket, as the kernel shows it.
+      byte[] encoded = side == Side.LOCAL ? SockAddrCodec.encodeBind(virtual.get(), call.family()) : SockAddrCodec.encode(virtual.get(), call.family());
       byte[] out = len >= encoded.length ? encoded : Arrays.copyOf(encoded, len);
       if (!call.stillWaiting()) {
         return;

@@ -41,6 +41,12 @@ interface HostSockets {
   /** An int option of SOL_SOCKET (SO_ERROR reads and clears the pending error), or {@code -errno}. */
   int intOption(int fd, int name);
 
+  /**
+   * IPV6_V6ONLY of an AF_INET6 socket: 1 when it carries IPv6 only, 0 when it serves IPv4 too
+   * (IPv4-mapped), or {@code -errno}.
+   */
+  int ipv6Only(int fd);
+
   /** Sets an int option of SOL_SOCKET: 0 or {@code -errno}. */
   int setIntOption(int fd, int name, int value);
 

@@ -78,6 +78,11 @@ final class LibcHostSockets implements HostSockets {
   }
 
   @Override
+  public int ipv6Only(int fd) {
+    return Target.intOpt(scratch, fd, Sys.IPPROTO_IPV6, Sys.IPV6_V6ONLY);
+  }
+
+  @Override
   public int setIntOption(int fd, int name, int value) {
     return Target.setIntOpt(scratch, fd, name, value);
   }

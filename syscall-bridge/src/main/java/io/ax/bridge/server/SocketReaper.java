@@ -68,6 +68,13 @@ final class SocketReaper implements Runnable {
               sockets.remove(s.inode);
             }
           }
+          case SocketState.Phase.Ipv6Only i -> {
+            // Listed while it listens; otherwise closed, or bound and never listening (then
+            // forgetting it only lets getsockname show the kernel's name). No port to give back.
+            if (scanStart - s.createdNanos > GRACE_NANOS) {
+              sockets.remove(s.inode);
+            }
+          }
           case SocketState.Phase.Bound b -> {
             // A bound socket that does not serve yet is not listed anywhere either, so it stays
             // until its app exits, which frees its port.

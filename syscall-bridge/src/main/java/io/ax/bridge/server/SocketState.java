@@ -51,6 +51,12 @@ final class SocketState {
       }
     }
 
+    /**
+     * An IPv6-only socket bound to {@code ::} port {@code port}: the mesh is IPv4, so it serves
+     * nothing and is never published (see {@code AddressCalls}); getsockname shows {@code ::}.
+     */
+    record Ipv6Only(int port) implements Phase {}
+
     /** Bound, and serving since {@code sinceNanos}: the service table has its entry. */
     record Published(Inet4Endpoint virtual, Inet4Endpoint real, long sinceNanos) implements Phase {
       public Published {
@@ -93,6 +99,11 @@ final class SocketState {
     return peer;
   }
 
+  /** The IPv6-only socket is bound to {@code ::} port {@code port}, which serves nothing in the mesh. */
+  synchronized void boundIpv6Only(int port) {
+    this.phase = new Phase.Ipv6Only(port);
+  }
+
   /** The socket is bound to {@code real} for the app's {@code virtual}; a published one stays published. */
   synchronized void bound(Inet4Endpoint virtual, Inet4Endpoint real) {
     this.phase = phase instanceof Phase.Published p ? new Phase.Published(virtual, real, p.sinceNanos()) : new Phase.Bound(virtual, real);
@@ -101,6 +112,8 @@ final class SocketState {
   synchronized Optional<Inet4Endpoint> virtualLocal() {
     return switch (phase) {
       case Phase.Unbound u -> Optional.empty();
+      // The any address: on an IPv6 socket it reads :: (SockAddrCodec.encodeBind).
+      case Phase.Ipv6Only i -> Optional.of(new Inet4Endpoint(0, i.port()));
       case Phase.Bound b -> Optional.of(b.virtual());
       case Phase.Published p -> Optional.of(p.virtual());
     };
@@ -109,6 +122,7 @@ final class SocketState {
   synchronized Optional<Inet4Endpoint> realLocal() {
     return switch (phase) {
       case Phase.Unbound u -> Optional.empty();
+      case Phase.Ipv6Only i -> Optional.empty();
       case Phase.Bound b -> Optional.of(b.real());
       case Phase.Published p -> Optional.of(p.real());
     };

@@ -154,10 +154,15 @@ public final class Target {
 
   /** An int socket option of SOL_SOCKET, or {@code -errno}. */
   public static int intOpt(Scratch scratch, int fd, int name) {
+    return intOpt(scratch, fd, Sys.SOL_SOCKET, name);
+  }
+
+  /** An int socket option of {@code level} (SOL_SOCKET, IPPROTO_IPV6...), or {@code -errno}. */
+  public static int intOpt(Scratch scratch, int fd, int level, int name) {
     MemorySegment v = scratch.option();
     MemorySegment len = scratch.optionLength();
     len.set(JAVA_INT, 0, 4);
-    int r = Libc.getsockopt(fd, Sys.SOL_SOCKET, name, v, len);
+    int r = Libc.getsockopt(fd, level, name, v, len);
     return r < 0 ? r : v.get(JAVA_INT, 0);
   }
 

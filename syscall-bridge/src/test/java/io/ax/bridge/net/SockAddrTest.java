@@ -31,6 +31,21 @@ class SockAddrTest {
     assertThat(v6(hex, 8080).inet4()).map(Inet4Endpoint::toString).contains(expected);
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "00000000000000000000ffff0a010203, MAPPED",
+    "00000000000000000000ffff00000000, MAPPED",
+    "00000000000000000000000000000000, ANY",
+    "00000000000000000000000000000001, LOOPBACK",
+    "00000000000000000000000000000100, NATIVE",
+    "00000000000000000000fffeffffffff, NATIVE",
+    "000000000000000000000000c0000201, NATIVE",
+    "fe800000000000000000000000000001, NATIVE",
+  })
+  void kind_tellsMappedAnyLoopbackAndNative(String hex, SockAddr.V6.Kind expected) {
+    assertThat(v6(hex, 80).kind()).isEqualTo(expected);
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
     "00000000000000000000000000000002", // ::2

@@ -34,12 +34,16 @@ final class FakeHostSockets implements HostSockets {
   final Deque<Integer> bindAnswers = new ArrayDeque<>();
   final List<Address> connects = new ArrayList<>();
   final List<Address> binds = new ArrayList<>();
+  /** The sockaddrs of the binds, as encoded. */
+  final List<byte[]> bindSockaddrs = new ArrayList<>();
   final List<Integer> listens = new ArrayList<>();
   final List<Integer> flagChanges = new ArrayList<>();
   final List<Integer> closed = new ArrayList<>();
   final List<Sent> sent = new ArrayList<>();
   final Map<Integer, Integer> options = new HashMap<>();
   int family = Sys.AF_INET;
+  /** IPV6_V6ONLY of the socket (1: IPv6 only), or -errno. */
+  int ipv6Only = 0;
   int type = Sys.SOCK_STREAM;
   long inode = 7;
   int flags = 0x2; // O_RDWR: a blocking socket
@@ -91,6 +95,7 @@ final class FakeHostSockets implements HostSockets {
   @Override
   public int bind(int fd, byte[] sockaddr) {
     binds.add(decode(sockaddr));
+    bindSockaddrs.add(sockaddr.clone());
     return bindAnswers.isEmpty() ? 0 : bindAnswers.poll();
   }
 
@@ -118,6 +123,11 @@ final class FakeHostSockets implements HostSockets {
       return soErrors.isEmpty() ? 0 : soErrors.poll();
     }
     return options.getOrDefault(name, 0);
+  }
+
+  @Override
+  public int ipv6Only(int fd) {
+    return ipv6Only;
   }
 
   @Override
