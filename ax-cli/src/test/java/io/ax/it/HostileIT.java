@@ -58,4 +58,67 @@ class HostileIT {
       }
     }
   }
+
+  /** A server that answers "secret" to each connection; {@code bindFirst}: bind to port 0, else listen with no bind. */
+  private static final String PORT_ZERO_SERVER = String.join("\n",
+      "import socket, sys",
+      "s = socket.socket()",
+      "if sys.argv[1] == 'bind': s.bind(('', 0))",
+      "s.listen(8)",
+      "print(s.getsockname()[1], flush=True)",
+      "while True:",
+      "    c, _ = s.accept()",
+      "    c.sendall(b'secret\\n')",
+      "    c.close()");
+
+  @Test
+  void aListenerOnPortZero_orWithoutBind_isInTheServiceTable_andTheLabelAclHoldsAtItsRealAddress() throws Exception {
+    try (AxProcess.Daemon daemon = new AxProcess.Daemon(tmp.resolve("run")).start()) {
+      AxRun ax = new AxRun(daemon);
+      List<Process> servers = new java.util.ArrayList<>();
+      try {
+        for (String mode : List.of("bind", "listen")) {
+          Path log = tmp.resolve(mode + ".log");
+          Process p = ax.start(log, "--ip", "3.3.3.5", "--labels", "role=secret", "--", RunIT.PYTHON, "-c", PORT_ZERO_SERVER, mode);
+          servers.add(p);
+          String port = awaitFirstLine(log, p);
+          ax.awaitServers("3.3.3.5:" + port, 1, p);
+          JsonNode host = null;
+          for (JsonNode s : ax.servers()) {
+            if (s.get("service_addr").get("port").asText().equals(port)) {
+              host = s.get("host_addr");
+            }
+          }
+          assertThat(host).as(mode + ": an entry for 3.3.3.5:" + port).isNotNull();
+          assertThat(host.get("port").asText()).as(mode + ": the pool port is the one the app sees").isEqualTo(port);
+
+          AxProcess.Result friend = ax.run(Duration.ofSeconds(30), "--labels", "role=secret", "--", "curl", "-s", "--max-time", "10", "telnet://3.3.3.5:" + port);
+          assertThat(friend.out()).as(mode + ": a client sharing the label").isEqualTo("secret\n");
+          for (String target : List.of("3.3.3.5:" + port, host.get("ip").asText() + ":" + port)) {
+            AxProcess.Result stranger = ax.run(Duration.ofSeconds(30), "--labels", "role=hostile", "--", "curl", "-s", "--max-time", "5", "telnet://" + target);
+            assertThat(stranger.out()).as(mode + ": a stranger at " + target).doesNotContain("secret");
+            assertThat(stranger.exit()).as(mode + ": a stranger at " + target).isNotZero();
+          }
+        }
+      } finally {
+        servers.forEach(AxRun::stop);
+      }
+    }
+  }
+
+  private static String awaitFirstLine(Path log, Process p) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      if (java.nio.file.Files.exists(log)) {
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        for (String line : lines) {
+          if (line.strip().matches("\\d+")) {
+            return line.strip();
+          }
+        }
+      }
+      assertThat(p.isAlive()).as("the server exited: " + (java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "")).isTrue();
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the server printed no port in " + log);
+  }
 }

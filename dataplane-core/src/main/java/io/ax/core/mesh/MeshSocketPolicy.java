@@ -167,6 +167,11 @@ public final class MeshSocketPolicy implements SocketPolicy {
       log.warn("[mesh] app {}: every port of --ports {} is in use", appId, leases.pool().ranges());
       return new BindDecision.Refuse(Errno.EADDRINUSE);
     }
+    if (requested.port() == 0) {
+      // "Any port": the pool port itself, seen by the app at its own IP (getsockname, and the
+      // service address others reach it by).
+      virtual = new Inet4Endpoint(virtualIp, port.getAsInt());
+    }
     if (requested.isLoopback()) {
       return new BindDecision.Real(new Inet4Endpoint(Inet4Endpoint.LOOPBACK, port.getAsInt()), virtual, PortChoice.PICKED);
     }

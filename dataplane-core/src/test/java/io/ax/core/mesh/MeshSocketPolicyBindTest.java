@@ -53,6 +53,12 @@ class MeshSocketPolicyBindTest {
   }
 
   @Test
+  void bind_portZero_takesAPoolPort_whichTheAppSeesAtItsOwnIp() {
+    assertThat(bindAny(web, 0)).isEqualTo(new BindDecision.Real(node(FIRST_POOL_PORT), ep("10.0.0.7", FIRST_POOL_PORT), PortChoice.PICKED));
+    assertThat(mesh.pool.inUse()).isEqualTo(1);
+  }
+
+  @Test
   void bind_loopback_appPrivateOnHostLoopbackWithAPoolPort() {
     BindDecision d = mesh.policy.bind(web, Transport.UDP, ep("127.0.0.1", 5353));
 
@@ -71,7 +77,7 @@ class MeshSocketPolicyBindTest {
   void bind_consecutiveBinds_getSuccessivePoolPorts() {
     assertThat(bindAny(web, 1)).isEqualTo(new BindDecision.Real(node(40000), ep("10.0.0.7", 1), PortChoice.PICKED));
     assertThat(bindAny(web, 2)).isEqualTo(new BindDecision.Real(node(40001), ep("10.0.0.7", 2), PortChoice.PICKED));
-    assertThat(bindAny(web, 0)).isEqualTo(new BindDecision.Real(node(40002), ep("10.0.0.7", 0), PortChoice.PICKED));
+    assertThat(bindAny(web, 0)).as("any port: the pool port itself").isEqualTo(new BindDecision.Real(node(40002), ep("10.0.0.7", 40002), PortChoice.PICKED));
   }
 
   @Test

@@ -76,21 +76,35 @@ final class AddressCalls {
       return;
     }
     Inet4Endpoint want = requested.get();
-    if (want.port() == 0) {
-      // A client choosing its source before connecting: a real ephemeral bind, nothing to publish.
+    if (want.port() == 0 && call.transport() == Transport.UDP) {
+      // A datagram client choosing its source (resolvers do, for a random port): a real
+      // ephemeral bind, nothing to publish.
       call.answerResult(bindReal(call, new Inet4Endpoint(0, 0)));
       return;
     }
+    // A stream socket on port 0 takes a pool port on the node IP, as any other bind: were it
+    // bound to an ephemeral port of 0.0.0.0, a listen() on it would serve outside the service
+    // table and around the label ACL (issue 17). A client that binds to choose its source gets a
+    // pool port as its source, which works as well.
+    if (bindThroughPolicy(call, want)) {
+      call.answer(0);
+    }
+  }
+
+  /**
+   * Binds the app's socket as the policy decides for {@code want}: true when it is bound (the
+   * call not answered yet), false when the call was answered with the failure.
+   */
+  private boolean bindThroughPolicy(TrappedCall call, Inet4Endpoint want) {
     SocketState state = sockets.getOrCreate(call.appId, call.inode(), call.family(), call.transport());
-    if (state.virtualLocal().equals(Optional.of(want))) {
-      call.answer(0); // a restarted bind that we already made
-      return;
+    if (want.port() != 0 && state.virtualLocal().equals(Optional.of(want))) {
+      return true; // a restarted bind that we already made
     }
     for (int attempt = 1; ; attempt++) {
       BindDecision decision = policy.bind(call.appId, call.transport(), want);
       if (decision instanceof BindDecision.Refuse refuse) {
         call.fail(refuse.errno());
-        return;
+        return false;
       }
       BindDecision.Real real = (BindDecision.Real) decision;
       long r = real.choice() == PortChoice.PICKED ? bindExclusive(call, real.real()) : bindReal(call, real.real());
@@ -99,8 +113,7 @@ final class AddressCalls {
         if (call.transport() == Transport.UDP && state.publish(nanoClock.getAsLong())) {
           policy.published(call.appId, call.inode(), Transport.UDP, real.virtual(), real.real(), 0);
         }
-        call.answer(0);
-        return;
+        return true;
       }
       if (r == -Errno.EADDRINUSE && real.choice() == PortChoice.PICKED) {
         // Another port serves the app as well: the policy skips this one and picks again.
@@ -113,7 +126,7 @@ final class AddressCalls {
         policy.released(call.appId, call.transport(), real.real());
       }
       call.fail((int) -r);
-      return;
+      return false;
     }
   }
 
@@ -207,6 +220,12 @@ final class AddressCalls {
 
   void listen(TrappedCall call) {
     int backlog = call.n.intArg(1);
+    // listen() without bind(): the kernel would bind an ephemeral port of 0.0.0.0, outside the
+    // service table. Bound first as a bind to port 0 is: a pool port on the node IP, published.
+    Optional<Inet4Endpoint> local = call.hostSockets().localAddress(call.fd());
+    if (local.isPresent() && local.get().port() == 0 && !bindThroughPolicy(call, new Inet4Endpoint(0, 0))) {
+      return;
+    }
     int r = call.hostSockets().listen(call.fd(), backlog);
     if (r < 0) {
       call.fail(-r);

@@ -218,4 +218,44 @@ class AddressCallsTest {
         .containsExactly(new FakeTarget.Write(ADDR, v6Sockaddr(ANY6, 6379)), new FakeTarget.Write(LEN_PTR, new byte[] {28, 0, 0, 0}));
     assertThat(h.notifier.answers()).endsWith(new Answer.Value(2, 0));
   }
+
+  @Test
+  void bind_toPortZero_ofAStreamSocket_takesAPoolPortThroughThePolicy_andItsListenPublishes() {
+    // Bound to 0.0.0.0:ephemeral, a listener would serve outside the service table (issue 17).
+    Inet4Endpoint virtualPicked = endpoint(10, 0, 0, 2, 40000);
+    h.policy.bindDecisions.add(new BindDecision.Real(REAL, virtualPicked, PortChoice.PICKED));
+
+    bind(1, endpoint(0, 0, 0, 0, 0));
+    h.on(CallHarness.notification(2, Sys.NR_LISTEN, APP_FD, 16), h.addressCalls::listen);
+
+    assertThat(h.sockets.binds).containsExactly(new FakeHostSockets.Address.Inet(REAL));
+    assertThat(h.policy.published).containsExactly(new FakePolicy.Published(CallHarness.APP, 7, Transport.TCP, virtualPicked, REAL, 16));
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Value(1, 0), new Answer.Value(2, 0));
+  }
+
+  @Test
+  void listen_withoutBind_isBoundToAPoolPortFirst_andPublished() {
+    Inet4Endpoint virtualPicked = endpoint(10, 0, 0, 2, 40000);
+    h.policy.bindDecisions.add(new BindDecision.Real(REAL, virtualPicked, PortChoice.PICKED));
+    h.sockets.localAddress = java.util.Optional.of(endpoint(0, 0, 0, 0, 0)); // unbound: the kernel would pick 0.0.0.0:ephemeral
+
+    h.on(CallHarness.notification(1, Sys.NR_LISTEN, APP_FD, 16), h.addressCalls::listen);
+
+    assertThat(h.sockets.binds).containsExactly(new FakeHostSockets.Address.Inet(REAL));
+    assertThat(h.policy.published).containsExactly(new FakePolicy.Published(CallHarness.APP, 7, Transport.TCP, virtualPicked, REAL, 16));
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Value(1, 0));
+  }
+
+  @Test
+  void listen_withoutBind_whenThePolicyRefuses_failsAndDoesNotListen() {
+    h.policy.bindDecisions.add(new BindDecision.Refuse(Errno.EADDRINUSE));
+    h.sockets.localAddress = java.util.Optional.of(endpoint(0, 0, 0, 0, 0));
+
+    h.on(CallHarness.notification(1, Sys.NR_LISTEN, APP_FD, 16), h.addressCalls::listen);
+
+    assertThat(h.sockets.binds).isEmpty();
+    assertThat(h.sockets.listens).isEmpty();
+    assertThat(h.policy.published).isEmpty();
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Failed(1, Errno.EADDRINUSE));
+  }
 }
