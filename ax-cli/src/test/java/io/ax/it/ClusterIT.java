@@ -184,6 +184,20 @@ class ClusterIT {
     assertThat(member.out()).as(member.err()).isEqualTo("200");
   }
 
+  /** The dialers ({@code IP:PORT}) that {@code on} lists for its proxy {@code id}; none when it has no such proxy. */
+  private static List<String> dialersOf(NetnsCluster.Node on, String id) {
+    List<String> out = new ArrayList<>();
+    JsonNode proxies = on.rest("proxies");
+    if (proxies != null) {
+      for (JsonNode p : proxies) {
+        if (p.get("id").asText().equals(id) && p.has("dialers")) {
+          p.get("dialers").forEach(d -> out.add(d.get("ip").asText() + ":" + d.get("port").asInt()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** curl from {@code from}'s namespace, outside the mesh (not under ax run): the body. */
   private static String fetchOutside(NetnsCluster.Node from, String url) {
     AxProcess.Result r = NetnsCluster.exec(CONNECT, "ip", "netns", "exec", from.ns, "curl", "-s", "-S", "-m", "5", url);
@@ -200,11 +214,8 @@ class ClusterIT {
 
     // node1 and node2 proxy 31080 to node3's socket; node3's own socket answers there itself.
     for (NetnsCluster.Node n : List.of(n1, n2)) {
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        JsonNode proxies = n.rest("proxies");
-        assertThat(proxies).as(n.name() + "'s proxies").isNotNull();
-        assertThat(proxies.toString()).contains("expose-31080").contains(n3.ip);
-      });
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> assertThat(dialersOf(n, "expose-31080")).as(n.name() + "'s proxy").containsExactly(n3.ip + ":31080"));
     }
     assertThat(n3.rest("proxies")).as("node3 serves 31080 with the app's own socket").isEmpty();
     for (NetnsCluster.Node n : cluster.nodes()) {
@@ -216,8 +227,9 @@ class ClusterIT {
 
     // Exposed on node2's IP by an app on node3: node2 alone proxies it, to the app's pool port.
     n3.serve("--ip", "198.18.0.42", "--expose", "8000:" + n2.ip + ":31085", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
+    // The listener opens when the app registers; it has a dialer once the app's socket listens.
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> assertThat(n2.rest("proxies").toString()).contains("expose-31085"));
+        .untilAsserted(() -> assertThat(dialersOf(n2, "expose-31085")).anySatisfy(d -> assertThat(d).startsWith(n3.ip + ":")));
     assertThat(fetchOutside(n1, "http://" + n2.ip + ":31085/")).isEqualTo("exposed on node3");
     assertThat(n1.rest("proxies").toString()).doesNotContain("31085");
 
