@@ -227,6 +227,9 @@ public final class TcpProxies implements AutoCloseable {
     }
 
     private void connect(Channel inbound, List<Inet4Endpoint> targets, int i) {
+      if (!inbound.isActive()) {
+        return; // the client gave up: no backend to try for it
+      }
       if (i == targets.size()) {
         unreachable.incrementAndGet();
         log.debug("[proxy] {} to {}: no backend of {} answered", inbound.remoteAddress(), inbound.localAddress(), targets);
