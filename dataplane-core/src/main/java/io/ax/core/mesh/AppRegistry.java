@@ -70,11 +70,11 @@ public final class AppRegistry {
     Ipv4 ip = !r.ip().isEmpty() ? Ipv4.parse("--ip", r.ip()) : !r.name().isEmpty() ? NamedIps.pick(store.current(), checkName(r.name()), r.appId()) : node.ip();
     Labels labels = Labels.parse("--labels", r.labels());
     List<ExposedPort> exposed = exposures(r);
-    AppId id = chooseId(r.appId());
+    AppId id = chooseId(r.appId(), r.uid());
     App known = store.current().apps().get(id);
     // An app without --name is shown as <uuid>, as AppSwitch did; it keeps it across restarts.
     String name = !r.name().isEmpty() ? checkName(r.name()) : known != null ? known.name() : "<" + UUID.randomUUID() + ">";
-    App app = new App(id, name, node.name(), node.cluster(), ip, "user", labels, r.supervisorPid(), exposed);
+    App app = new App(id, name, node.name(), node.cluster(), ip, "user", labels, r.supervisorPid(), exposed, r.uid());
     store.putApp(app);
     registered.add(id);
     log.info("[mesh] app {} '{}' at {} labels '{}' (pid {})", id, name, ip, labels, r.appPid());
@@ -104,13 +104,18 @@ public final class AppRegistry {
   }
 
   /** The id an app asked to keep (it registers again after a daemon restart), or a new one. */
-  private AppId chooseId(String requested) {
+  private AppId chooseId(String requested, int uid) {
     if (!requested.isEmpty()) {
       AppId id = new AppId(requested);
       App known = store.current().apps().get(id);
       if (known != null && !known.nodeId().equals(node.name())) {
         // Ids are kept across daemon restarts of this node only; another node's app is not ours to take.
         throw new InvalidFieldException("app id", "'" + requested + "' belongs to an app on node " + known.nodeId());
+      }
+      if (known != null && known.ownerUid() != App.UNKNOWN_UID && known.ownerUid() != uid) {
+        // App ids are public (ax get apps): after a daemon restart, another user racing the
+        // owner's launcher would take its IP, name, labels and service entries (issue 17).
+        throw new InvalidFieldException("app id", "'" + requested + "' belongs to another user");
       }
       return id;
     }

@@ -57,7 +57,11 @@ public final class Protos {
   }
 
   public static io.ax.admin.v1.App app(App a) {
-    return io.ax.admin.v1.App.newBuilder()
+    io.ax.admin.v1.App.Builder b = io.ax.admin.v1.App.newBuilder();
+    if (a.ownerUid() != App.UNKNOWN_UID) {
+      b.setOwnerUid(a.ownerUid());
+    }
+    return b
         .setAppId(a.id().value())
         .setName(a.name())
         .setNodeId(a.nodeId())
@@ -258,7 +262,7 @@ public final class Protos {
     }
     return new App(
         new AppId(m.getAppId()), m.getName(), m.getNodeId(), m.getCluster(), Ipv4.parse("app_ip", m.getAppIp()), m.getDriver(), labels("labels", m.getLabelsList()), m.getPid(),
-        exposures);
+        exposures, m.hasOwnerUid() && m.getOwnerUid() >= 0 ? m.getOwnerUid() : App.UNKNOWN_UID);
   }
 
   /**

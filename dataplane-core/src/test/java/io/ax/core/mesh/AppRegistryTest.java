@@ -84,6 +84,29 @@ class AppRegistryTest {
   }
 
   @Test
+  void aRestoredAppId_isRefusedToAnotherUser_andTakenByItsOwner() {
+    App owned = apps.register(registration("", 1000, "10.0.0.7", "", List.of()));
+    assertThat(owned.ownerUid()).isEqualTo(1000);
+    // The daemon restarts: a new registry over the restored state.
+    AppRegistry restarted = new AppRegistry(store, new MeshSocketPolicy.Node("n1", "appswitch", NODE_IP), new SplittableRandom(8));
+
+    assertThatThrownBy(() -> restarted.register(registration(owned.id().value(), 1001, "10.0.0.66", "", List.of())))
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessage("app id: '" + owned.id().value() + "' belongs to another user");
+    assertThat(store.current().apps().get(owned.id()).appIp()).as("untouched").isEqualTo(owned.appIp());
+
+    assertThat(restarted.register(registration(owned.id().value(), 1000, "10.0.0.7", "", List.of())).id()).isEqualTo(owned.id());
+  }
+
+  @Test
+  void anAppOfAnOlderStateFile_withNoOwner_isTakenByWhoeverClaimsIt() {
+    AppId restored = new AppId("0000beef");
+    store.putApp(new App(restored, "web", "n1", "appswitch", NODE_IP, "user", Labels.DEFAULT, 1));
+
+    assertThat(apps.register(registration("0000beef", 1001, "", "", List.of())).ownerUid()).isEqualTo(1001);
+  }
+
+  @Test
   void forget_registeredApp_goneFromTheSnapshotAndNoLongerRegistered() {
     App app = apps.register(registration("", 1000, "", "", List.of()));
 

@@ -32,6 +32,17 @@ class ProtosAppTest {
   }
 
   @Test
+  void app_ownerUid_roundTrips_root_included_andAnOlderFileWithoutItReadsAsUnknown() {
+    for (int uid : new int[] {0, 1000}) {
+      App owned = new App(new AppId("f00001bb"), "web", "n1", "c", Ipv4.parse("ip", "10.0.2.15"), "user", Labels.DEFAULT, 4242, List.of(), uid);
+      assertThat(Protos.app(Protos.app(owned)).ownerUid()).isEqualTo(uid);
+    }
+    io.ax.admin.v1.App older = Protos.app(app(List.of())).toBuilder().clearOwnerUid().build();
+
+    assertThat(Protos.app(older).ownerUid()).isEqualTo(App.UNKNOWN_UID);
+  }
+
+  @Test
   void app_withoutExposures_noneOnTheWire() {
     assertThat(Protos.app(app(List.of())).getExposuresCount()).isZero();
   }
