@@ -2,6 +2,7 @@ package io.ax.core.proxy;
 
 import io.ax.bridge.SocketPolicy.ConnectDecision;
 import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.net.Ipv4;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -26,10 +27,17 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +58,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All listeners share one epoll event loop (NIO where epoll is missing); a connection and its
  * backend connection live on the same loop thread, so a relay never takes a lock.
+ *
+ * <p>Federation gateways speak the PROXY protocol (version 2, HAProxy's) to each other: a listener
+ * may start every backend connection with a header naming the original client and the service it
+ * asked for ({@link #listen(Inet4Endpoint, Route, Inet4Endpoint)}), and a listener may read that
+ * header from each client before it routes it ({@link #listenForHeader}).
  */
 public final class TcpProxies implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpProxies.class);
@@ -85,6 +98,7 @@ public final class TcpProxies implements AutoCloseable {
   }
 
   private final ProxyConfig config;
+  private final WriteBufferWaterMark watermarks;
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> serverClass;
   private final Class<? extends SocketChannel> socketClass;
@@ -97,6 +111,7 @@ public final class TcpProxies implements AutoCloseable {
 
   public TcpProxies(ProxyConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+    this.watermarks = new WriteBufferWaterMark(config.watermarkLow(), config.watermarkHigh());
     if (Epoll.isAvailable()) {
       group = new MultiThreadIoEventLoopGroup(config.eventLoops(), Thread.ofPlatform().daemon().name("ax-proxy-", 0).factory(), EpollIoHandler.newFactory());
       serverClass = EpollServerSocketChannel.class;
@@ -117,7 +132,35 @@ public final class TcpProxies implements AutoCloseable {
    */
   public Listener listen(Inet4Endpoint address, Route route) throws BindFailedException {
     Objects.requireNonNull(route, "route");
-    WriteBufferWaterMark watermarks = new WriteBufferWaterMark(config.watermarkLow(), config.watermarkHigh());
+    return bind(address, () -> new Frontend(route, null, null));
+  }
+
+  /**
+   * As {@link #listen(Inet4Endpoint, Route)}, and each backend connection starts with a PROXY
+   * protocol v2 header from the client to {@code headerDestination}: the address the next
+   * gateway routes the connection by.
+   */
+  public Listener listen(Inet4Endpoint address, Route route, Inet4Endpoint headerDestination) throws BindFailedException {
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(headerDestination, "headerDestination");
+    return bind(address, () -> new Frontend(route, null, headerDestination));
+  }
+
+  /**
+   * Listens on {@code address} for clients that each begin with a PROXY protocol header (v1 or
+   * v2), and routes them by it. A client that sends none within {@link #HEADER_WAIT}, or a
+   * malformed one, is reset.
+   */
+  public Listener listenForHeader(Inet4Endpoint address, HeaderRoute route) throws BindFailedException {
+    Objects.requireNonNull(route, "route");
+    return bind(address, () -> new Frontend(null, route, null));
+  }
+
+  /** How long a client of {@link #listenForHeader} has to send its header: one packet's worth. */
+  static final Duration HEADER_WAIT = Duration.ofSeconds(5);
+
+  private Listener bind(Inet4Endpoint address, java.util.function.Supplier<Frontend> frontends) throws BindFailedException {
+    WriteBufferWaterMark watermarks = this.watermarks;
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(serverClass)
@@ -135,7 +178,7 @@ public final class TcpProxies implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new Frontend(route, watermarks));
+            ch.pipeline().addLast(frontends.get());
           }
         });
     ChannelFuture bound = b.bind(inet(address)).awaitUninterruptibly();
@@ -163,15 +206,20 @@ public final class TcpProxies implements AutoCloseable {
    * reach the backend too.
    */
   private final class Frontend extends ChannelInboundHandlerAdapter {
+    /** Exactly one of route and headerRoute is set. */
     private final Route route;
-    private final WriteBufferWaterMark watermarks;
+    private final HeaderRoute headerRoute;
+    /** Non-null: each backend connection starts with a PROXY header naming this destination. */
+    private final Inet4Endpoint headerDestination;
     private final List<Object> early = new ArrayList<>();
     private boolean inputEndedEarly;
     private boolean relaying;
+    private io.netty.util.concurrent.ScheduledFuture<?> headerTimeout;
 
-    Frontend(Route route, WriteBufferWaterMark watermarks) {
+    Frontend(Route route, HeaderRoute headerRoute, Inet4Endpoint headerDestination) {
       this.route = route;
-      this.watermarks = watermarks;
+      this.headerRoute = headerRoute;
+      this.headerDestination = headerDestination;
     }
 
     @Override
@@ -189,9 +237,24 @@ public final class TcpProxies implements AutoCloseable {
         inbound.close(); // reset before it was accepted: nobody to serve
         return;
       }
+      if (headerRoute != null) {
+        // The header comes first; the decoder reads until it has it, then leaves the pipeline and
+        // passes on what followed it.
+        ctx.pipeline().addBefore(ctx.name(), "proxy-header", new HAProxyMessageDecoder());
+        headerTimeout = inbound.eventLoop().schedule(() -> {
+          log.debug("[proxy] {} sent no PROXY header within {}: reset", inbound.remoteAddress(), HEADER_WAIT);
+          reset(inbound);
+        }, HEADER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        inbound.read();
+        return;
+      }
+      decide(inbound, () -> route.targets(endpoint(client)));
+    }
+
+    private void decide(Channel inbound, java.util.function.Supplier<java.util.concurrent.CompletionStage<ConnectDecision>> routing) {
       java.util.concurrent.CompletableFuture<ConnectDecision> decided;
       try {
-        decided = route.targets(endpoint(client)).toCompletableFuture();
+        decided = routing.get().toCompletableFuture();
       } catch (RuntimeException e) {
         log.error("[proxy] route of {} failed", inbound.localAddress(), e);
         reset(inbound);
@@ -259,6 +322,9 @@ public final class TcpProxies implements AutoCloseable {
           outbound.close(); // the client gave up meanwhile
           return;
         }
+        if (headerDestination != null) {
+          writeHeader(outbound, (InetSocketAddress) inbound.remoteAddress());
+        }
         inbound.pipeline().addLast(new Relay(outbound));
         relaying = true;
         boolean hadEarly = !early.isEmpty();
@@ -279,13 +345,46 @@ public final class TcpProxies implements AutoCloseable {
       });
     }
 
+    /** The PROXY v2 header, through Netty's encoder, which leaves the pipeline once it is written. */
+    private void writeHeader(Channel outbound, InetSocketAddress client) {
+      HAProxyMessage header = new HAProxyMessage(
+          HAProxyProtocolVersion.V2, HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4,
+          client.getAddress().getHostAddress(), new Ipv4(headerDestination.ip()).toString(), client.getPort(), headerDestination.port());
+      outbound.pipeline().addFirst("proxy-header", HAProxyMessageEncoder.INSTANCE);
+      outbound.write(header, outbound.voidPromise());
+      outbound.pipeline().remove("proxy-header");
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HAProxyMessage header) {
+        onHeader(ctx.channel(), header);
+        return;
+      }
       if (relaying) {
         ctx.fireChannelRead(msg);
       } else {
         early.add(msg);
       }
+    }
+
+    private void onHeader(Channel inbound, HAProxyMessage header) {
+      headerTimeout.cancel(false);
+      Inet4Endpoint source;
+      Inet4Endpoint destination;
+      try {
+        if (header.command() != HAProxyCommand.PROXY || header.proxiedProtocol() != HAProxyProxiedProtocol.TCP4) {
+          log.debug("[proxy] {} sent a PROXY header for {} {}: only TCP over IPv4 is proxied", inbound.remoteAddress(), header.command(), header.proxiedProtocol());
+          reset(inbound);
+          return;
+        }
+        source = new Inet4Endpoint(Ipv4.parse("source", header.sourceAddress()).bits(), header.sourcePort());
+        destination = new Inet4Endpoint(Ipv4.parse("destination", header.destinationAddress()).bits(), header.destinationPort());
+      } finally {
+        header.release();
+      }
+      Inet4Endpoint peer = endpoint((InetSocketAddress) inbound.remoteAddress());
+      decide(inbound, () -> headerRoute.targets(peer, source, destination));
     }
 
     @Override
@@ -315,11 +414,15 @@ public final class TcpProxies implements AutoCloseable {
         return;
       }
       log.debug("[proxy] {} before its backend answered: {}", ctx.channel().remoteAddress(), cause.getMessage());
-      ctx.close();
+      // A malformed PROXY header is answered as a closed port would be.
+      reset(ctx.channel());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      if (headerTimeout != null) {
+        headerTimeout.cancel(false);
+      }
       early.forEach(ReferenceCountUtil::release);
       early.clear();
       ctx.fireChannelInactive();

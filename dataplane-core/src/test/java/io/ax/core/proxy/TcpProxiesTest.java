@@ -289,4 +289,53 @@ class TcpProxiesTest {
       return e.getMessage().contains("reset");
     }
   }
+
+  @Test
+  void aProxyHeaderChain_carriesTheClientAndItsDestination_andTheBytesAfterIt() throws Exception {
+    // A federation hop: the first proxy (egress) names the service, the second (ingress) routes by it.
+    TcpProxies p = proxies(config);
+    Inet4Endpoint server = backend(echo());
+    Inet4Endpoint service = new Inet4Endpoint(0x02020202, 8000);
+    CompletableFuture<List<Inet4Endpoint>> seen = new CompletableFuture<>();
+    TcpProxies.Listener ingress = p.listenForHeader(new Inet4Endpoint(LOOPBACK, 0), (peer, source, destination) -> {
+      seen.complete(List.of(peer, source, destination));
+      return CompletableFuture.completedFuture(new ConnectDecision.Targets("ingress", List.of(server)));
+    });
+    open.add(ingress);
+    TcpProxies.Listener egress = p.listen(new Inet4Endpoint(LOOPBACK, 0), to(ingress.address()), service);
+    open.add(egress);
+
+    try (Socket c = connect(egress.address())) {
+      c.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.getInputStream().readNBytes(4)).isEqualTo("ping".getBytes(StandardCharsets.US_ASCII));
+      List<Inet4Endpoint> route = seen.get(5, TimeUnit.SECONDS);
+      assertThat(route.get(1)).as("the original client").isEqualTo(new Inet4Endpoint(LOOPBACK, c.getLocalPort()));
+      assertThat(route.get(2)).as("the service it asked for").isEqualTo(service);
+      assertThat(route.get(0).ip()).as("the egress proxy's side").isEqualTo(LOOPBACK);
+    }
+  }
+
+  @Test
+  void aProxyHeaderListener_resetsAClientWhoseFirstBytesAreNoHeader() throws Exception {
+    TcpProxies p = proxies(config);
+    Inet4Endpoint server = backend(echo());
+    TcpProxies.Listener ingress = p.listenForHeader(
+        new Inet4Endpoint(LOOPBACK, 0), (peer, source, destination) -> CompletableFuture.completedFuture(new ConnectDecision.Targets("ingress", List.of(server))));
+    open.add(ingress);
+
+    try (Socket c = connect(ingress.address())) {
+      c.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // Nothing reaches the server: the client's connection ends without a byte back.
+      assertThat(readOrReset(c)).isEqualTo(-1);
+    }
+  }
+
+  /** The first byte the socket reads: -1 at its end or on a reset. */
+  private static int readOrReset(Socket c) {
+    try {
+      return c.getInputStream().read();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
 }
