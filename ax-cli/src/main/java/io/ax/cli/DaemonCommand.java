@@ -4,6 +4,7 @@ import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.cluster.ClusterTls;
+import io.ax.core.federation.FederationConfig;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
@@ -43,17 +44,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  ax daemon", "  ax daemon --clean --node-name node1 --ports '4000,6000-8000'"})
 final class DaemonCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(DaemonCommand.class);
-
-  /** Flags whose feature is not built yet, and what that feature is. */
-  private static final Map<String, String> NOT_BUILT = new LinkedHashMap<>();
-
-  static {
-    NOT_BUILT.put("--federation-gateway-ip", "federation gateways");
-    NOT_BUILT.put("--federation-gateway-advertise-ip", "federation gateways");
-    NOT_BUILT.put("--federation-gateway-port", "federation gateways");
-    NOT_BUILT.put("--federation-gateway-gossip-port", "federation gateways");
-    NOT_BUILT.put("--federation-gateway-neighbors", "federation gateways");
-  }
 
   @Spec CommandSpec spec;
 
@@ -128,22 +118,23 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Cluster name. Required if cluster is part of a federation (default: ${DEFAULT-VALUE}).")
   String cluster;
 
-  @Option(names = "--federation-gateway-ip", paramLabel = "INTERFACE", description = "IP address or interface name for federation connectivity.")
+  @Option(names = "--federation-gateway-ip", paramLabel = "INTERFACE",
+      description = "IP address or interface name for federation connectivity: makes this node a federation gateway of its --cluster.")
   String federationGatewayIp;
 
-  @Option(names = "--federation-gateway-advertise-ip", paramLabel = "IP", description = "Required iff proxy node is behind NAT.")
+  @Option(names = "--federation-gateway-advertise-ip", paramLabel = "IP", description = "Required iff proxy node is behind NAT: the address other gateways reach it at.")
   String federationGatewayAdvertiseIp;
 
-  @Option(names = "--federation-gateway-port", paramLabel = "NUMBER", defaultValue = "6660",
+  @Option(names = "--federation-gateway-port", paramLabel = "NUMBER", defaultValue = "" + FederationConfig.DEFAULT_PORT,
       description = "TCP port number for federation gateway sessions (default: ${DEFAULT-VALUE}).")
   int federationGatewayPort;
 
-  @Option(names = "--federation-gateway-gossip-port", paramLabel = "NUMBER", defaultValue = "7947",
-      description = "Federation gossip protocol port number (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--federation-gateway-gossip-port", paramLabel = "NUMBER", defaultValue = "" + FederationConfig.DEFAULT_GOSSIP_PORT,
+      description = "Federation gossip protocol port number; failure detection also uses this port + 100 (default: ${DEFAULT-VALUE}).")
   int federationGatewayGossipPort;
 
   @Option(names = "--federation-gateway-neighbors", paramLabel = "CSV",
-      description = "List (csv) of IP addresses of federation neighbors (other gateway nodes).")
+      description = "List (csv) of IP addresses (IP or IP:port) of federation neighbors (other gateway nodes, of any cluster).")
   String federationGatewayNeighbors;
 
   @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = DaemonConfig.DEFAULT_RUN_DIR,
@@ -183,11 +174,6 @@ final class DaemonCommand implements Callable<Integer> {
   }
 
   private DaemonConfig config(ParseResult parsed) {
-    for (Map.Entry<String, String> flag : NOT_BUILT.entrySet()) {
-      if (parsed.hasMatchedOption(flag.getKey())) {
-        throw new CliException(flag.getKey() + " is not supported yet: " + flag.getValue() + " are not built in this release (see the README)");
-      }
-    }
     if (!driver.equals("user")) {
       throw new CliException("--driver: '" + driver + "' is not supported (expected 'user'; ax has no kernel module)");
     }
@@ -215,7 +201,8 @@ final class DaemonCommand implements Callable<Integer> {
           dns ? Optional.of(DnsConfig.of(new InetSocketAddress(addressOf(nodeIp), DnsConfig.DEFAULT_PORT), dnsDomain, dnsServers == null ? "" : dnsServers))
               : Optional.empty(),
           joins,
-          egressGateway(joins));
+          egressGateway(joins),
+          federation(parsed, joins));
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }
@@ -229,16 +216,51 @@ final class DaemonCommand implements Callable<Integer> {
     return egressGateway;
   }
 
+  /**
+   * {@code --federation-gateway-*}: this node as its cluster's federation gateway when
+   * {@code --federation-gateway-ip} is given. Cluster names tell the clusters apart in the
+   * federation, so a gateway must name its cluster.
+   */
+  private Optional<FederationConfig> federation(ParseResult parsed, Optional<ClusterConfig> peers) {
+    if (federationGatewayIp == null) {
+      for (String flag : List.of("--federation-gateway-advertise-ip", "--federation-gateway-port", "--federation-gateway-gossip-port", "--federation-gateway-neighbors")) {
+        if (parsed.hasMatchedOption(flag)) {
+          throw new InvalidFieldException(flag, "configures a federation gateway; give --federation-gateway-ip too");
+        }
+      }
+      return Optional.empty();
+    }
+    if (!parsed.hasMatchedOption("--cluster")) {
+      throw new InvalidFieldException("--cluster", "a federation gateway needs its cluster's name, unique in the federation (every node of the cluster gives the same --cluster)");
+    }
+    Ipv4 ip = NodeAddress.resolve("--federation-gateway-ip", Optional.of(federationGatewayIp));
+    Ipv4 advertised = federationGatewayAdvertiseIp == null ? ip : Ipv4.parse("--federation-gateway-advertise-ip", federationGatewayAdvertiseIp);
+    if (federationGatewayPort < 1 || federationGatewayPort > 65535) {
+      throw new InvalidFieldException("--federation-gateway-port", "port " + federationGatewayPort + " is out of range (expected 1-65535)");
+    }
+    int gossip = federationGatewayGossipPort;
+    if (gossip < 1 || gossip > 65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) {
+      throw new InvalidFieldException("--federation-gateway-gossip-port", "port " + gossip + " is out of range (expected 1-" + (65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) + ": failure detection listens 100 above it)");
+    }
+    List<InetSocketAddress> hosts = neighbors("--federation-gateway-neighbors", federationGatewayNeighbors, gossip, ip);
+    return Optional.of(new FederationConfig(ip, advertised, federationGatewayPort, gossip, hosts, peers.flatMap(ClusterConfig::tls).or(this::tlsContextAlone)));
+  }
+
+  /** A gateway of a one-node cluster may still secure its federation gossip with --tls. */
+  private Optional<SSLContext> tlsContextAlone() {
+    return tls ? tlsContext() : Optional.empty();
+  }
+
   /** The cluster this node joins, or none when it names no neighbor and discovers none. */
   private Optional<ClusterConfig> peers(Ipv4 nodeIp) {
     // --neighbors naming only this node is how the first node of a cluster opens its port.
     if ((neighbors == null || neighbors.isBlank()) && !gossipAutoDiscover) {
-      if (tls) {
+      if (tls && federationGatewayIp == null) {
         throw new InvalidFieldException("--tls", "secures the traffic between daemons of a cluster; give --neighbors or --gossip-auto-discover too");
       }
       return Optional.empty();
     }
-    List<InetSocketAddress> hosts = neighbors(nodeIp);
+    List<InetSocketAddress> hosts = neighbors("--neighbors", neighbors, gossipPort, nodeIp);
     if (gossipPort < 1 || gossipPort > 65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) {
       throw new InvalidFieldException("--gossip-port", "port " + gossipPort + " is out of range (expected 1-" + (65535 - ClusterConfig.FAILURE_DETECTION_PORT_OFFSET) + ": failure detection listens 100 above it)");
     }
@@ -261,20 +283,20 @@ final class DaemonCommand implements Callable<Integer> {
     return Optional.of(ClusterTls.load(tlsCaCert, tlsCert, tlsKey));
   }
 
-  /** {@code --neighbors}: IP or IP:PORT items (PORT defaults to --gossip-port); this node's own address is left out. */
-  private List<InetSocketAddress> neighbors(Ipv4 nodeIp) {
+  /** A neighbors flag: IP or IP:PORT items (PORT defaults to {@code defaultPort}); this node's own address is left out. */
+  private static List<InetSocketAddress> neighbors(String flag, String csv, int defaultPort, Ipv4 selfIp) {
     List<InetSocketAddress> hosts = new ArrayList<>();
-    if (neighbors == null) {
+    if (csv == null) {
       return hosts;
     }
-    for (String item : neighbors.split(",")) {
+    for (String item : csv.split(",")) {
       String t = item.strip();
       if (t.isEmpty()) {
         continue;
       }
       int colon = t.indexOf(':');
       String ip = colon < 0 ? t : t.substring(0, colon);
-      int port = gossipPort;
+      int port = defaultPort;
       if (colon >= 0) {
         try {
           port = Integer.parseInt(t.substring(colon + 1));
@@ -282,11 +304,11 @@ final class DaemonCommand implements Callable<Integer> {
           port = -1;
         }
         if (port < 1 || port > 65535) {
-          throw new InvalidFieldException("--neighbors", "'" + t + "' has no valid port (expected IP or IP:PORT with PORT 1-65535)");
+          throw new InvalidFieldException(flag, "'" + t + "' has no valid port (expected IP or IP:PORT with PORT 1-65535)");
         }
       }
-      Ipv4 addr = Ipv4.parse("--neighbors", ip);
-      if (!(addr.equals(nodeIp) && port == gossipPort)) {
+      Ipv4 addr = Ipv4.parse(flag, ip);
+      if (!(addr.equals(selfIp) && port == defaultPort)) {
         hosts.add(new InetSocketAddress(addressOf(addr), port));
       }
     }

@@ -92,11 +92,19 @@ class AxCommandLineTest {
   }
 
   @Test
-  void run_daemonWithUnbuiltFlag_saysWhichFeatureIsMissing() {
+  void run_daemonWithFederationFlagButNoGatewayIp_saysWhatIsMissing() {
     Result r = run("daemon", "--federation-gateway-port", "6660");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("ax daemon: --federation-gateway-port is not supported yet: federation gateways are not built in this release (see the README)\n");
+    assertThat(r.err()).isEqualTo("ax daemon: --federation-gateway-port: configures a federation gateway; give --federation-gateway-ip too\n");
+  }
+
+  @Test
+  void run_federationGatewayWithoutClusterName_isRefused() {
+    Result r = run("daemon", "--federation-gateway-ip", "127.0.0.1");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("ax daemon: --cluster: a federation gateway needs its cluster's name");
   }
 
   @Test

@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 final class NetnsCluster implements AutoCloseable {
   private static final String PREFIX = "axit-";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Ids of this JVM's clusters that are not closed: their namespaces are not stale, even before a daemon runs in them. */
+  private static final java.util.Set<String> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 16);
-  private final int subnet = ThreadLocalRandom.current().nextInt(100, 250);
+  private final int subnet;
   private final Path dir;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Process> apps = new ArrayList<>();
@@ -53,6 +55,10 @@ final class NetnsCluster implements AutoCloseable {
 
     String name() {
       return "node" + index;
+    }
+
+    NetnsCluster cluster() {
+      return NetnsCluster.this;
     }
 
     /** Starts the daemon with every node as a neighbor, plus {@code extra} flags; waits for its admin socket. */
@@ -182,14 +188,21 @@ final class NetnsCluster implements AutoCloseable {
     }
   }
 
-  private NetnsCluster(Path dir) {
+  private NetnsCluster(Path dir, int subnet) {
     this.dir = dir;
+    this.subnet = subnet;
   }
 
   /** Creates the switch and {@code n} node namespaces (no daemons yet). */
   static NetnsCluster create(Path dir, int n) {
+    return create(dir, n, ThreadLocalRandom.current().nextInt(100, 250));
+  }
+
+  /** As {@link #create(Path, int)} on 10.{@code subnet}.0.0/24: two clusters on two networks take two subnets. */
+  static NetnsCluster create(Path dir, int n, int subnet) {
     removeStale();
-    NetnsCluster c = new NetnsCluster(dir);
+    NetnsCluster c = new NetnsCluster(dir, subnet);
+    OPEN.add(c.id);
     try {
       c.sh("ip", "netns", "add", c.switchNs());
       c.sh("ip", "-n", c.switchNs(), "link", "add", "br0", "type", "bridge");
@@ -236,6 +249,24 @@ final class NetnsCluster implements AutoCloseable {
     sh("ip", "-n", outsideNs, "link", "set", "lo", "up");
   }
 
+  /**
+   * A wide-area link between two nodes (of two clusters): a point-to-point veth pair on
+   * 10.253.X.0/30 that no other node can reach, as a WAN that only federation gateways join.
+   *
+   * @return the two ends' addresses, {@code a}'s first
+   */
+  static String[] wan(Node a, Node b) {
+    int x = ThreadLocalRandom.current().nextInt(1, 250);
+    String[] ips = {"10.253." + x + ".1", "10.253." + x + ".2"};
+    String link = "w" + a.cluster().id;
+    a.cluster().sh("ip", "-n", a.ns, "link", "add", link, "type", "veth", "peer", "name", link, "netns", b.ns);
+    a.cluster().sh("ip", "-n", a.ns, "addr", "add", ips[0] + "/30", "dev", link);
+    a.cluster().sh("ip", "-n", b.ns, "addr", "add", ips[1] + "/30", "dev", link);
+    a.cluster().sh("ip", "-n", a.ns, "link", "set", link, "up");
+    a.cluster().sh("ip", "-n", b.ns, "link", "set", link, "up");
+    return ips;
+  }
+
   /** Starts a plain program (not under ax) on the outside host. */
   Process serveOutside(String... cmd) {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", outsideNs));
@@ -277,6 +308,7 @@ final class NetnsCluster implements AutoCloseable {
       exec(Duration.ofSeconds(10), "ip", "netns", "del", n.ns);
     }
     exec(Duration.ofSeconds(10), "ip", "netns", "del", switchNs());
+    OPEN.remove(id);
     if (outsideNs != null) {
       exec(Duration.ofSeconds(10), "ip", "netns", "del", outsideNs);
     }
@@ -287,7 +319,7 @@ final class NetnsCluster implements AutoCloseable {
     AxProcess.Result list = exec(Duration.ofSeconds(10), "ip", "netns", "list");
     for (String line : list.out().lines().toList()) {
       String name = line.split("\\s+")[0];
-      if (name.startsWith(PREFIX) && staleOwner(name)) {
+      if (name.startsWith(PREFIX) && OPEN.stream().noneMatch(open -> name.startsWith(PREFIX + open + "-")) && staleOwner(name)) {
         exec(Duration.ofSeconds(10), "ip", "netns", "del", name);
       }
     }

@@ -39,10 +39,10 @@ import org.jgroups.util.TLSClientAuth;
  *       a fast sender queues; FRAG4 splits large snapshots.
  * </ul>
  */
-final class ClusterStack {
+public final class ClusterStack {
   private ClusterStack() {}
 
-  static List<Protocol> build(ClusterConfig config, InetAddress bindAddress) {
+  public static List<Protocol> build(ClusterConfig config, InetAddress bindAddress) {
     ClusterConfig.Timing t = config.timing();
     TCP tcp = new TCP();
     tcp.setBindAddress(bindAddress);

@@ -8,6 +8,10 @@ import io.ax.core.net.Ipv4;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.mesh.EgressRoutes;
 import io.ax.core.net.Endpoints;
+import io.ax.core.cluster.ClusterConfig;
+import io.ax.core.federation.FederationConfig;
+import io.ax.core.federation.FederationGateway;
+import io.ax.core.federation.FederationGroup;
 import io.ax.core.proxy.EgressGateway;
 import io.ax.core.proxy.Exposures;
 import io.ax.core.proxy.ProxyConfig;
@@ -69,6 +73,8 @@ public final class Daemon implements AutoCloseable {
   private PortPool portPool;
   private volatile Cluster cluster;
   private Exposures exposures;
+  private TcpProxies proxies;
+  private FederationGateway federation;
 
   private Daemon(DaemonConfig config) {
     this.config = config;
@@ -114,6 +120,8 @@ public final class Daemon implements AutoCloseable {
       }
     }
     store = new DataplaneStore(initial, stateFile);
+    // Another cluster's services, imported by this node's last run, are learned again from the federation.
+    FederationGateway.forgetSavedImports(store, config.nodeName());
     portPool = new PortPool(config.ports());
     MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
     AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode);
@@ -130,6 +138,7 @@ public final class Daemon implements AutoCloseable {
     started.push(recovery.scheduleForgetUnreturned()::cancel);
     startCluster();
     startExposures();
+    startFederation();
 
     startDns();
 
@@ -190,7 +199,7 @@ public final class Daemon implements AutoCloseable {
    * external vservices. After the cluster, so that the first plan sees the peers' apps.
    */
   private void startExposures() {
-    TcpProxies proxies = new TcpProxies(ProxyConfig.DEFAULT);
+    proxies = new TcpProxies(ProxyConfig.DEFAULT);
     started.push(proxies);
     exposures = Exposures.start(store, config.nodeName(), config.nodeIp(), proxies, new SharedLbState());
     started.push(exposures);
@@ -205,6 +214,24 @@ public final class Daemon implements AutoCloseable {
       started.push(gateway);
       cluster.onEgressRoutes(gateway::announce);
     }
+  }
+
+  /**
+   * This node as a federation gateway: after the cluster, so that the first summary it sends the
+   * other clusters holds the peers' services.
+   */
+  private void startFederation() {
+    if (config.federation().isEmpty()) {
+      return;
+    }
+    FederationConfig f = config.federation().get();
+    ClusterConfig gossip = new ClusterConfig(f.gossipPort(), f.neighbors(), false, f.tls(), ClusterConfig.Timing.DEFAULT, ClusterConfig.Limits.DEFAULT);
+    try {
+      federation = FederationGateway.start(store, config.nodeName(), config.cluster(), config.nodeIp(), f, gossip, proxies, new SharedLbState());
+    } catch (FederationGroup.FederationStartException e) {
+      throw new DaemonStartException(e.getMessage(), e);
+    }
+    started.push(federation);
   }
 
   /**
@@ -300,9 +327,16 @@ public final class Daemon implements AutoCloseable {
     return Map.of(config.nodeName(), new NodeInfo(config.nodeName(), config.cluster(), config.nodeIp().toString(), "", List.of("compute"), apps));
   }
 
-  /** The every-node exposure proxies running on this node (federation gateways come later). */
+  /** The proxies running on this node: every-node exposure, then the federation gateway's. */
   private Map<String, ProxyInfo> proxies() {
-    return exposures == null ? Map.of() : exposures.proxies();
+    Map<String, ProxyInfo> out = new java.util.LinkedHashMap<>();
+    if (exposures != null) {
+      out.putAll(exposures.proxies());
+    }
+    if (federation != null) {
+      out.putAll(federation.proxies());
+    }
+    return out;
   }
 
   public DataplaneStore store() {

@@ -3,6 +3,7 @@ package io.ax.core.daemon;
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.cluster.ClusterConfig;
+import io.ax.core.federation.FederationConfig;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param peers how this node joins the other nodes of its cluster; empty for a one-node mesh,
  *     which opens no gossip port
  * @param egressGateway whether this node carries the cluster's connections to the outside
+ * @param federation this node as a federation gateway of its cluster; empty for other nodes
  */
 public record DaemonConfig(
     Path runDir,
@@ -46,7 +48,8 @@ public record DaemonConfig(
     WakeUp wakeUp,
     Optional<DnsConfig> dns,
     Optional<ClusterConfig> peers,
-    boolean egressGateway) {
+    boolean egressGateway,
+    Optional<FederationConfig> federation) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -103,6 +106,15 @@ public record DaemonConfig(
     Objects.requireNonNull(wakeUp, "wakeUp");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(peers, "peers");
+    Objects.requireNonNull(federation, "federation");
+  }
+
+  /** A node that is no federation gateway. */
+  public DaemonConfig(
+      Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
+      boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns, Optional<ClusterConfig> peers,
+      boolean egressGateway) {
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, Optional.empty());
   }
 
   /** A daemon that is its own one-node cluster. */

@@ -19,25 +19,30 @@ public final class NodeAddress {
   private NodeAddress() {}
 
   public static Ipv4 resolve(Optional<String> nodeInterface) {
+    return resolve("--node-interface", nodeInterface);
+  }
+
+  /** As {@link #resolve(Optional)} for another flag that takes an address or an interface name, named in errors. */
+  public static Ipv4 resolve(String flag, Optional<String> nodeInterface) {
     try {
       if (nodeInterface.isEmpty()) {
         return firstUsable().orElse(Ipv4.parse("loopback", "127.0.0.1"));
       }
       String spec = nodeInterface.get();
       if (!spec.isEmpty() && Character.isDigit(spec.charAt(0))) {
-        Ipv4 ip = Ipv4.parse("--node-interface", spec);
+        Ipv4 ip = Ipv4.parse(flag, spec);
         if (NetworkInterface.getByInetAddress(InetAddress.getByAddress(ip.toBytes())) == null) {
-          throw new InvalidFieldException("--node-interface", spec + " is not an address of this host");
+          throw new InvalidFieldException(flag, spec + " is not an address of this host");
         }
         return ip;
       }
       NetworkInterface nif = NetworkInterface.getByName(spec);
       if (nif == null) {
-        throw new InvalidFieldException("--node-interface", "no interface named '" + spec + "' (expected an interface name like eth0 or an IPv4 address)");
+        throw new InvalidFieldException(flag, "no interface named '" + spec + "' (expected an interface name like eth0 or an IPv4 address)");
       }
-      return ipv4Of(nif).orElseThrow(() -> new InvalidFieldException("--node-interface", "interface " + spec + " has no IPv4 address"));
+      return ipv4Of(nif).orElseThrow(() -> new InvalidFieldException(flag, "interface " + spec + " has no IPv4 address"));
     } catch (SocketException | java.net.UnknownHostException e) {
-      throw new InvalidFieldException("--node-interface", "cannot list interfaces: " + e.getMessage());
+      throw new InvalidFieldException(flag, "cannot list interfaces: " + e.getMessage());
     }
   }
 
