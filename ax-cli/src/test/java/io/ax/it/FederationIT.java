@@ -77,6 +77,10 @@ class FederationIT {
     assertThat(proxies.exit()).as(proxies.err()).isZero();
     assertThat(proxies.out()).contains("federation-ingress").contains("cluster1/" + WEB);
     assertThat(host10.ax("get", "proxies").out()).contains("federation-ingress").doesNotContain("cluster1/");
+
+    // The server's name resolves in cluster0's DNS too, on any node.
+    AxProcess.Result dig = NetnsCluster.exec(Duration.ofSeconds(20), "ip", "netns", "exec", host01.ns, "dig", "@" + host01.ip, "+short", "+time=2", "+tries=2", "web.appswitch.local", "A");
+    assertThat(dig.out().strip()).as(dig.err()).isEqualTo("2.2.2.2");
   }
 
   @Test
@@ -104,7 +108,7 @@ class FederationIT {
   private void serveWeb(NetnsCluster.Node n, String body) throws Exception {
     Path docs = Files.createDirectories(tmp.resolve("www-" + n.ns));
     Files.writeString(docs.resolve("index.html"), body);
-    n.serve("--ip", "2.2.2.2", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
+    n.serve("--ip", "2.2.2.2", "--name", "web", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
   }
 
   private static JsonNode entryAt(NetnsCluster.Node n, String serviceAddr) {
