@@ -227,7 +227,7 @@ public final class Daemon implements AutoCloseable {
     FederationConfig f = config.federation().get();
     ClusterConfig gossip = new ClusterConfig(f.gossipPort(), f.neighbors(), false, f.tls(), ClusterConfig.Timing.DEFAULT, ClusterConfig.Limits.DEFAULT);
     try {
-      federation = FederationGateway.start(store, config.nodeName(), config.cluster(), config.nodeIp(), f, gossip, proxies, new SharedLbState());
+      federation = FederationGateway.start(store, config.nodeName(), config.cluster(), config.nodeIp(), f, gossip, proxies, new SharedLbState(), this::isClusterNode);
     } catch (FederationGroup.FederationStartException e) {
       throw new DaemonStartException(e.getMessage(), e);
     }
@@ -310,6 +310,12 @@ public final class Daemon implements AutoCloseable {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ax-restart-recovery").factory());
     started.push(executor::shutdownNow);
     return Scheduler.of(executor);
+  }
+
+  /** Whether {@code ip} is a node's of this cluster (this one included). */
+  private boolean isClusterNode(int ip) {
+    Cluster c = cluster;
+    return ip == config.nodeIp().bits() || (c != null && c.nodeIps().contains(ip));
   }
 
   /** Whether {@code ip} is another live node's of this cluster (for {@code --expose APPPORT:NODE-IP:HOSTPORT}). */

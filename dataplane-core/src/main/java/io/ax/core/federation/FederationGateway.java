@@ -76,13 +76,14 @@ public final class FederationGateway implements AutoCloseable {
   private List<ExportedService> published;
   private long version;
 
-  private FederationGateway(DataplaneStore store, String node, String cluster, Ipv4 nodeIp, FederationConfig config, TcpProxies proxies, LbState lb) {
+  private FederationGateway(
+      DataplaneStore store, String node, String cluster, Ipv4 nodeIp, FederationConfig config, TcpProxies proxies, LbState lb, java.util.function.IntPredicate clusterNode) {
     this.store = store;
     this.node = node;
     this.cluster = cluster;
     this.ingressAdvertised = Endpoints.of(config.advertiseIp(), config.port());
     this.lb = lb;
-    this.imports = new Imports(store, node, nodeIp, proxies);
+    this.imports = new Imports(store, node, nodeIp, proxies, clusterNode);
   }
 
   /** Removes what a previous run of this node imported; called at every start, gateway or not. */
@@ -95,11 +96,13 @@ public final class FederationGateway implements AutoCloseable {
    * services and importing the others'.
    *
    * @param gossip the federation group's transport settings (port, neighbors, TLS)
+   * @param clusterNode whether an IP is one of this cluster's nodes' (never imported)
    * @throws FederationStartException with one line when a port cannot be opened
    */
   public static FederationGateway start(
-      DataplaneStore store, String node, String cluster, Ipv4 nodeIp, FederationConfig config, ClusterConfig gossip, TcpProxies proxies, LbState lb) {
-    FederationGateway g = new FederationGateway(store, node, cluster, nodeIp, config, proxies, lb);
+      DataplaneStore store, String node, String cluster, Ipv4 nodeIp, FederationConfig config, ClusterConfig gossip, TcpProxies proxies, LbState lb,
+      java.util.function.IntPredicate clusterNode) {
+    FederationGateway g = new FederationGateway(store, node, cluster, nodeIp, config, proxies, lb, clusterNode);
     try {
       g.ingress = proxies.listenForHeader(Endpoints.of(config.gatewayIp(), config.port()), g::ingressRoute);
     } catch (TcpProxies.BindFailedException e) {

@@ -50,7 +50,21 @@ public final class FederationGroup implements AutoCloseable {
   private final String cluster;
   private final JChannel channel;
   private final Consumer<Map<String, RemoteCluster>> onChange;
-  private final ExecutorService inbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-federation-in").factory());
+  /**
+   * Received messages and views waiting: bounded, and the receiving thread waits when it is full,
+   * so that a gateway sending faster than this one applies is held back by JGroups' flow control
+   * instead of filling the heap.
+   */
+  private final ExecutorService inbox = new java.util.concurrent.ThreadPoolExecutor(
+      1, 1, 0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(64), Thread.ofPlatform().daemon().name("ax-federation-in").factory(), (task, executor) -> {
+        if (!executor.isShutdown()) {
+          try {
+            executor.getQueue().put(task);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
   private final long incarnation = System.currentTimeMillis();
 
   // Inbox thread only.
@@ -89,6 +103,10 @@ public final class FederationGroup implements AutoCloseable {
       @Override
       public void receive(Message msg) {
         Address from = msg.getSrc();
+        if (msg.getLength() > FederationMessages.MAX_MESSAGE_BYTES) {
+          g.inbox.execute(() -> g.warn("[federation] dropped a message from {}: {} bytes, more than the {} allowed", from, msg.getLength(), FederationMessages.MAX_MESSAGE_BYTES));
+          return;
+        }
         byte[] bytes = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
         g.inbox.execute(() -> g.onMessage(from, bytes));
       }

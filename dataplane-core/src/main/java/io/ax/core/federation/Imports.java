@@ -70,6 +70,7 @@ final class Imports implements AutoCloseable {
   private final String node;
   private final Ipv4 nodeIp;
   private final TcpProxies proxies;
+  private final java.util.function.IntPredicate clusterNode;
   /** Worker thread only. */
   private final Map<Key, Running> running = new TreeMap<>();
   /** The remote clusters' gateways, read by the listeners' routes. */
@@ -78,11 +79,16 @@ final class Imports implements AutoCloseable {
   private volatile List<Running> snapshot = List.of();
   private final AtomicInteger spread = new AtomicInteger();
 
-  Imports(DataplaneStore store, String node, Ipv4 nodeIp, TcpProxies proxies) {
+  /**
+   * @param clusterNode whether an IP is a node of this cluster: another cluster may not offer a
+   *     service there, since connects to this cluster's own nodes must never leave it
+   */
+  Imports(DataplaneStore store, String node, Ipv4 nodeIp, TcpProxies proxies, java.util.function.IntPredicate clusterNode) {
     this.store = Objects.requireNonNull(store, "store");
     this.node = Objects.requireNonNull(node, "node");
     this.nodeIp = Objects.requireNonNull(nodeIp, "nodeIp");
     this.proxies = Objects.requireNonNull(proxies, "proxies");
+    this.clusterNode = Objects.requireNonNull(clusterNode, "clusterNode");
   }
 
   /** Removes what a previous run of this node imported (saved in its state file): it is learned again. */
@@ -103,11 +109,20 @@ final class Imports implements AutoCloseable {
   void apply(Map<String, RemoteCluster> remote) {
     Map<String, List<Inet4Endpoint>> nextGateways = new TreeMap<>();
     Map<Key, ExportedService> wanted = new TreeMap<>();
+    Set<Key> refusedNow = new HashSet<>();
     remote.forEach((name, c) -> {
       nextGateways.put(name, c.gateways());
-      c.services().forEach(x -> wanted.put(new Key(name, x.address()), x));
+      for (ExportedService x : c.services()) {
+        if (clusterNode.test(x.address().ip())) {
+          refusedNow.add(new Key(name, x.address()));
+          refusedOnce(name, x);
+        } else {
+          wanted.put(new Key(name, x.address()), x);
+        }
+      }
     });
     gateways = nextGateways;
+    refused.retainAll(refusedNow);
 
     List<Running> closing = new ArrayList<>();
     running.entrySet().removeIf(e -> {
@@ -136,6 +151,15 @@ final class Imports implements AutoCloseable {
     for (Running r : closing) {
       r.listener().close();
       log.info("[federation] {} is no longer imported", r.key().id());
+    }
+  }
+
+  /** Offers refused (at node addresses): warned of once, and again only after they stopped and came back. Worker thread only. */
+  private final Set<Key> refused = new HashSet<>();
+
+  private void refusedOnce(String cluster, ExportedService x) {
+    if (refused.add(new Key(cluster, x.address()))) {
+      log.warn("[federation] cluster {} offers {} at {}, an address of this cluster's nodes: not imported", cluster, x.name(), x.address());
     }
   }
 
