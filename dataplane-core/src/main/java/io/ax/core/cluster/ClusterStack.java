@@ -43,9 +43,21 @@ public final class ClusterStack {
   private ClusterStack() {}
 
   public static List<Protocol> build(ClusterConfig config, InetAddress bindAddress) {
+    return build(config, bindAddress, bindAddress);
+  }
+
+  /**
+   * As {@link #build(ClusterConfig, InetAddress)}, with the address the other members are told to
+   * connect to when a NAT stands between them and {@code bindAddress} (federation gateways'
+   * {@code --federation-gateway-advertise-ip}).
+   */
+  public static List<Protocol> build(ClusterConfig config, InetAddress bindAddress, InetAddress advertised) {
     ClusterConfig.Timing t = config.timing();
     TCP tcp = new TCP();
     tcp.setBindAddress(bindAddress);
+    if (!advertised.equals(bindAddress)) {
+      tcp.setExternalAddr(advertised);
+    }
     tcp.setBindPort(config.gossipPort());
     tcp.setPortRange(0);
     config.tls().ifPresent(ctx -> tcp.tls(new TLS().enabled(true).setSSLContext(ctx).setClientAuth(TLSClientAuth.NEED)));

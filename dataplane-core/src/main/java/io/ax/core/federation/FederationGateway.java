@@ -110,13 +110,15 @@ public final class FederationGateway implements AutoCloseable {
       throw new FederationGroup.FederationStartException("--federation-gateway-port: " + e.getMessage(), e);
     }
     InetAddress bind;
+    InetAddress advertised;
     try {
-      bind = InetAddress.getByName(config.gatewayIp().toString());
+      bind = InetAddress.getByAddress(config.gatewayIp().toBytes());
+      advertised = InetAddress.getByAddress(config.advertiseIp().toBytes());
     } catch (UnknownHostException e) {
-      throw new IllegalStateException(e); // a dotted quad always resolves
+      throw new IllegalStateException(e); // four bytes are always an address
     }
     try {
-      g.group = FederationGroup.join(gossip, bind, cluster, cluster + "/" + node, remote -> g.worker.execute(() -> g.imports.apply(remote)));
+      g.group = FederationGroup.join(gossip, bind, advertised, cluster, cluster + "/" + node, remote -> g.worker.execute(() -> g.imports.apply(remote)));
     } catch (RuntimeException e) {
       g.close();
       throw e;

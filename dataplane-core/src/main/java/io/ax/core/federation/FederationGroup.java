@@ -86,13 +86,15 @@ public final class FederationGroup implements AutoCloseable {
    * Joins (or founds) the federation; returns once this gateway is a member.
    *
    * @param config the gossip port, neighbors and TLS (the cluster's timing and limits)
+   * @param advertised the address the other gateways reach {@code bind} at (behind a NAT)
    * @param memberName how the others' logs name this gateway ({@code cluster/node})
    * @throws FederationStartException with one line when the gossip port cannot be opened
    */
-  static FederationGroup join(ClusterConfig config, InetAddress bind, String cluster, String memberName, Consumer<Map<String, RemoteCluster>> onChange) {
+  static FederationGroup join(
+      ClusterConfig config, InetAddress bind, InetAddress advertised, String cluster, String memberName, Consumer<Map<String, RemoteCluster>> onChange) {
     JChannel channel;
     try {
-      channel = new JChannel(ClusterStack.build(config, bind));
+      channel = new JChannel(ClusterStack.build(config, bind, advertised));
     } catch (Exception e) {
       throw new FederationStartException("cannot set up the federation stack: " + e.getMessage(), e);
     }
