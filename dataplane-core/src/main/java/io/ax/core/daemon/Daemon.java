@@ -33,6 +33,7 @@ import io.ax.core.mesh.RestartRecovery;
 import io.ax.core.mesh.Scheduler;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.ProxyInfo;
+import io.ax.core.ports.EphemeralPorts;
 import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
@@ -123,6 +124,10 @@ public final class Daemon implements AutoCloseable {
     // Another cluster's services, imported by this node's last run, are learned again from the federation.
     FederationGateway.forgetSavedImports(store, config.nodeName());
     portPool = new PortPool(config.ports());
+    EphemeralPorts.exposedOnThisNode(config.ports()).filter(open -> !open.isEmpty()).ifPresent(open -> log.info(
+        "[daemon] pool ports {} are also the kernel's ephemeral ports: an outgoing connection may take one (it is then skipped for a minute);"
+            + " reserve them with sysctl net.ipv4.ip_local_reserved_ports={} or give --ports outside net.ipv4.ip_local_port_range",
+        open, config.ports()));
     MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
     AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode);
     PortLeases leases = new PortLeases(portPool);
