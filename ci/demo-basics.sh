@@ -82,8 +82,8 @@ step "creating a vservice with the CLI (AppSwitch's example)"
 show ax create vservice --ip 1.1.1.1 --backends 10.0.2.15 --ports 8000:10000 myvsvc
 
 step "creating an external vservice with AppSwitch's REST call"
-printf '\033[36m$ curl -X POST http://localhost:%s/appswitch/v1/oper/createvirtualservice -d ...\033[0m\n' "$REST_PORT"
-curl -sS -X POST -H 'Content-Type: application/json' \
+printf '\033[36m$ curl -X POST -H "Authorization: Bearer $(cat %s/rest.token)" http://localhost:%s/appswitch/v1/oper/createvirtualservice -d ...\033[0m\n' "$RUN_DIR" "$REST_PORT"
+curl -sS -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(cat "$RUN_DIR/rest.token")" \
   -d '{"name":"external","ip":"1.1.1.1","type":"Random","backendips":["10.0.0.5"],"extports":[{"extport":31111,"appport":9080}]}' \
   "http://localhost:$REST_PORT/appswitch/v1/oper/createvirtualservice"
 show ax get vservices

@@ -186,7 +186,7 @@ haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 & HAPROXY=$!; PIDS+
 # The daemon's every-node proxy doing HAProxy's job: an external vservice whose vports forward to
 # the native servers (NODE_IP is no service table entry, so it is an address outside the mesh).
 echo "==> the daemon's every-node proxy in front of the native servers" >&2
-curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$REST_PORT/appswitch/v1/oper/createvirtualservice" \
+curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(cat "$WORK/run/rest.token")" "http://127.0.0.1:$REST_PORT/appswitch/v1/oper/createvirtualservice" \
   -d "{\"name\":\"bench-proxy\",\"ip\":\"10.77.0.9\",\"type\":\"RoundRobin\",\"backendips\":[\"$NODE_IP\"],\"extports\":[{\"extport\":$AP_CB,\"appport\":$CB_PORT},{\"extport\":$AP_ECHO,\"appport\":$ECHO_PORT},{\"extport\":$AP_IPERF,\"appport\":$IPERF_PORT},{\"extport\":$AP_NGINX,\"appport\":$NGINX_PORT}]}" \
   >/dev/null || die "could not create the external vservice; daemon log: $WORK/daemon.log"
 

@@ -40,7 +40,7 @@ echo "==> $NAMES names in ax (vservices) and in dnsmasq (a hosts file)" >&2
 : >"$WORK/hosts"; : >"$WORK/queries"
 for i in $(seq 1 "$NAMES"); do
   ip="10.200.$((i / 256)).$((i % 256))"
-  curl -sf -X POST "http://127.0.0.1:$REST_PORT/appswitch/v1/oper/createvirtualservice" \
+  curl -sf -X POST -H "Authorization: Bearer $(cat "$WORK/run/rest.token")" "http://127.0.0.1:$REST_PORT/appswitch/v1/oper/createvirtualservice" \
     -d "{\"name\":\"svc-$i\",\"ip\":\"$ip\",\"ports\":[{\"extport\":80}]}" >/dev/null
   echo "$ip svc-$i.appswitch.local" >>"$WORK/hosts"
   echo "svc-$i.appswitch.local A" >>"$WORK/queries"

@@ -70,6 +70,9 @@ final class CreateCommand {
     @Option(names = "--source-ip", paramLabel = "IP", description = "Host IP address to use when making the outbound connection.")
     String sourceIp;
 
+    @Option(names = "--force", description = "Create it even where running apps serve one of its IP:vport pairs (it then takes their clients).")
+    boolean force;
+
     @Override
     public Integer call() {
       if (ports.isEmpty() && expose.isEmpty()) {
@@ -77,7 +80,7 @@ final class CreateCommand {
       }
       VService request = build();
       try (AdminClient client = admin.connect()) {
-        VService created = client.call(() -> client.vservices().create(CreateVServiceRequest.newBuilder().setVservice(request).build()));
+        VService created = client.call(() -> client.vservices().create(CreateVServiceRequest.newBuilder().setVservice(request).setForce(force).build()));
         spec.commandLine().getOut().printf("Service '%s' created successfully with IP '%s'.%n", created.getName(), created.getIp());
       }
       return 0;

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,10 +44,40 @@ class RestApiIT {
     daemon.close();
   }
 
+  /** What root (or --admin-group) sends: the token of the daemon's rest.token. */
+  private String authorization() throws IOException {
+    return "Bearer " + java.nio.file.Files.readString(daemon.runDir.resolve("rest.token")).strip();
+  }
+
   private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(daemon.restUrl(path))).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post(path, body, authorization());
+  }
+
+  private HttpResponse<String> post(String path, String body, String authorization) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(daemon.restUrl(path))).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aChangeWithoutTheToken_isRefused_andTheTokenFileIsRootsAlone() throws Exception {
+    String body = "{\"name\":\"stolen\",\"ip\":\"5.5.5.5\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":80,\"appport\":8080}]}";
+
+    HttpResponse<String> none = post(CREATE, body, null);
+    HttpResponse<String> wrong = post(CREATE, body, "Bearer " + "0".repeat(64));
+    HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(daemon.restUrl("vservices/anything"))).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    for (HttpResponse<String> r : List.of(none, wrong, delete)) {
+      assertThat(r.statusCode()).isEqualTo(401);
+      JsonNode error = JSON.readTree(r.body());
+      assertThat(error.get("field").asText()).isEqualTo("Authorization");
+      assertThat(error.get("details").asText()).contains(daemon.runDir.resolve("rest.token").toString());
+    }
+    assertThat(get("vservices/stolen").statusCode()).isEqualTo(404);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(daemon.runDir.resolve("rest.token")))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -114,7 +145,7 @@ class RestApiIT {
   @Test
   void deleteVService_existing_goneThenNotFound() throws Exception {
     post(CREATE, "{\"name\":\"short-lived\",\"ip\":\"4.4.4.4\",\"extports\":[{\"extport\":80}]}");
-    HttpRequest delete = HttpRequest.newBuilder(URI.create(daemon.restUrl("vservices/short-lived"))).DELETE().build();
+    HttpRequest delete = HttpRequest.newBuilder(URI.create(daemon.restUrl("vservices/short-lived"))).header("Authorization", authorization()).DELETE().build();
 
     assertThat(http.send(delete, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     assertThat(get("vservices/short-lived").statusCode()).isEqualTo(404);

@@ -163,7 +163,7 @@ public final class AdminServices {
     public void create(CreateVServiceRequest request, StreamObserver<io.ax.admin.v1.VService> observer) {
       answer("VServices.Create", observer, () -> {
         // AppSwitch's `create vservice` defaults to Random.
-        VService vs = store.createVService(Protos.vservice("vservice.", request.getVservice(), LbPolicy.RANDOM));
+        VService vs = store.createVService(Protos.vservice("vservice.", request.getVservice(), LbPolicy.RANDOM), request.getForce());
         log.info("[admin] created vservice {} at {} ({})", vs.name(), vs.ip(), vs.policy().displayName());
         return Protos.vservice(vs);
       });

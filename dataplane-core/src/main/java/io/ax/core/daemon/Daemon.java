@@ -37,6 +37,7 @@ import io.ax.core.ports.EphemeralPorts;
 import io.ax.core.ports.PortPool;
 import io.ax.core.rest.RestApi;
 import io.ax.core.rest.RestServer;
+import io.ax.core.rest.RestToken;
 import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateFile;
@@ -149,8 +150,14 @@ public final class Daemon implements AutoCloseable {
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
     started.push(AdminServer.start(config.admin(), services.all()));
+    RestToken token;
     try {
-      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies));
+      token = RestToken.create(config.runDir().resolve(RestToken.FILE), config.admin().group());
+    } catch (IOException e) {
+      throw new DaemonStartException("cannot write the REST token: " + e.getMessage(), e);
+    }
+    try {
+      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies), token);
     } catch (RuntimeException e) {
       throw new DaemonStartException("cannot serve REST on " + config.rest().getHostString() + ":" + config.rest().getPort() + ": " + rootMessage(e), e);
     }

@@ -72,8 +72,9 @@ public record DaemonConfig(
   public static final int DEFAULT_REST_PORT = 6664;
 
   /**
-   * {@code 127.0.0.1}: the REST API can create vservices and has no authentication, so it listens
-   * on loopback unless the operator opens it with {@code --rest-address}.
+   * {@code 127.0.0.1}: REST reads need no token and changes carry theirs in clear HTTP
+   * ({@code RestToken}), so it listens on loopback unless the operator opens it with
+   * {@code --rest-address}.
    */
   public static final String DEFAULT_REST_ADDRESS = "127.0.0.1";
 

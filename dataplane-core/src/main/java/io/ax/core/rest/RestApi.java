@@ -124,8 +124,9 @@ public final class RestApi {
   private RestResponse post(String operation, byte[] body) {
     return switch (operation) {
       case "oper/createvirtualservice" -> {
-        VService vs = VServiceJson.parse(json(body));
-        store.createVService(vs);
+        JsonNode request = json(body);
+        VService vs = VServiceJson.parse(request);
+        store.createVService(vs, VServiceJson.force(request));
         log.info("[rest] created vservice {} at {} ({})", vs.name(), vs.ip(), vs.policy().displayName());
         yield result(200, vs.name());
       }

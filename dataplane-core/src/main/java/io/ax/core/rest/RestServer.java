@@ -51,7 +51,7 @@ public final class RestServer implements AutoCloseable {
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
   private Channel channel;
 
-  private RestServer(InetSocketAddress address, RestApi api) {
+  private RestServer(InetSocketAddress address, RestApi api, RestToken token) {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -61,8 +61,9 @@ public final class RestServer implements AutoCloseable {
             ch.pipeline()
                 .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                 .addLast(new HttpServerCodec())
+
                 .addLast(new BoundedAggregator())
-                .addLast(new Handler(api, handlers));
+                .addLast(new Handler(api, handlers, token));
           }
         });
     // bind() fails with checked exceptions (BindException) that Netty throws undeclared.
@@ -75,12 +76,13 @@ public final class RestServer implements AutoCloseable {
     this.channel = bound.channel();
   }
 
-  /** Binds the address and starts serving. */
-  public static RestServer start(InetSocketAddress address, RestApi api) {
+  /** Binds the address and starts serving; requests that change the mesh need {@code token}. */
+  public static RestServer start(InetSocketAddress address, RestApi api, RestToken token) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(api, "api");
-    RestServer s = new RestServer(address, api);
-    log.info("[rest] serving the REST API on http://{}:{}{}", address.getHostString(), s.port(), RestApi.PREFIX);
+    Objects.requireNonNull(token, "token");
+    RestServer s = new RestServer(address, api, token);
+    log.info("[rest] serving the REST API on http://{}:{}{} (changes need the token in {})", address.getHostString(), s.port(), RestApi.PREFIX, token.file());
     return s;
   }
 
@@ -126,10 +128,12 @@ public final class RestServer implements AutoCloseable {
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RestApi api;
     private final ExecutorService handlers;
+    private final RestToken token;
 
-    Handler(RestApi api, ExecutorService handlers) {
+    Handler(RestApi api, ExecutorService handlers, RestToken token) {
       this.api = api;
       this.handlers = handlers;
+      this.token = token;
     }
 
     @Override
@@ -140,6 +144,21 @@ public final class RestServer implements AutoCloseable {
       }
       String method = request.method().name();
       String uri = request.uri();
+      AfterReply after0 = HttpUtil.isKeepAlive(request) ? AfterReply.KEEP_ALIVE : AfterReply.CLOSE;
+      if (!method.equals("GET") && !method.equals("HEAD") && !token.admits(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        // Any local user reaches loopback: only the token's readers (root, --admin-group) steer traffic.
+        String details = "this request changes the mesh: send 'Authorization: Bearer TOKEN' with the token in " + token.file()
+            + " (readable by root and --admin-group)";
+        FullHttpResponse refused = response(new RestResponse(401, "{\"name\":null,\"result\":false,\"details\":\"" + details + "\",\"field\":\"Authorization\"}"));
+        refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        if (after0 == AfterReply.KEEP_ALIVE) {
+          refused.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+          ctx.writeAndFlush(refused);
+        } else {
+          ctx.writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
+        }
+        return;
+      }
       byte[] body = ByteBufUtil.getBytes(request.content());
       AfterReply after = HttpUtil.isKeepAlive(request) ? AfterReply.KEEP_ALIVE : AfterReply.CLOSE;
       handlers.execute(() -> send(ctx, api.handle(method, uri, body), after));

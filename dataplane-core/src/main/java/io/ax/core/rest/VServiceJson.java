@@ -27,7 +27,7 @@ import java.util.Set;
  * arguments, safe on any thread.
  */
 final class VServiceJson {
-  private static final Set<String> FIELDS = Set.of("name", "ip", "type", "backendips", "extports", "ports", "sourceip");
+  private static final Set<String> FIELDS = Set.of("name", "ip", "type", "backendips", "extports", "ports", "sourceip", "force");
   private static final Set<String> PORT_FIELDS = Set.of("extport", "appport");
 
   private VServiceJson() {}
@@ -115,6 +115,18 @@ final class VServiceJson {
       throw new InvalidFieldException(field, "is required");
     }
     return string(n, field);
+  }
+
+  /** ax's {@code "force": true}: create it over live apps' vIP:vport (see {@code DataplaneStore.createVService}). */
+  static boolean force(JsonNode body) {
+    JsonNode f = body.get("force");
+    if (f == null || f.isNull()) {
+      return false;
+    }
+    if (!f.isBoolean()) {
+      throw new InvalidFieldException("force", "expected true or false");
+    }
+    return f.asBoolean();
   }
 
   private static String string(JsonNode n, String field) {

@@ -84,6 +84,15 @@ public final class DataplaneStore {
    * one of its vIP:vport pairs (a connect must have one answer).
    */
   public VService createVService(VService vs) {
+    return createVService(vs, false);
+  }
+
+  /**
+   * As {@link #createVService(VService)}; unless {@code force}, also refused when live apps serve
+   * one of its vIP:vport pairs: the vservice would take their clients (rule 1 of the connect
+   * decision comes before the apps' own entries), which only a deliberate act should do.
+   */
+  public VService createVService(VService vs, boolean force) {
     commit(s -> {
       if (s.vservices().containsKey(vs.name())) {
         throw new ResourceException(ResourceException.Kind.ALREADY_EXISTS, "vservice '" + vs.name() + "' already exists");
@@ -94,6 +103,13 @@ public final class DataplaneStore {
           throw new ResourceException(
               ResourceException.Kind.CONFLICT,
               "vservice '" + other.get().name() + "' already serves " + vs.ip() + ":" + p.vport());
+        }
+        List<ServerEntry> apps = s.serversAt(Endpoints.of(vs.ip(), p.vport()));
+        if (!force && !apps.isEmpty()) {
+          ServerEntry e = apps.getFirst();
+          throw new ResourceException(
+              ResourceException.Kind.CONFLICT,
+              vs.ip() + ":" + p.vport() + " is served by app " + e.appId() + " ('" + e.name() + "' on node " + e.nodeId() + "): a vservice there would take its clients; force it to replace them");
         }
       }
       return s.withVService(vs);

@@ -132,6 +132,24 @@ class RestApiCreateTest {
   }
 
   @Test
+  void handle_createOverALiveApp_conflictUntilForced() {
+    store.putServer(new io.ax.core.model.ServerEntry("s1", new io.ax.core.model.AppId("a0000001"), "web", io.ax.bridge.SocketPolicy.Transport.TCP,
+        io.ax.core.net.Endpoints.parse("s", "10.96.0.9:80"), io.ax.core.net.Endpoints.parse("h", "192.0.2.1:40000"), io.ax.core.model.Labels.DEFAULT, "node1", "c"));
+    String body = """
+        {"name":"thief","ip":"10.96.0.9","backendips":["10.0.0.66"],"ports":[{"extport":80,"appport":8080}]""";
+
+    RestResponse refused = api.handle("POST", CREATE, bytes(body + "}"));
+    RestResponse badForce = api.handle("POST", CREATE, bytes(body + ",\"force\":\"yes\"}"));
+    RestResponse forced = api.handle("POST", CREATE, bytes(body + ",\"force\":true}"));
+
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(tree(refused).get("details").asText()).contains("10.96.0.9:80 is served by app a0000001");
+    assertThat(badForce.status()).isEqualTo(400);
+    assertThat(tree(badForce).get("field").asText()).isEqualTo("force");
+    assertThat(forced.status()).isEqualTo(200);
+  }
+
+  @Test
   void handle_validCreateAfterEveryBadOne_stillWorks() {
     api.handle("POST", CREATE, bytes(EXISTING));
     DataplaneState before = store.current();

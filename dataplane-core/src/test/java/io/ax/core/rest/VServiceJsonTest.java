@@ -68,6 +68,6 @@ class VServiceJsonTest {
   void parse_unknownField_listsTheKnownOnes() {
     assertThatThrownBy(() -> VServiceJson.parse(json("{\"name\":\"w\",\"vip\":\"1.1.1.1\"}")))
         .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("vip"))
-        .hasMessageContaining("backendips, extports, ip, name, ports, sourceip, type");
+        .hasMessageContaining("backendips, extports, force, ip, name, ports, sourceip, type");
   }
 }

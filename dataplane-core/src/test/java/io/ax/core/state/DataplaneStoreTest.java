@@ -77,6 +77,22 @@ class DataplaneStoreTest {
   }
 
   @Test
+  void createVService_overALiveAppsAddress_isRefusedUnlessForced() {
+    // Issue 17: a vservice on a live app's vIP:port takes its clients; only on purpose.
+    store.putServer(new io.ax.core.model.ServerEntry("s1", new io.ax.core.model.AppId("a0000001"), "web", io.ax.bridge.SocketPolicy.Transport.TCP,
+        io.ax.core.net.Endpoints.parse("s", "10.96.0.9:80"), io.ax.core.net.Endpoints.parse("h", "192.0.2.1:40000"), io.ax.core.model.Labels.DEFAULT, "node1", "c"));
+    DataplaneState before = store.current();
+
+    assertThatThrownBy(() -> store.createVService(vservice("thief", "10.96.0.9", "80:8080", "10.0.0.66")))
+        .isInstanceOfSatisfying(ResourceException.class, e -> assertThat(e.kind()).isEqualTo(ResourceException.Kind.CONFLICT))
+        .hasMessage("10.96.0.9:80 is served by app a0000001 ('web' on node node1): a vservice there would take its clients; force it to replace them");
+    assertThat(store.current()).isSameAs(before);
+
+    store.createVService(vservice("migrate", "10.96.0.9", "80:8080", "10.0.0.66"), true);
+    assertThat(store.current().vservices()).containsKey("migrate");
+  }
+
+  @Test
   void createVService_sameVipOtherPortOrSamePortOtherVip_accepted() {
     store.createVService(vservice("web", "10.96.0.1", "80:8080", "10.0.0.5"));
 
