@@ -66,6 +66,7 @@ final class AxProcess {
     final int restPort;
     final Path log;
     private Process process;
+    private List<String> prefix = List.of();
 
     Daemon(Path runDir) {
       this.runDir = runDir;
@@ -81,12 +82,20 @@ final class AxProcess {
       return "http://127.0.0.1:" + restPort + "/appswitch/v1/" + path;
     }
 
+    /** Runs the daemon under a wrapper, e.g. {@code prlimit --nofile=200}. */
+    Daemon under(String... wrapper) {
+      this.prefix = List.of(wrapper);
+      return this;
+    }
+
     /** Starts the daemon with extra flags and waits until its admin socket answers. */
     Daemon start(String... extra) {
       List<String> args = new ArrayList<>(List.of("daemon", "--run-dir", runDir.toString(), "--rest-port", Integer.toString(restPort), "--node-name", "it-node"));
       args.addAll(List.of(extra));
       try {
-        process = new ProcessBuilder(java(args.toArray(String[]::new)))
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(java(args.toArray(String[]::new)));
+        process = new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -46,6 +46,16 @@ public final class RestServer implements AutoCloseable {
   static final int IDLE_SECONDS = 30;
   /** How long a refused oversized upload may go on being read and dropped after the 413. */
   static final int LINGER_SECONDS = 2;
+  /**
+   * Connections open at once; beyond, new ones are closed at once. The REST API is for operators'
+   * scripts: 256 is far more than they open, and bounds the fds a local user can take from the
+   * daemon through it (the rest are the bridge's and the apps').
+   */
+  static final int MAX_CONNECTIONS = 256;
+  /** A request must arrive whole this long after its first byte: a client trickling one in (slowloris) is cut off. */
+  static final int REQUEST_SECONDS = 10;
+
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -58,10 +68,17 @@ public final class RestServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+              open.decrementAndGet();
+              log.debug("[rest] {} refused: {} connections are open", ch.remoteAddress(), MAX_CONNECTIONS);
+              ch.close();
+              return;
+            }
+            ch.closeFuture().addListener(f -> open.decrementAndGet());
             ch.pipeline()
                 .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                 .addLast(new HttpServerCodec())
-
+                .addLast(new RequestDeadline())
                 .addLast(new BoundedAggregator())
                 .addLast(new Handler(api, handlers, token));
           }
@@ -97,6 +114,34 @@ public final class RestServer implements AutoCloseable {
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     handlers.shutdown();
+  }
+
+  /** Closes a connection whose request does not arrive whole within {@link #REQUEST_SECONDS} of its start. */
+  private static final class RequestDeadline extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private io.netty.util.concurrent.ScheduledFuture<?> deadline;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest && deadline == null) {
+        deadline = ctx.executor().schedule(() -> {
+          log.debug("[rest] {} sent no whole request within {} s: closed", ctx.channel().remoteAddress(), REQUEST_SECONDS);
+          ctx.close();
+        }, REQUEST_SECONDS, TimeUnit.SECONDS);
+      }
+      if (msg instanceof io.netty.handler.codec.http.LastHttpContent && deadline != null) {
+        deadline.cancel(false);
+        deadline = null;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      ctx.fireChannelInactive();
+    }
   }
 
   /** Refuses oversized bodies with the API's JSON error shape instead of an empty 413. */

@@ -92,20 +92,42 @@ public final class BridgeServer implements AutoCloseable {
     }
   }
 
+  /** The longest pause between accepts while the process is out of fds or memory. */
+  static final long MAX_ACCEPT_BACKOFF_MS = 1000;
+
   private void acceptLoop() {
+    long backoffMs = 0;
+    long lastWarning = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
     while (running) {
       int conn;
       try {
         conn = UnixSockets.accept(listenFd);
+        backoffMs = 0;
       } catch (SysCallException e) {
         if (!running) {
           return;
         }
-        if (e.errno() == Errno.EINTR || e.errno() == Errno.EAGAIN) {
+        if (e.errno() == Errno.EINTR || e.errno() == Errno.EAGAIN || e.errno() == Errno.ECONNABORTED) {
           continue;
         }
-        log.error("[bridge] accept failed: {}; no more apps can register", e.getMessage());
-        return;
+        if (e.errno() == Errno.EBADF || e.errno() == Errno.EINVAL || e.errno() == Errno.ENOTSOCK) {
+          log.error("[bridge] accept failed: {}; no more apps can register", e.getMessage());
+          return;
+        }
+        // Out of fds (EMFILE, ENFILE: another listener's clients may hold them all), buffers or
+        // memory: the launcher waits in the backlog; try again, slower each time, and recover
+        // once the resources are back instead of giving up for good.
+        backoffMs = Math.min(MAX_ACCEPT_BACKOFF_MS, Math.max(10, backoffMs * 2));
+        if (System.nanoTime() - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
+          lastWarning = System.nanoTime();
+          log.warn("[bridge] accept failed: {}; apps wait to register until it succeeds (retrying every {} ms at most)", e.getMessage(), MAX_ACCEPT_BACKOFF_MS);
+        }
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        continue;
       }
       // A platform thread: the handshake blocks in recvmsg, which would pin a virtual thread's carrier.
       Thread.ofPlatform().name("bridge-handshake").daemon(true).start(() -> handshake(conn));
