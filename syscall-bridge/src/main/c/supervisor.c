@@ -61,24 +61,34 @@ _Noreturn static void exit_like(int status, struct supervisor *s)
 }
 
 /* Reaps every child that has exited: the app, and orphans reparented to us as subreaper (we may
- * be PID 1 in a container). */
+ * be PID 1 in a container). The app ends with its last process: a program that daemonizes
+ * (`redis-server --daemonize yes`, nginx's `daemon on`, a double fork) leaves its first process
+ * early, and the daemon it left behind, ours now, still serves under the app's registration. */
 static void reap(struct supervisor *s)
 {
 	for (;;) {
 		int status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 		if (pid == 0)
-			return;
+			return; /* children live on */
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == ECHILD && s->app_exited)
+				exit_like(s->app_status, s);
 			/* ECHILD: no children left, yet the app was never reaped. Cannot happen. */
 			die("cannot wait for the app: %s", strerror(errno));
 		}
-		if (pid == s->app.pid)
-			exit_like(status, s);
+		if (pid == s->app.pid) {
+			s->app_exited = true;
+			s->app_status = status;
+			if (debug_enabled())
+				say("the app's first process exited; waiting for the processes it left");
+		}
 	}
 }
+
+static void signal_descendants(int sig);
 
 static void on_signals(struct supervisor *s)
 {
@@ -103,9 +113,14 @@ static void on_signals(struct supervisor *s)
 		int code = si.ssi_code;
 		if (code != SI_USER && code != SI_QUEUE && code != SI_TKILL)
 			continue;
+		int sig = (int)si.ssi_signo;
 		/* ESRCH: the app just exited; its SIGCHLD is on the way. */
-		if (kill(s->app.pid, (int)si.ssi_signo) != 0 && errno != ESRCH)
+		if (!s->app_exited && kill(s->app.pid, sig) != 0 && errno != ESRCH)
 			say("cannot forward signal %u to the app: %s", si.ssi_signo, strerror(errno));
+		/* A request to end reaches every process of the app, also those that left its
+		 * session (daemons): `kill -TERM` of ax run stops the whole app. */
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT)
+			signal_descendants(sig);
 	}
 }
 
@@ -170,6 +185,40 @@ static void list_procs(struct procs *all)
 		say("cannot close /proc: %s", strerror(errno));
 }
 
+/* Our descendants, breadth-first, moved to the front of all: returns how many there are. */
+static size_t descendants(struct procs *all)
+{
+	list_procs(all);
+	/* Breadth-first from us: all->pid[0..found) are our descendants, moved to the front. */
+	size_t found = 0;
+	pid_t self = getpid();
+	for (size_t next = 0; next <= found; next++) {
+		pid_t parent = next == 0 ? self : all->pid[next - 1];
+		for (size_t i = found; i < all->n; i++) {
+			if (all->ppid[i] != parent || all->pid[i] == self)
+				continue;
+			pid_t p = all->pid[i], pp = all->ppid[i];
+			all->pid[i] = all->pid[found];
+			all->ppid[i] = all->ppid[found];
+			all->pid[found] = p;
+			all->ppid[found] = pp;
+			found++;
+		}
+	}
+	return found;
+}
+
+static void signal_descendants(int sig)
+{
+	struct procs all = { 0 };
+	size_t found = descendants(&all);
+	for (size_t i = 0; i < found; i++)
+		if (kill(all.pid[i], sig) != 0 && errno != ESRCH)
+			say("cannot signal process %d: %s", (int)all.pid[i], strerror(errno));
+	free(all.pid);
+	free(all.ppid);
+}
+
 /*
  * A daemon that dies takes the notifications it had received but not answered; their threads
  * would wait forever. Stopping and continuing every process of the app interrupts those waits,
@@ -178,23 +227,7 @@ static void list_procs(struct procs *all)
 static void nudge_app(void)
 {
 	struct procs all = { 0 };
-	list_procs(&all);
-	/* Breadth-first from us: all->pid[0..found) are our descendants, moved to the front. */
-	size_t found = 0;
-	pid_t self = getpid();
-	for (size_t next = 0; next <= found; next++) {
-		pid_t parent = next == 0 ? self : all.pid[next - 1];
-		for (size_t i = found; i < all.n; i++) {
-			if (all.ppid[i] != parent || all.pid[i] == self)
-				continue;
-			pid_t p = all.pid[i], pp = all.ppid[i];
-			all.pid[i] = all.pid[found];
-			all.ppid[i] = all.ppid[found];
-			all.pid[found] = p;
-			all.ppid[found] = pp;
-			found++;
-		}
-	}
+	size_t found = descendants(&all);
 	for (size_t i = 0; i < found; i++)
 		if (kill(all.pid[i], SIGSTOP) != 0 && errno != ESRCH)
 			say("cannot stop process %d: %s", (int)all.pid[i], strerror(errno));

@@ -4,6 +4,8 @@
 
 #include "bridge.h"
 
+#include <stdbool.h>
+
 #include <signal.h>
 
 /* The signals a user sends to `ax run` meaning "tell the app". */
@@ -15,9 +17,13 @@ struct supervisor {
 	int conn;               /* the daemon connection, -1 while reconnecting */
 	int listener;           /* our copy of the app's listener, for the next daemon */
 	int signals;            /* signalfd for supervisor_forwarded() and SIGCHLD, all blocked */
+	bool app_exited;        /* the app's first process has exited ... */
+	int app_status;         /* ... with this wait status; its descendants may live on */
 };
 
-/* Runs until the app exits, then exits with its status (128+N for signal N). */
+/* Runs until the app's last process exits (a daemonizing app's first process exits early; its
+ * daemon, reparented to us, keeps the app registered), then exits with the status of the app's
+ * first process (128+N for signal N). */
 _Noreturn void supervise(struct supervisor *s);
 
 #endif
