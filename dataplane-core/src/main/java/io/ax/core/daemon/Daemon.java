@@ -4,6 +4,10 @@ import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
 import io.ax.core.cluster.Cluster;
 import io.ax.core.lb.SharedLbState;
+import io.ax.core.metrics.ConnectMetrics;
+import io.ax.core.metrics.DaemonMetrics;
+import io.ax.core.metrics.MetricsServer;
+import io.ax.bridge.BridgeObserver;
 import io.ax.core.net.Ipv4;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.mesh.EgressRoutes;
@@ -40,6 +44,7 @@ import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateFile;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -75,6 +80,8 @@ public final class Daemon implements AutoCloseable {
   private Exposures exposures;
   private TcpProxies proxies;
   private FederationGateway federation;
+  /** The daemon's metrics; empty when /metrics is off, so that nothing counts then. */
+  private Optional<DaemonMetrics> metrics = Optional.empty();
 
   private Daemon(DaemonConfig config) {
     this.config = config;
@@ -119,7 +126,9 @@ public final class Daemon implements AutoCloseable {
         throw new DaemonStartException(e.getMessage() + "; move it away, or start with --clean to discard it", e);
       }
     }
-    store = new DataplaneStore(initial, stateFile);
+    metrics = config.metrics().map(m -> new DaemonMetrics(config.nodeName(), ConnectMetrics.DEFAULT_MAX_SERIES));
+    store = new DataplaneStore(initial, metrics.isPresent() ? metrics.get().timed(stateFile) : stateFile);
+    metrics.ifPresent(m -> m.watch(store));
     // Another cluster's services, imported by this node's last run, are learned again from the federation.
     FederationGateway.forgetSavedImports(store, config.nodeName());
     portPool = new PortPool(config.ports());
@@ -132,7 +141,7 @@ public final class Daemon implements AutoCloseable {
 
     MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts(), egressRoutes());
     recovery.forgetDeadApps();
-    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp());
+    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp(), metrics.<BridgeObserver>map(m -> m).orElse(BridgeObserver.NONE));
     started.push(bridge);
     recovery.adoptRestored(bridge::adoptPublished);
     started.push(recovery.scheduleForgetUnreturned()::cancel);
@@ -143,16 +152,31 @@ public final class Daemon implements AutoCloseable {
     startDns();
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
-    started.push(AdminServer.start(config.admin(), services.all()));
+    started.push(AdminServer.start(config.admin(), metrics.map(m -> m.intercepted(services.all())).orElse(services.all())));
     try {
-      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies));
+      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies), status -> metrics.ifPresent(m -> m.restResponse(status)));
     } catch (RuntimeException e) {
       throw new DaemonStartException("cannot serve REST on " + config.rest().getHostString() + ":" + config.rest().getPort() + ": " + rootMessage(e), e);
     }
     started.push(rest);
+    startMetrics();
     log.info(
         "[daemon] node {} ({}) in cluster {} is up: {} vservices, ports {}",
         config.nodeName(), config.nodeIp(), config.cluster(), store.current().vservices().size(), config.ports());
+  }
+
+  /** {@code /metrics}, last: everything it reads is running. */
+  private void startMetrics() {
+    if (metrics.isEmpty()) {
+      return;
+    }
+    InetSocketAddress at = config.metrics().orElseThrow();
+    try {
+      started.push(MetricsServer.start(at, metrics.get().registry()));
+    } catch (IOException e) {
+      throw new DaemonStartException(
+          "cannot serve metrics on " + at.getHostString() + ":" + at.getPort() + ": " + rootMessage(e) + " (--metrics-port 0 turns them off)", e);
+    }
   }
 
   private void lockRunDir() throws IOException {
@@ -271,7 +295,9 @@ public final class Daemon implements AutoCloseable {
     }
     DnsConfig dns = config.dns().get();
     try {
-      started.push(DnsServer.start(dns, store::current));
+      DnsServer server = DnsServer.start(dns, store::current);
+      started.push(server);
+      metrics.ifPresent(m -> m.dnsStats(server.stats()));
     } catch (IOException e) {
       throw new DaemonStartException(
           "cannot serve DNS on " + dns.listen().getHostString() + ":" + dns.listen().getPort() + ": " + e.getMessage() + " (--dns=false turns the DNS server off)", e);

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class RestServer implements AutoCloseable {
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
   private Channel channel;
 
-  private RestServer(InetSocketAddress address, RestApi api) {
+  private RestServer(InetSocketAddress address, RestApi api, IntConsumer responses) {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -62,7 +63,7 @@ public final class RestServer implements AutoCloseable {
                 .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new BoundedAggregator())
-                .addLast(new Handler(api, handlers));
+                .addLast(new Handler(api, handlers, responses));
           }
         });
     // bind() fails with checked exceptions (BindException) that Netty throws undeclared.
@@ -77,9 +78,15 @@ public final class RestServer implements AutoCloseable {
 
   /** Binds the address and starts serving. */
   public static RestServer start(InetSocketAddress address, RestApi api) {
+    return start(address, api, status -> {});
+  }
+
+  /** Binds the address and starts serving; {@code responses} hears each response's status code. */
+  public static RestServer start(InetSocketAddress address, RestApi api, IntConsumer responses) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(api, "api");
-    RestServer s = new RestServer(address, api);
+    Objects.requireNonNull(responses, "responses");
+    RestServer s = new RestServer(address, api, responses);
     log.info("[rest] serving the REST API on http://{}:{}{}", address.getHostString(), s.port(), RestApi.PREFIX);
     return s;
   }
@@ -126,10 +133,12 @@ public final class RestServer implements AutoCloseable {
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RestApi api;
     private final ExecutorService handlers;
+    private final IntConsumer responses;
 
-    Handler(RestApi api, ExecutorService handlers) {
+    Handler(RestApi api, ExecutorService handlers, IntConsumer responses) {
       this.api = api;
       this.handlers = handlers;
+      this.responses = responses;
     }
 
     @Override
@@ -160,7 +169,8 @@ public final class RestServer implements AutoCloseable {
       CLOSE
     }
 
-    private static void send(ChannelHandlerContext ctx, RestResponse r, AfterReply after) {
+    private void send(ChannelHandlerContext ctx, RestResponse r, AfterReply after) {
+      responses.accept(r.status());
       FullHttpResponse response = response(r);
       if (after == AfterReply.KEEP_ALIVE) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

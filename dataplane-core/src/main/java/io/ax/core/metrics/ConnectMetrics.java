@@ -1,0 +1,138 @@
+package io.ax.core.metrics;
+
+import io.ax.bridge.SocketPolicy.ConnectDecision;
+import io.ax.bridge.net.Inet4Endpoint;
+import io.ax.core.metrics.ConnectLabels.Names;
+import io.ax.core.metrics.ConnectLabels.Outcome;
+import io.ax.core.state.DataplaneState;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@code ax_connections_opened_total{source_app, destination, backend, outcome}}: every TCP
+ * connect the mesh decided, counted once when it ends.
+ *
+ * <p>Cost per connect: the labels are resolved once per (app, what was balanced, target) and the
+ * counter's data points kept in a cache of nested maps keyed by objects the connect already has
+ * (the app id string, the decision's {@code via} string, the target endpoint), so a connect
+ * whose series is known does three map lookups and one striped add, with no allocation. The
+ * cache is dropped whenever apps, entries or vservices change (names may then differ) and
+ * refills on the next connects.
+ *
+ * <p>Cardinality: label values come from operator-chosen names ({@link ConnectLabels}); on top of
+ * that, at most {@code maxSeries} distinct label sets are ever made. Connects beyond that count in
+ * the series whose names are all {@code overflow} (one per outcome): the bound holds even for a
+ * misconfigured mesh, and a non-zero overflow series says it was reached.
+ *
+ * <p>Thread-safe: concurrent maps, and a counter of series made.
+ */
+public final class ConnectMetrics {
+  /** 2,000 series: 20 apps × 20 destinations × 5 backends, far more than a node's dashboards read. */
+  public static final int DEFAULT_MAX_SERIES = 2_000;
+  static final String OVERFLOW = "overflow";
+  private static final Outcome[] OUTCOMES = Outcome.values();
+  /** The level-2 and level-3 keys of decisions without a vservice name or target. */
+  private static final Object OUTSIDE_KEY = new Object();
+  private static final Object NO_TARGET = new Object();
+
+  private final Counter opened;
+  private final Supplier<DataplaneState> state;
+  private final int maxSeries;
+  /** The names made into series so far, at most {@code maxSeries}: never cleared, as the series are not. */
+  private final Set<Names> seen = ConcurrentHashMap.newKeySet();
+  private final CounterDataPoint[] overflow;
+  /** app id → what was balanced (via, or the destination of a refusal) → target → one data point per outcome. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<Object, ConcurrentHashMap<Object, CounterDataPoint[]>>> cache = new ConcurrentHashMap<>();
+
+  public ConnectMetrics(PrometheusRegistry registry, Supplier<DataplaneState> state, int maxSeries) {
+    Objects.requireNonNull(registry, "registry");
+    this.state = Objects.requireNonNull(state, "state");
+    if (maxSeries < 1) {
+      throw new IllegalArgumentException("maxSeries must be positive, got " + maxSeries);
+    }
+    this.maxSeries = maxSeries;
+    this.opened = Counter.builder()
+        .name("ax_connections_opened_total")
+        .help("TCP connects decided by the mesh, by source app, destination (vservice or service), backend dialed last, and outcome")
+        .labelNames("source_app", "destination", "backend", "outcome")
+        .register(registry);
+    this.overflow = new CounterDataPoint[OUTCOMES.length];
+    for (Outcome o : OUTCOMES) {
+      overflow[o.ordinal()] = opened.labelValues(OVERFLOW, OVERFLOW, OVERFLOW, o.display());
+    }
+  }
+
+  /** Forgets the resolved labels: apps, entries or vservices changed. */
+  public void invalidate() {
+    cache.clear();
+  }
+
+  /** Counts one connect that the bridge reported. */
+  public void ended(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed, int errno) {
+    Outcome outcome = Outcome.of(decision, dialed, errno);
+    points(appId, destination, decision, dialed)[outcome.ordinal()].inc();
+  }
+
+  private CounterDataPoint[] points(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
+    Object balanced;
+    Object target;
+    switch (decision) {
+      case ConnectDecision.Targets t -> {
+        balanced = t.via();
+        target = dialed == 0 ? NO_TARGET : t.targets().get(Math.min(dialed, t.targets().size()) - 1);
+      }
+      case ConnectDecision.Refuse r -> {
+        balanced = destination;
+        target = NO_TARGET;
+      }
+      case ConnectDecision.Direct d -> {
+        balanced = OUTSIDE_KEY;
+        target = OUTSIDE_KEY;
+      }
+      case ConnectDecision.ViaGateway g -> {
+        balanced = OUTSIDE_KEY;
+        target = g.gateway();
+      }
+    }
+    // get() before computeIfAbsent: the hit path allocates no lambda.
+    var byBalanced = cache.get(appId);
+    if (byBalanced == null) {
+      byBalanced = cache.computeIfAbsent(appId, k -> new ConcurrentHashMap<>());
+    }
+    var byTarget = byBalanced.get(balanced);
+    if (byTarget == null) {
+      byTarget = byBalanced.computeIfAbsent(balanced, k -> new ConcurrentHashMap<>());
+    }
+    CounterDataPoint[] points = byTarget.get(target);
+    if (points == null) {
+      points = byTarget.computeIfAbsent(target, k -> resolve(appId, destination, decision, dialed));
+    }
+    return points;
+  }
+
+  private CounterDataPoint[] resolve(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
+    Names names = ConnectLabels.of(state.get(), appId, destination, decision, dialed);
+    if (!seen.contains(names)) {
+      // Two threads may both pass for a moment: the limit holds to within the handler threads.
+      if (seen.size() >= maxSeries) {
+        return overflow;
+      }
+      seen.add(names);
+    }
+    CounterDataPoint[] points = new CounterDataPoint[OUTCOMES.length];
+    for (Outcome o : OUTCOMES) {
+      points[o.ordinal()] = opened.labelValues(names.sourceApp(), names.destination(), names.backend(), o.display());
+    }
+    return points;
+  }
+
+  /** How many distinct label sets (of names) have been made. */
+  int seriesCount() {
+    return seen.size();
+  }
+}
