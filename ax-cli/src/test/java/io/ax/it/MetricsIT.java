@@ -138,6 +138,7 @@ class MetricsIT {
     assertThat(value("sum(ax_trapped_syscalls_total{syscall=\"connect\",answer=\"value\"})")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(10.0));
     assertThat(value("sum(ax_trapped_syscalls_total{syscall=\"connect\",answer=\"errno\"})")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(3.0));
     assertThat(value("ax_trapped_call_duration_seconds_count{syscall=\"connect\"}")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(13.0));
+    assertThat(value("ax_connect_decision_duration_seconds_count")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(13.0));
     assertThat(value("ax_state_writes_total{result=\"ok\"}")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
     assertThat(value("sum(ax_admin_requests_total{code=\"OK\"})")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
     assertThat(value("jvm_threads_current")).hasValueSatisfying(v -> assertThat(v).isPositive());

@@ -22,6 +22,9 @@ public interface BridgeObserver {
    */
   default void answered(Syscall syscall, Answer answer, long nanos) {}
 
+  /** The policy took {@code nanos} to decide where a connect (or a datagram's connect) goes. */
+  default void connectDecided(long nanos) {}
+
   /**
    * A TCP connect that the policy decided on has ended, as far as the bridge sees it: refused by
    * the decision, connected, failed, or left in progress for a non-blocking socket (then

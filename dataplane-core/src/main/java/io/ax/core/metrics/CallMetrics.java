@@ -12,7 +12,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * The bridge's trapped calls: {@code ax_trapped_syscalls_total{syscall, answer}} and
  * {@code ax_trapped_call_duration_seconds{syscall}}, the daemon's time from taking a call off the
  * seccomp listener to answering it (what an app's system call waits on the daemon, less the
- * kernel's two wake-ups). Every data point is made at start, in arrays indexed by the enums, so a
+ * kernel's two wake-ups), and {@code ax_connect_decision_duration_seconds}, the part of a
+ * connect spent deciding. Every data point is made at start, in arrays indexed by the enums, so a
  * call costs two array reads, one striped add and one histogram observation. Thread-safe.
  */
 final class CallMetrics {
@@ -28,6 +29,7 @@ final class CallMetrics {
 
   private final CounterDataPoint[][] calls = new CounterDataPoint[SYSCALLS.length][ANSWERS.length];
   private final DistributionDataPoint[] durations = new DistributionDataPoint[SYSCALLS.length];
+  private final DistributionDataPoint decisions;
 
   CallMetrics(PrometheusRegistry registry) {
     Counter counter = Counter.builder()
@@ -43,12 +45,23 @@ final class CallMetrics {
         .classicOnly()
         .classicUpperBounds(BUCKETS)
         .register(registry);
+    decisions = Histogram.builder()
+        .name("ax_connect_decision_duration_seconds")
+        .help("Time the connect decision takes (the mesh's rules and load balancing, on the current snapshot)")
+        .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+        .classicOnly()
+        .classicUpperBounds(BUCKETS)
+        .register(registry);
     for (Syscall s : SYSCALLS) {
       for (Answer a : ANSWERS) {
         calls[s.ordinal()][a.ordinal()] = counter.labelValues(s.display(), a.display());
       }
       durations[s.ordinal()] = histogram.labelValues(s.display());
     }
+  }
+
+  void decided(long nanos) {
+    decisions.observe(nanos / 1e9);
   }
 
   void answered(Syscall syscall, Answer answer, long nanos) {

@@ -171,6 +171,11 @@ public final class DaemonMetrics implements BridgeObserver {
   }
 
   @Override
+  public void connectDecided(long nanos) {
+    calls.decided(nanos);
+  }
+
+  @Override
   public void connectEnded(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed, int errno) {
     connects.ended(appId, destination, decision, dialed, errno);
     decisions.connectEnded(appId, destination, decision, dialed, errno);

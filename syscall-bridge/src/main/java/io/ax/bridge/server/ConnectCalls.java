@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ final class ConnectCalls {
   private final Readiness readiness;
   private final HostSockets loopSockets;
   private final BridgeObserver observer;
+  private final LongSupplier nanoClock;
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
 
   /** Whether the app's socket was blocking, which it must be again when we are done. */
@@ -104,12 +106,16 @@ final class ConnectCalls {
    * @param loopSockets the loop thread's own {@link HostSockets}, for attempts that continue there
    */
   ConnectCalls(SocketPolicy policy, SocketTable sockets, Readiness readiness, HostSockets loopSockets) {
-    this(policy, sockets, readiness, loopSockets, BridgeObserver.NONE);
+    this(policy, sockets, readiness, loopSockets, BridgeObserver.NONE, System::nanoTime);
   }
 
-  /** @param observer hears how each stream connect ended */
-  ConnectCalls(SocketPolicy policy, SocketTable sockets, Readiness readiness, HostSockets loopSockets, BridgeObserver observer) {
+  /**
+   * @param observer hears how long each decision took and how each stream connect ended
+   * @param nanoClock times the decisions
+   */
+  ConnectCalls(SocketPolicy policy, SocketTable sockets, Readiness readiness, HostSockets loopSockets, BridgeObserver observer, LongSupplier nanoClock) {
     this.observer = observer;
+    this.nanoClock = nanoClock;
     this.policy = policy;
     this.sockets = sockets;
     this.readiness = readiness;
@@ -132,7 +138,9 @@ final class ConnectCalls {
       return;
     }
     Inet4Endpoint dst = destination.get();
+    long t0 = nanoClock.getAsLong();
     ConnectDecision decision = policy.connect(call.appId, call.transport(), dst);
+    observer.connectDecided(nanoClock.getAsLong() - t0);
     if (decision instanceof ConnectDecision.Refuse refuse) {
       if (call.transport() == Transport.TCP) {
         observer.connectEnded(call.appId, dst, decision, 0, refuse.errno());

@@ -48,7 +48,7 @@ final class Dispatcher {
     this.socketCalls = new SocketCalls(sockets);
     this.sockets = sockets;
     this.addressCalls = new AddressCalls(policy, sockets, nanoClock);
-    this.connectCalls = new ConnectCalls(policy, sockets, readiness, loopSockets, observer);
+    this.connectCalls = new ConnectCalls(policy, sockets, readiness, loopSockets, observer, nanoClock);
     this.sendCalls = new SendCalls(policy);
     this.slow = slow;
     this.observer = observer;

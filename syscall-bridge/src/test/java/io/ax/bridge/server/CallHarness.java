@@ -30,7 +30,7 @@ final class CallHarness {
   final SocketTable table = new SocketTable(clock::incrementAndGet);
   final Kernel kernel = new Kernel(target, sockets, notifier);
   final RecordingObserver observer = new RecordingObserver();
-  final ConnectCalls connectCalls = new ConnectCalls(policy, table, loop, sockets, observer);
+  final ConnectCalls connectCalls = new ConnectCalls(policy, table, loop, sockets, observer, clock::incrementAndGet);
   final AddressCalls addressCalls = new AddressCalls(policy, table, clock::incrementAndGet);
   final SendCalls sendCalls = new SendCalls(policy);
 

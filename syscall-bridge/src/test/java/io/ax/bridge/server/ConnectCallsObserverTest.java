@@ -31,6 +31,7 @@ class ConnectCallsObserverTest {
     h.connect(1, VIP);
 
     assertThat(h.observer.ended).containsExactly(new Ended(APP, VIP, d, 1, 0));
+    assertThat(h.observer.decided).as("one decision, timed by the clock (one tick)").containsExactly(1L);
   }
 
   @Test

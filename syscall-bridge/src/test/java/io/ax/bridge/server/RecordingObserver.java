@@ -14,6 +14,12 @@ final class RecordingObserver implements BridgeObserver {
 
   final List<Ended> ended = new CopyOnWriteArrayList<>();
   final List<Answered> answered = new CopyOnWriteArrayList<>();
+  final List<Long> decided = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void connectDecided(long nanos) {
+    decided.add(nanos);
+  }
 
   @Override
   public void answered(Syscall syscall, Answer answer, long nanos) {
