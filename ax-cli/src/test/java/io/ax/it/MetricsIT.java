@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Prometheus (Debian's {@code prometheus}, run by the test on loopback with a private
  * config and TSDB) scrapes a real daemon's {@code /metrics} every second while apps under
  * {@code ax run} connect through a vservice; the test asks Prometheus' HTTP API for the series
- * and their values, as a dashboard would.
+ * and their values, as a dashboard would. The same connects are in the decision log, which
+ * {@code ax get decisions} lists and watches.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
@@ -83,6 +84,13 @@ class MetricsIT {
         .redirectErrorStream(true)
         .redirectOutput(tmp.resolve("prometheus.log").toFile())
         .start();
+    // Two servers behind one vservice; clients share their label (or not).
+    Process a = server("web-a", "198.18.0.1", "tier=web");
+    Process b = server("web-b", "198.18.0.2", "tier=web");
+    ax.awaitServers("198.18.0.1:8080", 1, a);
+    ax.awaitServers("198.18.0.2:8080", 1, b);
+    AxProcess.Result created = daemon.ax("create", "vservice", "web", "--ip", "198.18.0.100", "--ports", "8080", "--backends", "198.18.0.1,198.18.0.2", "--lbtype", "RoundRobin");
+    assertThat(created.exit()).as(created.err()).isZero();
   }
 
   @AfterAll
@@ -114,13 +122,6 @@ class MetricsIT {
 
   @Test
   void prometheusScrapesTheDaemon_connectsCountedBySourceDestinationBackendAndOutcome() throws Exception {
-    Process a = server("web-a", "198.18.0.1", "tier=web");
-    Process b = server("web-b", "198.18.0.2", "tier=web");
-    ax.awaitServers("198.18.0.1:8080", 1, a);
-    ax.awaitServers("198.18.0.2:8080", 1, b);
-    AxProcess.Result created = daemon.ax("create", "vservice", "web", "--ip", "198.18.0.100", "--ports", "8080", "--backends", "198.18.0.1,198.18.0.2", "--lbtype", "RoundRobin");
-    assertThat(created.exit()).as(created.err()).isZero();
-
     // Ten connects from an app sharing a label (round robin: five each), three from one that shares none.
     assertThat(client("shop", "tier=web", "198.18.0.100", 10)).hasSize(10).containsOnly("web-a", "web-b");
     assertThat(client("stranger", "tier=other", "198.18.0.100", 3)).containsExactly("error 111", "error 111", "error 111");
@@ -155,6 +156,41 @@ class MetricsIT {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/openmetrics-text"));
     assertThat(r.body()).contains("# TYPE ax_connections_opened counter").endsWith("# EOF\n");
+  }
+
+  @Test
+  void getDecisions_refusedApp_showsTheRefusalAndItsReason() {
+    assertThat(client("blocked", "tier=other", "198.18.0.100", 1)).containsExactly("error 111");
+
+    AxProcess.Result r = daemon.ax("get", "decisions", "--app", "blocked");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.getFirst()).startsWith("TIME").contains("APP", "DESTINATION", "DECISION", "BACKEND", "REASON");
+    assertThat(lines).hasSize(3); // header, dashes, the one decision
+    assertThat(lines.get(2)).contains("blocked", "198.18.0.100:8080 (web)", "refused_by_acl", "shares no label with vservice web");
+  }
+
+  @Test
+  void getDecisionsWatch_json_streamsEachConnectAsItIsDecided() throws Exception {
+    try (AxProcess.Background watch = new AxProcess.Background(tmp.resolve("watch.log"),
+        "get", "decisions", "--watch", "-o", "json", "--app", "watched", "--admin", daemon.adminSocket().toString())) {
+      // Recent decisions are replayed first, so the watch misses none whenever it attaches.
+      assertThat(client("watched", "tier=web", "198.18.0.100", 2)).hasSize(2).doesNotContain("error 111");
+
+      await().atMost(TIMEOUT).until(() -> watch.logText().lines().filter(l -> l.startsWith("{")).count() == 2);
+      List<JsonNode> decisions = new ArrayList<>();
+      for (String line : watch.logText().lines().filter(l -> l.startsWith("{")).toList()) {
+        decisions.add(JSON.readTree(line));
+      }
+      assertThat(decisions).allSatisfy(d -> {
+        assertThat(d.path("app").asText()).isEqualTo("watched");
+        assertThat(d.path("destination_name").asText()).isEqualTo("web");
+        assertThat(d.path("outcome").asText()).isEqualTo("connected");
+        assertThat(d.path("dialed").asInt()).isEqualTo(1);
+      });
+      assertThat(decisions).extracting(d -> d.path("backend_name").asText()).containsExactlyInAnyOrder("web-a", "web-b");
+    }
   }
 
   /**

@@ -6,6 +6,8 @@ import io.ax.core.cluster.Cluster;
 import io.ax.core.lb.SharedLbState;
 import io.ax.core.metrics.ConnectMetrics;
 import io.ax.core.metrics.DaemonMetrics;
+import io.ax.core.metrics.DecisionLog;
+import io.ax.core.admin.DecisionsService;
 import io.ax.core.metrics.MetricsServer;
 import io.ax.bridge.BridgeObserver;
 import io.ax.core.net.Ipv4;
@@ -141,7 +143,10 @@ public final class Daemon implements AutoCloseable {
 
     MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts(), egressRoutes());
     recovery.forgetDeadApps();
-    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp(), metrics.<BridgeObserver>map(m -> m).orElse(BridgeObserver.NONE));
+    DecisionLog decisions = DecisionLog.withSystemClock(store::current);
+    metrics.ifPresent(m -> m.decisions(decisions));
+    BridgeObserver observer = metrics.<BridgeObserver>map(m -> m).orElse(decisions);
+    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp(), observer);
     started.push(bridge);
     recovery.adoptRestored(bridge::adoptPublished);
     started.push(recovery.scheduleForgetUnreturned()::cancel);
@@ -152,7 +157,9 @@ public final class Daemon implements AutoCloseable {
     startDns();
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
-    started.push(AdminServer.start(config.admin(), metrics.map(m -> m.intercepted(services.all())).orElse(services.all())));
+    List<io.grpc.BindableService> admin = new java.util.ArrayList<>(services.all());
+    admin.add(new DecisionsService(decisions));
+    started.push(AdminServer.start(config.admin(), metrics.map(m -> m.intercepted(admin)).orElse(admin)));
     try {
       rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies), status -> metrics.ifPresent(m -> m.restResponse(status)));
     } catch (RuntimeException e) {
