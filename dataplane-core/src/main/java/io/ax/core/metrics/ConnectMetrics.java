@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * connect the mesh decided, counted once when it ends.
  *
  * <p>Cost per connect: the labels are resolved once per (app, what was balanced, target) and the
- * counter's data points kept in a cache of nested maps keyed by objects the connect already has
+ * counter's data points (made on each outcome's first connect) kept in a cache of nested maps keyed by objects the connect already has
  * (the app id string, the decision's {@code via} string, the target endpoint), so a connect
  * whose series is known does three map lookups and one striped add, with no allocation. The
  * cache is dropped whenever apps, entries or vservices change (names may then differ) and
@@ -26,13 +26,16 @@ import java.util.function.Supplier;
  *
  * <p>Cardinality: label values come from operator-chosen names ({@link ConnectLabels}); on top of
  * that, at most {@code maxSeries} distinct label sets are ever made. Connects beyond that count in
- * the series whose names are all {@code overflow} (one per outcome): the bound holds even for a
+ * the series whose names are all {@code overflow}: the bound holds even for a
  * misconfigured mesh, and a non-zero overflow series says it was reached.
  *
  * <p>Thread-safe: concurrent maps, and a counter of series made.
  */
 public final class ConnectMetrics {
-  /** 2,000 series: 20 apps × 20 destinations × 5 backends, far more than a node's dashboards read. */
+  /**
+   * 2,000 label sets of names (each with a series per outcome seen): 20 apps × 20 destinations ×
+   * 5 backends, more than a node's dashboards read.
+   */
   public static final int DEFAULT_MAX_SERIES = 2_000;
   static final String OVERFLOW = "overflow";
   private static final Outcome[] OUTCOMES = Outcome.values();
@@ -45,9 +48,32 @@ public final class ConnectMetrics {
   private final int maxSeries;
   /** The names made into series so far, at most {@code maxSeries}: never cleared, as the series are not. */
   private final Set<Names> seen = ConcurrentHashMap.newKeySet();
-  private final CounterDataPoint[] overflow;
-  /** app id → what was balanced (via, or the destination of a refusal) → target → one data point per outcome. */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<Object, ConcurrentHashMap<Object, CounterDataPoint[]>>> cache = new ConcurrentHashMap<>();
+  private final Series overflow;
+  /** app id → what was balanced (via, or the destination of a refusal) → target → its series. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<Object, ConcurrentHashMap<Object, Series>>> cache = new ConcurrentHashMap<>();
+
+  /**
+   * The series of one label set of names, one data point per outcome, each made on its first
+   * connect (an outcome that never happens shows no series). Two threads may make the same one
+   * at once: the library returns the same data point for the same labels.
+   */
+  private final class Series {
+    final Names names;
+    final CounterDataPoint[] points = new CounterDataPoint[OUTCOMES.length];
+
+    Series(Names names) {
+      this.names = names;
+    }
+
+    void inc(Outcome o) {
+      CounterDataPoint p = points[o.ordinal()];
+      if (p == null) {
+        p = opened.labelValues(names.sourceApp(), names.destination(), names.backend(), o.display());
+        points[o.ordinal()] = p;
+      }
+      p.inc();
+    }
+  }
 
   public ConnectMetrics(PrometheusRegistry registry, Supplier<DataplaneState> state, int maxSeries) {
     Objects.requireNonNull(registry, "registry");
@@ -61,10 +87,7 @@ public final class ConnectMetrics {
         .help("TCP connects decided by the mesh, by source app, destination (vservice or service), backend dialed last, and outcome")
         .labelNames("source_app", "destination", "backend", "outcome")
         .register(registry);
-    this.overflow = new CounterDataPoint[OUTCOMES.length];
-    for (Outcome o : OUTCOMES) {
-      overflow[o.ordinal()] = opened.labelValues(OVERFLOW, OVERFLOW, OVERFLOW, o.display());
-    }
+    this.overflow = new Series(new Names(OVERFLOW, OVERFLOW, OVERFLOW));
   }
 
   /** Forgets the resolved labels: apps, entries or vservices changed. */
@@ -75,10 +98,10 @@ public final class ConnectMetrics {
   /** Counts one connect that the bridge reported. */
   public void ended(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed, int errno) {
     Outcome outcome = Outcome.of(decision, dialed, errno);
-    points(appId, destination, decision, dialed)[outcome.ordinal()].inc();
+    series(appId, destination, decision, dialed).inc(outcome);
   }
 
-  private CounterDataPoint[] points(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
+  private Series series(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
     Object balanced;
     Object target;
     switch (decision) {
@@ -108,14 +131,14 @@ public final class ConnectMetrics {
     if (byTarget == null) {
       byTarget = byBalanced.computeIfAbsent(balanced, k -> new ConcurrentHashMap<>());
     }
-    CounterDataPoint[] points = byTarget.get(target);
-    if (points == null) {
-      points = byTarget.computeIfAbsent(target, k -> resolve(appId, destination, decision, dialed));
+    Series series = byTarget.get(target);
+    if (series == null) {
+      series = byTarget.computeIfAbsent(target, k -> resolve(appId, destination, decision, dialed));
     }
-    return points;
+    return series;
   }
 
-  private CounterDataPoint[] resolve(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
+  private Series resolve(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
     Names names = ConnectLabels.of(state.get(), appId, destination, decision, dialed);
     if (!seen.contains(names)) {
       // Two threads may both pass for a moment: the limit holds to within the handler threads.
@@ -124,11 +147,7 @@ public final class ConnectMetrics {
       }
       seen.add(names);
     }
-    CounterDataPoint[] points = new CounterDataPoint[OUTCOMES.length];
-    for (Outcome o : OUTCOMES) {
-      points[o.ordinal()] = opened.labelValues(names.sourceApp(), names.destination(), names.backend(), o.display());
-    }
-    return points;
+    return new Series(names);
   }
 
   /** How many distinct label sets (of names) have been made. */
