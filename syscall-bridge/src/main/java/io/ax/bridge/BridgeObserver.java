@@ -40,6 +40,23 @@ public interface BridgeObserver {
    */
   default void connectEnded(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed, int errno) {}
 
+  /**
+   * Whether this observer follows connections after they open ({@link #opened}): then the bridge
+   * reads each connected socket's cookie, one more system call per connect.
+   */
+  default boolean followsConnections() {
+    return false;
+  }
+
+  /**
+   * A TCP connect that the policy decided on is connected, or in progress for a non-blocking
+   * socket (after {@link #connectEnded} for it). Only when {@link #followsConnections}.
+   *
+   * @param cookie the kernel's socket cookie ({@code SO_COOKIE}), which {@code sock_diag} reports
+   *     for the socket until it is freed; 0 when it could not be read
+   */
+  default void opened(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed, long cookie) {}
+
   /** The trapped system calls, as metrics name them. Append-only. */
   enum Syscall {
     SOCKET,

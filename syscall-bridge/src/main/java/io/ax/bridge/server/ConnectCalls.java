@@ -230,14 +230,14 @@ final class ConnectCalls {
       case Outcome.Connected c -> {
         state.connectedTo(dst);
         restore(ops, fd, mode, flags);
-        observer.connectEnded(call.appId, dst, decision, targets.size() - rest.size(), 0);
+        ended(ops, fd, call.appId, dst, decision, targets.size() - rest.size(), 0);
         call.answer(0);
       }
       case Outcome.InProgress p when mode == Mode.NON_BLOCKING -> {
         // The kernel's answer for a non-blocking socket; a remote target that refuses later is
         // the app's to see, as without ax.
         state.connectedTo(dst);
-        observer.connectEnded(call.appId, dst, decision, targets.size() - rest.size(), Errno.EINPROGRESS);
+        ended(ops, fd, call.appId, dst, decision, targets.size() - rest.size(), Errno.EINPROGRESS);
         call.fail(Errno.EINPROGRESS);
       }
       case Outcome.InProgress p -> {
@@ -353,12 +353,24 @@ final class ConnectCalls {
     }
     pending.remove(p.inode);
     ops.setFileFlags(p.fd, p.savedFlags);
+    ended(ops, p.fd, p.appId, p.destination, p.decision, p.targetCount - p.remaining.size(), (int) -result);
     ops.close(p.fd);
-    observer.connectEnded(p.appId, p.destination, p.decision, p.targetCount - p.remaining.size(), (int) -result);
     if (result == 0) {
       p.notifier.answer(id, 0);
     } else {
       p.notifier.fail(id, (int) -result);
+    }
+  }
+
+  /**
+   * Tells the observer how a connect ended and, for one that connected (or is connecting), that
+   * the connection opened, with its socket's cookie when the observer follows connections.
+   */
+  private void ended(HostSockets ops, int fd, String appId, Inet4Endpoint dst, ConnectDecision decision, int dialed, int errno) {
+    observer.connectEnded(appId, dst, decision, dialed, errno);
+    if ((errno == 0 || errno == Errno.EINPROGRESS) && observer.followsConnections()) {
+      long cookie = ops.cookie(fd);
+      observer.opened(appId, dst, decision, dialed, cookie < 0 ? 0 : cookie);
     }
   }
 
