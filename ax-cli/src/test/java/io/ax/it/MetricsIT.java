@@ -53,6 +53,49 @@ class MetricsIT {
               print('error', e.errno, flush=True)
       """;
 
+  /** Reads N bytes from each client, sends N back, and closes once the client has. */
+  private static final String BULK_SERVER = """
+      import socket, sys, threading
+      port, n = int(sys.argv[1]), int(sys.argv[2])
+      s = socket.socket()
+      s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      s.bind(('0.0.0.0', port))
+      s.listen(64)
+      def serve(c):
+          got = 0
+          while got < n:
+              d = c.recv(65536)
+              if not d:
+                  break
+              got += len(d)
+          c.sendall(b'r' * n)
+          while c.recv(65536):
+              pass
+          c.close()
+      while True:
+          c, _ = s.accept()
+          threading.Thread(target=serve, args=(c,), daemon=True).start()
+      """;
+  /** Connects K times; each time sends N bytes, reads N back, closes. Prints the bytes read. */
+  private static final String BULK_CLIENT = """
+      import socket, sys
+      host, port, k, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+      total = 0
+      for i in range(k):
+          c = socket.create_connection((host, port), timeout=10)
+          c.sendall(b'q' * n)
+          got = 0
+          while got < n:
+              d = c.recv(65536)
+              if not d:
+                  break
+              got += len(d)
+          total += got
+          c.close()
+      print(total, flush=True)
+      """;
+  private static final int MB = 1_000_000;
+
   @TempDir static Path tmp;
   private AxProcess.Daemon daemon;
   private AxRun ax;
@@ -90,6 +133,14 @@ class MetricsIT {
     ax.awaitServers("198.18.0.1:8080", 1, a);
     ax.awaitServers("198.18.0.2:8080", 1, b);
     AxProcess.Result created = daemon.ax("create", "vservice", "web", "--ip", "198.18.0.100", "--ports", "8080", "--backends", "198.18.0.1,198.18.0.2", "--lbtype", "RoundRobin");
+    assertThat(created.exit()).as(created.err()).isZero();
+    // A bulk server behind a vservice named as the xDS agent names Istio's Services.
+    Process bulk = ax.start(tmp.resolve("server-bulk.log"), "--ip", "198.18.0.3", "--name", "bulk-v1", "--labels", "app=bulk,version=v1,tier=web", "--",
+        RunIT.PYTHON, "-c", BULK_SERVER, "9000", Integer.toString(MB));
+    apps.add(bulk);
+    ax.awaitServers("198.18.0.3:9000", 1, bulk);
+    created = daemon.ax("create", "vservice", "bulk.default-9000", "--ip", "198.18.0.101", "--ports", "9000", "--backends", "198.18.0.3",
+        "--hostnames", "bulk.default.svc.cluster.local");
     assertThat(created.exit()).as(created.err()).isZero();
   }
 
@@ -134,8 +185,8 @@ class MetricsIT {
     });
     // The scrape is healthy, and the daemon's health series are there with the values of this setup.
     assertThat(value("up{job=\"ax\"}")).contains(1.0);
-    assertThat(value("ax_vservices")).contains(1.0);
-    assertThat(value("ax_service_entries{node=\"it-node\"}")).contains(2.0);
+    assertThat(value("ax_vservices")).as("web and bulk").contains(2.0);
+    assertThat(value("ax_service_entries{node=\"it-node\"}")).as("web-a, web-b and bulk-v1").contains(3.0);
     assertThat(value("sum(ax_trapped_syscalls_total{syscall=\"connect\",answer=\"value\"})")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(10.0));
     assertThat(value("sum(ax_trapped_syscalls_total{syscall=\"connect\",answer=\"errno\"})")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(3.0));
     assertThat(value("ax_trapped_call_duration_seconds_count{syscall=\"connect\"}")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(13.0));
@@ -143,6 +194,26 @@ class MetricsIT {
     assertThat(value("ax_state_writes_total{result=\"ok\"}")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
     assertThat(value("sum(ax_admin_requests_total{code=\"OK\"})")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
     assertThat(value("jvm_threads_current")).hasValueSatisfying(v -> assertThat(v).isPositive());
+  }
+
+  @Test
+  void istioTcpMetrics_tenConnectsMovingOneMbEachWay_bytesFromTheKernelWithIstiosLabels() throws Exception {
+    AxProcess.Result r = ax.run(TIMEOUT, "--name", "loader", "--labels", "app=loader,version=v3,tier=web", "--",
+        RunIT.PYTHON, "-c", BULK_CLIENT, "198.18.0.101", "9000", "10", Integer.toString(MB));
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out().strip()).isEqualTo(Integer.toString(10 * MB));
+
+    String labels = "{reporter=\"source\",source_workload=\"loader\",source_app=\"loader\",source_version=\"v3\","
+        + "destination_service=\"bulk.default.svc.cluster.local\",destination_service_name=\"bulk\",destination_service_namespace=\"default\","
+        + "destination_workload=\"bulk-v1\",destination_app=\"bulk\",destination_version=\"v1\",request_protocol=\"tcp\"}";
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(value("istio_tcp_connections_opened_total" + labels)).contains(10.0);
+      assertThat(value("istio_tcp_connections_closed_total" + labels)).contains(10.0);
+      // What the client sent, each byte once: exactly its payload.
+      assertThat(value("istio_tcp_received_bytes_total" + labels)).contains(10.0 * MB);
+    });
+    // What it received: the payload, and the kernel counts the server's FIN as one byte.
+    assertThat(value("istio_tcp_sent_bytes_total" + labels)).hasValueSatisfying(v -> assertThat(v).isBetween(10.0 * MB, 10.0 * MB + 10));
   }
 
   @Test

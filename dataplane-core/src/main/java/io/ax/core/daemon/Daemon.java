@@ -131,6 +131,7 @@ public final class Daemon implements AutoCloseable {
     metrics = config.metrics().map(m -> new DaemonMetrics(config.nodeName(), ConnectMetrics.DEFAULT_MAX_SERIES));
     store = new DataplaneStore(initial, metrics.isPresent() ? metrics.get().timed(stateFile) : stateFile);
     metrics.ifPresent(m -> m.watch(store));
+    metrics.ifPresent(this::followConnections);
     // Another cluster's services, imported by this node's last run, are learned again from the federation.
     FederationGateway.forgetSavedImports(store, config.nodeName());
     portPool = new PortPool(config.ports());
@@ -170,6 +171,18 @@ public final class Daemon implements AutoCloseable {
     log.info(
         "[daemon] node {} ({}) in cluster {} is up: {} vservices, ports {}",
         config.nodeName(), config.nodeIp(), config.cluster(), store.current().vservices().size(), config.ports());
+  }
+
+  /** Istio's TCP metrics, when the kernel lets us read its sockets' counters (CAP_NET_ADMIN). */
+  private void followConnections(DaemonMetrics m) {
+    io.ax.bridge.sys.TcpDiag diag;
+    try {
+      diag = io.ax.bridge.sys.TcpDiag.open();
+    } catch (SysCallException e) {
+      log.warn("[daemon] cannot read TCP counters through sock_diag ({}): no Istio TCP metrics", e.getMessage());
+      return;
+    }
+    started.push(m.followConnections(diag, io.ax.core.metrics.TcpCounterReader.DEFAULT_POLL));
   }
 
   /** {@code /metrics}, last: everything it reads is running. */

@@ -64,6 +64,7 @@ public final class DaemonMetrics implements BridgeObserver {
   private volatile DnsStats dns;
   private volatile BridgeObserver decisions = BridgeObserver.NONE;
   private volatile DataplaneStore store;
+  private volatile IstioTcpMetrics istio;
 
   /**
    * Metrics that read an empty state until {@link #watch} gives them the store.
@@ -147,8 +148,23 @@ public final class DaemonMetrics implements BridgeObserver {
     store.addListener((before, after) -> {
       if (before.apps() != after.apps() || before.servers() != after.servers() || before.vservices() != after.vservices()) {
         connects.invalidate();
+        IstioTcpMetrics i = istio;
+        if (i != null) {
+          i.invalidate();
+        }
       }
     });
+  }
+
+  /**
+   * Adds Istio's TCP metrics, fed by the kernel's counters through {@code diag} (which the
+   * returned reader owns): from now on the bridge reads each connected socket's cookie.
+   */
+  public TcpCounterReader followConnections(io.ax.bridge.sys.TcpDiag diag, java.time.Duration poll) {
+    IstioTcpMetrics i = new IstioTcpMetrics(registry, () -> store == null ? DataplaneState.EMPTY : store.current(), ConnectMetrics.DEFAULT_MAX_SERIES, IstioTcpMetrics.DEFAULT_MAX_FOLLOWED);
+    TcpCounterReader reader = TcpCounterReader.start(diag, i, poll);
+    istio = i;
+    return reader;
   }
 
   public PrometheusRegistry registry() {
@@ -168,6 +184,19 @@ public final class DaemonMetrics implements BridgeObserver {
   @Override
   public void answered(Syscall syscall, Answer answer, long nanos) {
     calls.answered(syscall, answer, nanos);
+  }
+
+  @Override
+  public boolean followsConnections() {
+    return istio != null;
+  }
+
+  @Override
+  public void opened(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed, long cookie) {
+    IstioTcpMetrics i = istio;
+    if (i != null) {
+      i.opened(appId, decision, dialed, cookie);
+    }
   }
 
   @Override
