@@ -4,12 +4,14 @@ import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
 import io.ax.core.cluster.Cluster;
 import io.ax.core.lb.SharedLbState;
+import io.ax.core.admin.DecisionsService;
 import io.ax.core.metrics.ConnectMetrics;
 import io.ax.core.metrics.DaemonMetrics;
 import io.ax.core.metrics.DecisionLog;
-import io.ax.core.admin.DecisionsService;
 import io.ax.core.metrics.MetricsServer;
+import io.ax.core.metrics.TcpCounterReader;
 import io.ax.bridge.BridgeObserver;
+import io.ax.bridge.sys.TcpDiag;
 import io.ax.core.net.Ipv4;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.mesh.EgressRoutes;
@@ -175,14 +177,14 @@ public final class Daemon implements AutoCloseable {
 
   /** Istio's TCP metrics, when the kernel lets us read its sockets' counters (CAP_NET_ADMIN). */
   private void followConnections(DaemonMetrics m) {
-    io.ax.bridge.sys.TcpDiag diag;
+    TcpDiag diag;
     try {
-      diag = io.ax.bridge.sys.TcpDiag.open();
+      diag = TcpDiag.open();
     } catch (SysCallException e) {
       log.warn("[daemon] cannot read TCP counters through sock_diag ({}): no Istio TCP metrics", e.getMessage());
       return;
     }
-    started.push(m.followConnections(diag, io.ax.core.metrics.TcpCounterReader.DEFAULT_POLL));
+    started.push(m.followConnections(diag, TcpCounterReader.DEFAULT_POLL));
   }
 
   /** {@code /metrics}, last: everything it reads is running. */
