@@ -38,6 +38,11 @@ public final class ConnectMetrics {
    */
   public static final int DEFAULT_MAX_SERIES = 2_000;
   static final String OVERFLOW = "overflow";
+  /**
+   * 100,000 cached keys: refusals are keyed by the address the app connected to, which an app
+   * picks (a port scan of a vIP); past this the cache starts again rather than grow.
+   */
+  static final int MAX_CACHED = 100_000;
   private static final Outcome[] OUTCOMES = Outcome.values();
   /** The level-2 and level-3 keys of decisions without a vservice name or target. */
   private static final Object OUTSIDE_KEY = new Object();
@@ -90,9 +95,12 @@ public final class ConnectMetrics {
     this.overflow = new Series(new Names(OVERFLOW, OVERFLOW, OVERFLOW));
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger cached = new java.util.concurrent.atomic.AtomicInteger();
+
   /** Forgets the resolved labels: apps, entries or vservices changed. */
   public void invalidate() {
     cache.clear();
+    cached.set(0);
   }
 
   /** Counts one connect that the bridge reported. */
@@ -139,6 +147,9 @@ public final class ConnectMetrics {
   }
 
   private Series resolve(String appId, Inet4Endpoint destination, ConnectDecision decision, int dialed) {
+    if (cached.incrementAndGet() > MAX_CACHED) {
+      invalidate(); // the series stay; only the shortcut to them starts again
+    }
     Names names = ConnectLabels.of(state.get(), appId, destination, decision, dialed);
     if (!seen.contains(names)) {
       // Two threads may both pass for a moment: the limit holds to within the handler threads.
@@ -148,6 +159,11 @@ public final class ConnectMetrics {
       seen.add(names);
     }
     return new Series(names);
+  }
+
+  /** How many keys the cache holds (about: a reset is not atomic with the count). */
+  int cachedKeys() {
+    return cached.get();
   }
 
   /** How many distinct label sets (of names) have been made. */

@@ -82,6 +82,21 @@ class ConnectMetricsTest {
   }
 
   @Test
+  void ended_refusalsToEveryPortOfAnAddress_cacheStaysBoundedAndAllAreCounted() {
+    ConnectMetrics metrics = new ConnectMetrics(registry, state::get, 100);
+    ConnectDecision refused = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing serves it", ConnectDecision.Refuse.Cause.NO_BACKEND);
+    int n = ConnectMetrics.MAX_CACHED + 10;
+
+    for (int i = 0; i < n; i++) {
+      metrics.ended("0000000a", new Inet4Endpoint(VIP.ip() + i / 65535, 1 + i % 65535), refused, 0, Errno.ECONNREFUSED);
+    }
+
+    assertThat(metrics.cachedKeys()).isLessThanOrEqualTo(ConnectMetrics.MAX_CACHED);
+    assertThat(metrics.seriesCount()).isEqualTo(1);
+    assertThat(count("shop", "unknown", "none", "no_backend")).isEqualTo(n);
+  }
+
+  @Test
   void ended_beyondTheSeriesLimit_countsUnderOverflow() {
     ConnectMetrics metrics = new ConnectMetrics(registry, state::get, 2);
     // Three external backends: three label sets, one too many.
