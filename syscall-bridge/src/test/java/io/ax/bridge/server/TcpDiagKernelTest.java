@@ -1,6 +1,7 @@
 package io.ax.bridge.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.net.SockAddrCodec;
@@ -14,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,16 +76,17 @@ class TcpDiagKernelTest {
 
       peer.close(); // its FIN first: the client's socket is then freed on close
       Libc.close(fd);
-      Optional<TcpDiag.Counters> last = Optional.empty();
-      for (int i = 0; i < 20 && last.isEmpty(); i++) {
-        List<TcpDiag.Counters> destroyed = new ArrayList<>();
-        diag.awaitDestroyed(c -> {
+      // The kernel frees the socket, and sends its message, once the FINs are through.
+      List<TcpDiag.Counters> destroyed = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        diag.drainDestroyed(c -> {
           if (c.cookie() == cookie) {
             destroyed.add(c);
           }
         });
-        last = destroyed.stream().findFirst();
-      }
+        return !destroyed.isEmpty();
+      });
+      Optional<TcpDiag.Counters> last = destroyed.stream().findFirst();
       assertThat(last).as("the destroy event of cookie %d", cookie).isPresent();
       assertThat(last.get().bytesSent()).isEqualTo(SENT);
       // The kernel counts the peer's FIN as a received byte.
