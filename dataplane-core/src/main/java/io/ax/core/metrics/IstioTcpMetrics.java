@@ -45,7 +45,7 @@ public final class IstioTcpMetrics {
   private final int maxSeries;
   private final int maxFollowed;
   private final Set<List<String>> seen = ConcurrentHashMap.newKeySet();
-  private final Series overflow;
+  private Series overflow; // guarded by this; made on the first connection past the limit
   private final ConcurrentHashMap<String, ConcurrentHashMap<Object, ConcurrentHashMap<Object, Optional<Series>>>> cache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Followed> followed = new ConcurrentHashMap<>();
 
@@ -103,9 +103,16 @@ public final class IstioTcpMetrics {
     closedTotal = Counter.builder().name("istio_tcp_connections_closed_total").help("TCP connections closed (Istio's metric, reported by ax as the client's side)").labelNames(names).register(registry);
     sentBytes = Counter.builder().name("istio_tcp_sent_bytes_total").help("Bytes of responses: what the client received (Istio's metric, from the kernel's tcp_info)").labelNames(names).register(registry);
     receivedBytes = Counter.builder().name("istio_tcp_received_bytes_total").help("Bytes of requests: what the client sent (Istio's metric, from the kernel's tcp_info)").labelNames(names).register(registry);
-    List<String> over = new java.util.ArrayList<>(Collections.nCopies(IstioLabels.NAMES.size(), ConnectMetrics.OVERFLOW));
-    over.set(0, "source");
-    overflow = new Series(this, over);
+  }
+
+  /** The series of every label set past the limit, all of whose values but the reporter are {@code overflow}. */
+  private synchronized Series overflow() {
+    if (overflow == null) {
+      List<String> over = new java.util.ArrayList<>(Collections.nCopies(IstioLabels.NAMES.size(), ConnectMetrics.OVERFLOW));
+      over.set(0, "source");
+      overflow = new Series(this, over);
+    }
+    return overflow;
   }
 
   /** Forgets the resolved labels: apps, entries or vservices changed. */
@@ -219,7 +226,7 @@ public final class IstioTcpMetrics {
     }
     if (!seen.contains(values.get())) {
       if (seen.size() >= maxSeries) {
-        return Optional.of(overflow);
+        return Optional.of(overflow());
       }
       seen.add(values.get());
     }
