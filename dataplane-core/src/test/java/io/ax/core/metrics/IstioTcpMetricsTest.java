@@ -85,6 +85,24 @@ class IstioTcpMetricsTest {
   }
 
   @Test
+  void opened_beyondTheSeriesLimit_countsUnderOverflowWhichAppearsOnlyThen() {
+    IstioTcpMetrics one = new IstioTcpMetrics(registry = new PrometheusRegistry(), () -> MESH, 1, 100);
+    one.opened("0000000a", TO_WEB, 1, 1);
+    assertThat(registry.scrape().stream().flatMap(m -> m.getDataPoints().stream()))
+        .noneMatch(p -> p.getLabels().get("source_workload").equals("overflow"));
+
+    one.opened("0000000a", ConnectDecision.DIRECT, 1, 2); // a second label set: past the limit
+
+    assertThat(value("istio_tcp_connections_opened_total")).isEqualTo(1);
+    double overflowed = registry.scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("istio_tcp_connections_opened"))
+        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+        .filter(p -> p.getLabels().get("destination_service").equals("overflow"))
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
+    assertThat(overflowed).isEqualTo(1);
+  }
+
+  @Test
   void opened_beyondTheFollowedLimit_countedOpenedButNotFollowed() {
     IstioTcpMetrics small = new IstioTcpMetrics(registry = new PrometheusRegistry(), () -> MESH, 100, 1);
     small.opened("0000000a", TO_WEB, 1, 1);
