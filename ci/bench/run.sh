@@ -10,6 +10,7 @@
 #   controlplane  pilot-lite change to enforced decision, at 10,000 services
 #   cluster       3, 10 and 30 daemons in one cluster: convergence, failure purge, idle cost
 #   federation    two clusters' gateways against two HAProxies on the same path: iperf3, new connections
+#   metrics       connect latency and daemon CPU with /metrics off and on, interleaved
 #
 # Usage: ci/bench/run.sh [--quick] [--out DIR] [--only PART[,PART...]]
 #   default   the full suite (about 20 minutes on 2 cores), written to docs/bench/
@@ -20,7 +21,7 @@
 # A part that fails does not stop the others; the run then ends with one line naming it, exit 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ALL=(jmh translate dns datapath scale controlplane cluster federation)
+ALL=(jmh translate dns datapath scale controlplane cluster federation metrics)
 QUICK=""; OUT=""; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -77,6 +78,7 @@ part_command() { # $1: part, $2: JSON file
     controlplane) ci/bench/xds.sh $QUICK --json "$2" ;;
     cluster) ci/bench/cluster.sh $QUICK --json "$2" ;;
     federation) ci/bench/federation.sh $QUICK --json "$2" ;;
+    metrics) ci/bench/metrics.sh $QUICK --json "$2" ;;
   esac
 }
 
@@ -129,7 +131,7 @@ for s in status:
     state, rc, secs = rest.split(":")
     parts[name] = {"suite": name, "status": state, "seconds": int(secs), "log": f"{logs}/{name}.log",
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))), "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty}
-order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane", "cluster", "federation"]
+order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane", "cluster", "federation", "metrics"]
 run = {
     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))),
     "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty,

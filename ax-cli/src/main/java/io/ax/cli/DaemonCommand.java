@@ -151,6 +151,14 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_ADMIN_ADDRESS, description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  @Option(names = "--metrics-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_METRICS_PORT,
+      description = "Serve Prometheus metrics on this TCP port of --metrics-address at /metrics; 0 turns them off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--metrics-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_METRICS_ADDRESS,
+      description = "Address for --metrics-port; 0.0.0.0 opens it to the network (default: ${DEFAULT-VALUE}).")
+  String metricsAddress;
+
   // For benchmarks: compare the kernel's wake-up modes (ci/bench/datapath.sh); true is
   // DaemonConfig.DEFAULT_WAKE_UP.
   @Option(names = "--seccomp-sync-wakeup", hidden = true, arity = "0..1", defaultValue = "true", fallbackValue = "true")
@@ -158,7 +166,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaemonConfig config = config(spec.commandLine().getParseResult());
+    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics());
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
@@ -203,6 +211,15 @@ final class DaemonCommand implements Callable<Integer> {
           joins,
           egressGateway(joins),
           federation(parsed, joins));
+    } catch (InvalidFieldException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  /** {@code --metrics-port} on {@code --metrics-address}, or none for port 0. */
+  private Optional<InetSocketAddress> metrics() {
+    try {
+      return metricsPort == 0 ? Optional.empty() : Optional.of(socketAddress("--metrics-address", metricsAddress, "--metrics-port", metricsPort));
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }

@@ -27,9 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "get",
-    description = "Get active resources: apps, servers, sockets, proxies, vservices or nodes.",
+    description = "Get active resources: apps, servers, sockets, proxies, vservices or nodes; or the recent connect decisions.",
     mixinStandardHelpOptions = true,
-    footer = {"", "Examples:", "  ax get vservices", "  ax get servers -o wide", "  ax get apps -o json", "  ax get vservices --watch"})
+    footer = {"", "Examples:", "  ax get vservices", "  ax get servers -o wide", "  ax get apps -o json", "  ax get vservices --watch", "  ax get decisions --watch --app web"})
 final class GetCommand implements Callable<Integer> {
   /** What {@code ax get} lists, with the names users also type for them. */
   enum Resource {
@@ -38,7 +38,8 @@ final class GetCommand implements Callable<Integer> {
     SOCKETS("sockets", "socket"),
     PROXIES("proxies", "proxy"),
     VSERVICES("vservices", "vservice", "virtualservices", "virtualservice", "vs"),
-    NODES("nodes", "node");
+    NODES("nodes", "node"),
+    DECISIONS("decisions", "decision");
 
     final List<String> names;
 
@@ -53,7 +54,7 @@ final class GetCommand implements Callable<Integer> {
           return r;
         }
       }
-      throw new CliException("unknown resource '" + text + "' (expected apps, servers, sockets, proxies, vservices or nodes)");
+      throw new CliException("unknown resource '" + text + "' (expected apps, servers, sockets, proxies, vservices, nodes or decisions)");
     }
   }
 
@@ -61,7 +62,7 @@ final class GetCommand implements Callable<Integer> {
   static final class ResourceNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return List.of("apps", "servers", "sockets", "proxies", "vservices", "nodes").iterator();
+      return List.of("apps", "servers", "sockets", "proxies", "vservices", "nodes", "decisions").iterator();
     }
   }
 
@@ -78,12 +79,22 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = {"-w", "--watch"}, description = "Print the list, then each change (ADDED, MODIFIED, DELETED) as it happens, until interrupted.")
   boolean watch;
 
+  @Option(names = "--app", paramLabel = "NAME", description = "With decisions: only this app's (its name or app id).")
+  String app;
+
   @Override
   public Integer call() {
     Resource r = Resource.parse(resource);
     Output format = output == null ? Output.TABLE : Output.parse(output);
     Views.Columns columns = Views.Columns.of(format);
+    if (app != null && r != Resource.DECISIONS) {
+      throw new CliException("--app: only 'ax get decisions' takes it");
+    }
     try (AdminClient client = admin.connect()) {
+      if (r == Resource.DECISIONS) {
+        DecisionsView.run(client, format, watch, app == null ? "" : app, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+      }
       if (watch) {
         new Watcher(client, r, format, spec.commandLine().getOut()).run();
         return 0;

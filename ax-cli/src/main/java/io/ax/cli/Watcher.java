@@ -47,6 +47,7 @@ final class Watcher {
       case PROXIES -> client.watchStub(io.ax.admin.v1.ProxiesGrpc::newBlockingStub).watch(req);
       case VSERVICES -> client.watchStub(io.ax.admin.v1.VServicesGrpc::newBlockingStub).watch(req);
       case NODES -> client.watchStub(io.ax.admin.v1.NodesGrpc::newBlockingStub).watch(req);
+      case DECISIONS -> throw new IllegalStateException("decisions are watched by DecisionsView");
     });
     // Column widths grow as wider rows come; a stream cannot be measured ahead, as a table is.
     int[] widths = null;
@@ -75,7 +76,7 @@ final class Watcher {
   }
 
   /** One line: each cell padded to the widest seen in its column so far, two spaces apart. */
-  private static String line(int[] widths, String first, List<String> cells) {
+  static String line(int[] widths, String first, List<String> cells) {
     List<String> all = new java.util.ArrayList<>(cells.size() + 1);
     all.add(first);
     all.addAll(cells);

@@ -44,6 +44,8 @@ class AxCommandLineTest {
       daemon --neighbors 10.0.0.1 --tls --tls-ca-cert /nonexistent/ca.pem --tls-cert /c --tls-key /k | 1 | --tls-ca-cert: cannot read /nonexistent/ca.pem: no such file
       daemon --dns-servers 8.8.8.8:99999                          | 1 | --dns-servers
       daemon --driver kernel                                      | 1 | --driver: 'kernel' is not supported
+      daemon --metrics-port 70000                                 | 1 | --metrics-port: port 70000 is out of range
+      daemon --metrics-address 10.0.0                             | 1 | --metrics-address
       get apps --admin /nonexistent/admin.sock                    | 1 | no admin socket at /nonexistent/admin.sock
       delete vservice web --admin /nonexistent/admin.sock         | 1 | no admin socket at /nonexistent/admin.sock
       get apps --admin localhost:http                             | 1 | --admin: 'http' is not a port

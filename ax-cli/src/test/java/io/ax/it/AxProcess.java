@@ -64,6 +64,8 @@ final class AxProcess {
   static final class Daemon implements AutoCloseable {
     final Path runDir;
     final int restPort;
+    /** Its own /metrics port, so that daemons of several tests never contend for the default. */
+    final int metricsPort;
     final Path log;
     private Process process;
     private List<String> prefix = List.of();
@@ -71,6 +73,7 @@ final class AxProcess {
     Daemon(Path runDir) {
       this.runDir = runDir;
       this.restPort = freePort();
+      this.metricsPort = freePort();
       this.log = runDir.resolveSibling(runDir.getFileName() + "-daemon.log");
     }
 
@@ -91,6 +94,9 @@ final class AxProcess {
     /** Starts the daemon with extra flags and waits until its admin socket answers. */
     Daemon start(String... extra) {
       List<String> args = new ArrayList<>(List.of("daemon", "--run-dir", runDir.toString(), "--rest-port", Integer.toString(restPort), "--node-name", "it-node"));
+      if (!List.of(extra).contains("--metrics-port")) {
+        args.addAll(List.of("--metrics-port", Integer.toString(metricsPort)));
+      }
       args.addAll(List.of(extra));
       try {
         List<String> cmd = new ArrayList<>(prefix);

@@ -151,11 +151,27 @@ public interface SocketPolicy {
 
     /**
      * Fail with {@code errno} (one of {@link io.ax.bridge.sys.Errno}'s); {@code reason} says why,
-     * for logs.
+     * for logs, and {@code cause} says it for metrics.
      */
-    record Refuse(int errno, String reason) implements ConnectDecision {
+    record Refuse(int errno, String reason, Cause cause) implements ConnectDecision {
       public Refuse {
         java.util.Objects.requireNonNull(reason, "reason");
+        java.util.Objects.requireNonNull(cause, "cause");
+      }
+
+      /** A refusal for another cause than the label ACL or a missing backend. */
+      public Refuse(int errno, String reason) {
+        this(errno, reason, Cause.OTHER);
+      }
+
+      /** Why a connect was refused, as metrics count it. Append-only. */
+      public enum Cause {
+        /** The label ACL: the client shares no label with any backend. */
+        ACCESS,
+        /** Nothing serves the destination: no backend, or a mesh address at a port nobody serves. */
+        NO_BACKEND,
+        /** Anything else (an unregistered app...). */
+        OTHER
       }
     }
   }

@@ -4,6 +4,14 @@ import io.ax.core.admin.AdminServer;
 import io.ax.core.admin.AdminServices;
 import io.ax.core.cluster.Cluster;
 import io.ax.core.lb.SharedLbState;
+import io.ax.core.admin.DecisionsService;
+import io.ax.core.metrics.ConnectMetrics;
+import io.ax.core.metrics.DaemonMetrics;
+import io.ax.core.metrics.DecisionLog;
+import io.ax.core.metrics.MetricsServer;
+import io.ax.core.metrics.TcpCounterReader;
+import io.ax.bridge.BridgeObserver;
+import io.ax.bridge.sys.TcpDiag;
 import io.ax.core.net.Ipv4;
 import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.core.mesh.EgressRoutes;
@@ -42,6 +50,7 @@ import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import io.ax.core.state.StateFile;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -77,6 +86,8 @@ public final class Daemon implements AutoCloseable {
   private Exposures exposures;
   private TcpProxies proxies;
   private FederationGateway federation;
+  /** The daemon's metrics; empty when /metrics is off, so that nothing counts then. */
+  private Optional<DaemonMetrics> metrics = Optional.empty();
 
   private Daemon(DaemonConfig config) {
     this.config = config;
@@ -121,7 +132,10 @@ public final class Daemon implements AutoCloseable {
         throw new DaemonStartException(e.getMessage() + "; move it away, or start with --clean to discard it", e);
       }
     }
-    store = new DataplaneStore(initial, stateFile);
+    metrics = config.metrics().map(m -> new DaemonMetrics(config.nodeName(), ConnectMetrics.DEFAULT_MAX_SERIES));
+    store = new DataplaneStore(initial, metrics.isPresent() ? metrics.get().timed(stateFile) : stateFile);
+    metrics.ifPresent(m -> m.watch(store));
+    metrics.ifPresent(this::followConnections);
     // Another cluster's services, imported by this node's last run, are learned again from the federation.
     FederationGateway.forgetSavedImports(store, config.nodeName());
     portPool = new PortPool(config.ports());
@@ -138,7 +152,10 @@ public final class Daemon implements AutoCloseable {
 
     MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts(), egressRoutes());
     recovery.forgetDeadApps();
-    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp());
+    DecisionLog decisions = DecisionLog.withSystemClock(store::current);
+    metrics.ifPresent(m -> m.decisions(decisions));
+    BridgeObserver observer = metrics.<BridgeObserver>map(m -> m).orElse(decisions);
+    BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp(), observer);
     started.push(bridge);
     recovery.adoptRestored(bridge::adoptPublished);
     started.push(recovery.scheduleForgetUnreturned()::cancel);
@@ -149,7 +166,9 @@ public final class Daemon implements AutoCloseable {
     startDns();
 
     AdminServices services = new AdminServices(store, this::nodes, this::proxies);
-    started.push(AdminServer.start(config.admin(), services.all()));
+    List<io.grpc.BindableService> admin = new java.util.ArrayList<>(services.all());
+    admin.add(new DecisionsService(decisions));
+    started.push(AdminServer.start(config.admin(), metrics.map(m -> m.intercepted(admin)).orElse(admin)));
     RestToken token;
     try {
       token = RestToken.create(config.runDir().resolve(RestToken.FILE), config.admin().group());
@@ -157,14 +176,41 @@ public final class Daemon implements AutoCloseable {
       throw new DaemonStartException("cannot write the REST token: " + e.getMessage(), e);
     }
     try {
-      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies), token);
+      rest = RestServer.start(config.rest(), new RestApi(store, this::nodes, this::proxies), token, status -> metrics.ifPresent(m -> m.restResponse(status)));
     } catch (RuntimeException e) {
       throw new DaemonStartException("cannot serve REST on " + config.rest().getHostString() + ":" + config.rest().getPort() + ": " + rootMessage(e), e);
     }
     started.push(rest);
+    startMetrics();
     log.info(
         "[daemon] node {} ({}) in cluster {} is up: {} vservices, ports {}",
         config.nodeName(), config.nodeIp(), config.cluster(), store.current().vservices().size(), config.ports());
+  }
+
+  /** Istio's TCP metrics, when the kernel lets us read its sockets' counters (CAP_NET_ADMIN). */
+  private void followConnections(DaemonMetrics m) {
+    TcpDiag diag;
+    try {
+      diag = TcpDiag.open();
+    } catch (SysCallException e) {
+      log.warn("[daemon] cannot read TCP counters through sock_diag ({}): no Istio TCP metrics", e.getMessage());
+      return;
+    }
+    started.push(m.followConnections(diag, TcpCounterReader.DEFAULT_POLL));
+  }
+
+  /** {@code /metrics}, last: everything it reads is running. */
+  private void startMetrics() {
+    if (metrics.isEmpty()) {
+      return;
+    }
+    InetSocketAddress at = config.metrics().orElseThrow();
+    try {
+      started.push(MetricsServer.start(at, metrics.get().registry()));
+    } catch (IOException e) {
+      throw new DaemonStartException(
+          "cannot serve metrics on " + at.getHostString() + ":" + at.getPort() + ": " + rootMessage(e) + " (--metrics-port 0 turns them off)", e);
+    }
   }
 
   private void lockRunDir() throws IOException {
@@ -283,7 +329,9 @@ public final class Daemon implements AutoCloseable {
     }
     DnsConfig dns = config.dns().get();
     try {
-      started.push(DnsServer.start(dns, store::current));
+      DnsServer server = DnsServer.start(dns, store::current);
+      started.push(server);
+      metrics.ifPresent(m -> m.dnsStats(server.stats()));
     } catch (IOException e) {
       throw new DaemonStartException(
           "cannot serve DNS on " + dns.listen().getHostString() + ":" + dns.listen().getPort() + ": " + e.getMessage() + " (--dns=false turns the DNS server off)", e);

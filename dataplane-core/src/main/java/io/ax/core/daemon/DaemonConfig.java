@@ -33,6 +33,7 @@ import java.util.Optional;
  *     which opens no gossip port
  * @param egressGateway whether this node carries the cluster's connections to the outside
  * @param federation this node as a federation gateway of its cluster; empty for other nodes
+ * @param metrics where {@code /metrics} is served; empty for none
  */
 public record DaemonConfig(
     Path runDir,
@@ -49,7 +50,8 @@ public record DaemonConfig(
     Optional<DnsConfig> dns,
     Optional<ClusterConfig> peers,
     boolean egressGateway,
-    Optional<FederationConfig> federation) {
+    Optional<FederationConfig> federation,
+    Optional<InetSocketAddress> metrics) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -88,6 +90,20 @@ public record DaemonConfig(
   public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
 
   /**
+   * 6665: next to AppSwitch's REST port, in the 666x block its ports already take (6660 federation,
+   * 6661 egress, 6664 REST), so one firewall rule covers ax; not Istio's 15090 or 15020, which an
+   * Istio node's sidecars and agents hold. 0 turns /metrics off.
+   */
+  public static final int DEFAULT_METRICS_PORT = 6665;
+
+  /**
+   * {@code 127.0.0.1}: the metrics name every app, vservice and backend of the node, which is
+   * nobody else's business; a Prometheus on the node (or an agent scraping for it) reads loopback,
+   * and {@code --metrics-address} opens it to a remote one.
+   */
+  public static final String DEFAULT_METRICS_ADDRESS = "127.0.0.1";
+
+  /**
    * SYNC: SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP wakes the app on the answering CPU; without it a
    * connect()'s p50 under ax went from 42 to 90 µs and new connections per second fell about five
    * times (docs/bench/RESULTS.md). DEFAULT is there to measure that difference.
@@ -108,6 +124,20 @@ public record DaemonConfig(
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(federation, "federation");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** A node that serves no /metrics. */
+  public DaemonConfig(
+      Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
+      boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns, Optional<ClusterConfig> peers,
+      boolean egressGateway, Optional<FederationConfig> federation) {
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, Optional.empty());
+  }
+
+  /** This config with /metrics served at {@code metrics} (or not, when empty). */
+  public DaemonConfig withMetrics(Optional<InetSocketAddress> metrics) {
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics);
   }
 
   /** A node that is no federation gateway. */

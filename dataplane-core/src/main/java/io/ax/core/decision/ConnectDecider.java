@@ -104,7 +104,7 @@ public final class ConnectDecider {
    */
   public static ConnectDecision decideOutside(DataplaneState state, VService vs, Transport protocol, int vport, Ipv4 clientIp, LbState lb) {
     if (vs.mappingFor(vport).isEmpty()) {
-      return new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no port " + vport);
+      return new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no port " + vport, ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
     return viaVService(state, new OutsideClient(clientIp), protocol, Endpoints.of(vs.ip(), vport), vs, lb);
   }
@@ -191,7 +191,7 @@ public final class ConnectDecider {
     if (candidates.isEmpty()) {
       return deniedAny
           ? deniedByLabels(client.description(), what)
-          : new ConnectDecision.Refuse(Errno.ECONNREFUSED, what + " has no backends");
+          : new ConnectDecision.Refuse(Errno.ECONNREFUSED, what + " has no backends", ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
     List<Candidate<Inet4Endpoint>> list = new ArrayList<>(candidates.size());
     candidates.forEach((p, w) -> list.add(new Candidate<>(p.address(), p.address(), w)));
@@ -216,6 +216,6 @@ public final class ConnectDecider {
   }
 
   private static ConnectDecision deniedByLabels(String client, String what) {
-    return new ConnectDecision.Refuse(Errno.ECONNREFUSED, client + " shares no label with " + what);
+    return new ConnectDecision.Refuse(Errno.ECONNREFUSED, client + " shares no label with " + what, ConnectDecision.Refuse.Cause.ACCESS);
   }
 }

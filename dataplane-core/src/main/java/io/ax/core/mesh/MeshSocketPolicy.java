@@ -244,12 +244,13 @@ public final class MeshSocketPolicy implements SocketPolicy {
     if (destination.isLoopback()) {
       return loopbacks.find(clientId, transport, destination)
           .<ConnectDecision>map(own -> new ConnectDecision.Targets("loopback of app " + appId, List.of(own)))
-          .orElseGet(() -> new ConnectDecision.Refuse(Errno.ECONNREFUSED, "app " + appId + " serves nothing at " + transport.display() + " " + destination));
+          .orElseGet(() -> new ConnectDecision.Refuse(
+              Errno.ECONNREFUSED, "app " + appId + " serves nothing at " + transport.display() + " " + destination, ConnectDecision.Refuse.Cause.NO_BACKEND));
     }
     ConnectDecision d = ConnectDecider.decide(s, client, transport, destination, lb);
     if (d instanceof ConnectDecision.Direct && meshAddresses.held(destination.ip())) {
       // Fail closed: a mesh address that nothing serves at this port is no way to the outside.
-      d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination);
+      d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination, ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
     if (d instanceof ConnectDecision.Direct && transport == Transport.TCP) {
       Optional<Inet4Endpoint> gateway = egress.gateway(destination);

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class RestServer implements AutoCloseable {
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
   private Channel channel;
 
-  private RestServer(InetSocketAddress address, RestApi api, RestToken token) {
+  private RestServer(InetSocketAddress address, RestApi api, RestToken token, IntConsumer responses) {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -80,7 +81,7 @@ public final class RestServer implements AutoCloseable {
                 .addLast(new HttpServerCodec())
                 .addLast(new RequestDeadline())
                 .addLast(new BoundedAggregator())
-                .addLast(new Handler(api, handlers, token));
+                .addLast(new Handler(api, handlers, token, responses));
           }
         });
     // bind() fails with checked exceptions (BindException) that Netty throws undeclared.
@@ -95,10 +96,16 @@ public final class RestServer implements AutoCloseable {
 
   /** Binds the address and starts serving; requests that change the mesh need {@code token}. */
   public static RestServer start(InetSocketAddress address, RestApi api, RestToken token) {
+    return start(address, api, token, status -> {});
+  }
+
+  /** As {@link #start(InetSocketAddress, RestApi, RestToken)}; {@code responses} hears each response's status code. */
+  public static RestServer start(InetSocketAddress address, RestApi api, RestToken token, IntConsumer responses) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(token, "token");
-    RestServer s = new RestServer(address, api, token);
+    Objects.requireNonNull(responses, "responses");
+    RestServer s = new RestServer(address, api, token, responses);
     log.info("[rest] serving the REST API on http://{}:{}{} (changes need the token in {})", address.getHostString(), s.port(), RestApi.PREFIX, token.file());
     return s;
   }
@@ -174,11 +181,13 @@ public final class RestServer implements AutoCloseable {
     private final RestApi api;
     private final ExecutorService handlers;
     private final RestToken token;
+    private final IntConsumer responses;
 
-    Handler(RestApi api, ExecutorService handlers, RestToken token) {
+    Handler(RestApi api, ExecutorService handlers, RestToken token, IntConsumer responses) {
       this.api = api;
       this.handlers = handlers;
       this.token = token;
+      this.responses = responses;
     }
 
     @Override
@@ -196,6 +205,7 @@ public final class RestServer implements AutoCloseable {
             + " (readable by root and --admin-group)";
         FullHttpResponse refused = response(new RestResponse(401, "{\"name\":null,\"result\":false,\"details\":\"" + details + "\",\"field\":\"Authorization\"}"));
         refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        responses.accept(401);
         if (after0 == AfterReply.KEEP_ALIVE) {
           refused.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
           ctx.writeAndFlush(refused);
@@ -224,7 +234,8 @@ public final class RestServer implements AutoCloseable {
       CLOSE
     }
 
-    private static void send(ChannelHandlerContext ctx, RestResponse r, AfterReply after) {
+    private void send(ChannelHandlerContext ctx, RestResponse r, AfterReply after) {
+      responses.accept(r.status());
       FullHttpResponse response = response(r);
       if (after == AfterReply.KEEP_ALIVE) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

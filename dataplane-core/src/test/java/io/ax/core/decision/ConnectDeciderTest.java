@@ -182,8 +182,8 @@ class ConnectDeciderTest {
     assertThat(d).isInstanceOf(ConnectDecision.Targets.class);
     assertThat(((ConnectDecision.Targets) d).targets()).containsExactlyInAnyOrder(srv("192.168.1.10:40000", "db-prod"), srv("192.168.1.10:40001", "db-test"));
     assertThat(ConnectDecider.decideOutside(MESH, db, Transport.TCP, 80, ip("203.0.113.50"), new SharedLbState()))
-        .isEqualTo(new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice db has no port 80"));
+        .isEqualTo(new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice db has no port 80", ConnectDecision.Refuse.Cause.NO_BACKEND));
     assertThat(ConnectDecider.decideOutside(MESH, MESH.vservices().get("empty"), Transport.TCP, 80, ip("203.0.113.50"), new SharedLbState()))
-        .isEqualTo(new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice empty has no backends"));
+        .isEqualTo(new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice empty has no backends", ConnectDecision.Refuse.Cause.NO_BACKEND));
   }
 }

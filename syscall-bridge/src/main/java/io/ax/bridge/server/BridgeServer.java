@@ -1,5 +1,6 @@
 package io.ax.bridge.server;
 
+import io.ax.bridge.BridgeObserver;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.SocketPolicy.AppGrant;
 import io.ax.bridge.SocketPolicy.Registration;
@@ -66,7 +67,7 @@ public final class BridgeServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean running = true;
 
-  private BridgeServer(Path path, SocketPolicy policy, WakeUp wakeUp) throws SysCallException, IOException {
+  private BridgeServer(Path path, SocketPolicy policy, WakeUp wakeUp, BridgeObserver observer) throws SysCallException, IOException {
     this.path = path;
     this.policy = policy;
     this.wakeUp = wakeUp;
@@ -74,14 +75,20 @@ public final class BridgeServer implements AutoCloseable {
     this.listenFd = UnixSockets.listen(path.toString(), 128);
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
     this.loop = new EventLoop("bridge-loop");
-    this.dispatcher = new Dispatcher(policy, sockets, Readiness.on(loop), new LibcHostSockets(new Scratch(loopArena)), slow, nanoClock);
+    this.dispatcher = new Dispatcher(policy, sockets, Readiness.on(loop), new LibcHostSockets(new Scratch(loopArena)), slow, nanoClock, observer);
     this.acceptor = Thread.ofPlatform().name("bridge-accept").daemon(true).unstarted(this::acceptLoop);
   }
 
   /** Listens on {@code path} and starts answering. */
   public static BridgeServer start(Path path, SocketPolicy policy, WakeUp wakeUp) throws IOException {
+    return start(path, policy, wakeUp, BridgeObserver.NONE);
+  }
+
+  /** Listens on {@code path} and starts answering; {@code observer} hears of every answer and connect. */
+  public static BridgeServer start(Path path, SocketPolicy policy, WakeUp wakeUp, BridgeObserver observer) throws IOException {
+    java.util.Objects.requireNonNull(observer, "observer");
     try {
-      BridgeServer s = new BridgeServer(path, policy, wakeUp);
+      BridgeServer s = new BridgeServer(path, policy, wakeUp, observer);
       s.loop.start();
       s.acceptor.start();
       s.reaper.scheduleWithFixedDelay(new SocketReaper(s.sockets, policy, s.nanoClock), 1, 1, TimeUnit.SECONDS);

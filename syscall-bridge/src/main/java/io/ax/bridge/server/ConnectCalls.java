@@ -1,5 +1,6 @@
 package io.ax.bridge.server;
 
+import io.ax.bridge.BridgeObserver;
 import io.ax.bridge.SocketPolicy;
 import io.ax.bridge.SocketPolicy.ConnectDecision;
 import io.ax.bridge.SocketPolicy.Transport;
@@ -15,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #connect} runs on apps' receiver threads, with their {@link Kernel};
  * attempts in progress continue on the event loop with {@code loopSockets}, which is confined to
  * it. The map of attempts in progress is concurrent; each attempt guards its waiting call.
+ *
+ * <p>Every stream connect that reached a decision is reported once to the {@link BridgeObserver}
+ * when it ends here: at once, or when the event loop finishes a blocking one.
  */
 final class ConnectCalls {
   private static final Logger log = LoggerFactory.getLogger(ConnectCalls.class);
@@ -39,6 +44,8 @@ final class ConnectCalls {
   private final SocketTable sockets;
   private final Readiness readiness;
   private final HostSockets loopSockets;
+  private final BridgeObserver observer;
+  private final LongSupplier nanoClock;
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
 
   /** Whether the app's socket was blocking, which it must be again when we are done. */
@@ -68,12 +75,21 @@ final class ConnectCalls {
     final int savedFlags;
     final Deque<Inet4Endpoint> remaining;
     final Notifier notifier;
+    /** For the observer: where the app connected, the decision, and how many targets it had. */
+    final Inet4Endpoint destination;
+    final ConnectDecision decision;
+    final int targetCount;
     // Guarded by this: a restarted call (on the app's receiver) may replace it while the event
     // loop finishes the attempt.
     long waitingId;
     boolean finished;
 
-    Pending(String appId, long inode, int fd, int family, int savedFlags, Deque<Inet4Endpoint> rest, Notifier notifier, long waitingId) {
+    Pending(
+        String appId, long inode, int fd, int family, int savedFlags, Deque<Inet4Endpoint> rest, Notifier notifier, long waitingId,
+        Inet4Endpoint destination, ConnectDecision decision, int targetCount) {
+      this.destination = destination;
+      this.decision = decision;
+      this.targetCount = targetCount;
       this.appId = appId;
       this.inode = inode;
       this.fd = fd;
@@ -90,6 +106,16 @@ final class ConnectCalls {
    * @param loopSockets the loop thread's own {@link HostSockets}, for attempts that continue there
    */
   ConnectCalls(SocketPolicy policy, SocketTable sockets, Readiness readiness, HostSockets loopSockets) {
+    this(policy, sockets, readiness, loopSockets, BridgeObserver.NONE, System::nanoTime);
+  }
+
+  /**
+   * @param observer hears how long each decision took and how each stream connect ended
+   * @param nanoClock times the decisions
+   */
+  ConnectCalls(SocketPolicy policy, SocketTable sockets, Readiness readiness, HostSockets loopSockets, BridgeObserver observer, LongSupplier nanoClock) {
+    this.observer = observer;
+    this.nanoClock = nanoClock;
     this.policy = policy;
     this.sockets = sockets;
     this.readiness = readiness;
@@ -112,8 +138,13 @@ final class ConnectCalls {
       return;
     }
     Inet4Endpoint dst = destination.get();
+    long t0 = nanoClock.getAsLong();
     ConnectDecision decision = policy.connect(call.appId, call.transport(), dst);
+    observer.connectDecided(nanoClock.getAsLong() - t0);
     if (decision instanceof ConnectDecision.Refuse refuse) {
+      if (call.transport() == Transport.TCP) {
+        observer.connectEnded(call.appId, dst, decision, 0, refuse.errno());
+      }
       call.fail(refuse.errno());
       return;
     }
@@ -122,9 +153,9 @@ final class ConnectCalls {
       // A datagram socket's peer is the destination itself for a gateway: gateways carry streams.
       connectDatagram(call, state, dst, decision instanceof ConnectDecision.Targets t ? t.targets().getFirst() : dst);
     } else if (decision instanceof ConnectDecision.ViaGateway via) {
-      connectStream(call, state, dst, List.of(via.gateway()), Optional.of(via));
+      connectStream(call, state, dst, decision, List.of(via.gateway()), Optional.of(via));
     } else {
-      connectStream(call, state, dst, decision instanceof ConnectDecision.Targets t ? t.targets() : List.of(dst), Optional.empty());
+      connectStream(call, state, dst, decision, decision instanceof ConnectDecision.Targets t ? t.targets() : List.of(dst), Optional.empty());
     }
   }
 
@@ -170,7 +201,8 @@ final class ConnectCalls {
    * it. Through an egress gateway ({@code via}), the gateway hears where the connection goes as
    * soon as its local address is known, before the app can send a byte.
    */
-  private void connectStream(TrappedCall call, SocketState state, Inet4Endpoint dst, List<Inet4Endpoint> targets, Optional<ConnectDecision.ViaGateway> via) {
+  private void connectStream(
+      TrappedCall call, SocketState state, Inet4Endpoint dst, ConnectDecision decision, List<Inet4Endpoint> targets, Optional<ConnectDecision.ViaGateway> via) {
     HostSockets ops = call.hostSockets();
     int fd = call.fd();
     int flags = ops.fileFlags(fd);
@@ -188,6 +220,7 @@ final class ConnectCalls {
       Optional<Inet4Endpoint> local = ops.localAddress(fd);
       if (local.isEmpty()) {
         restore(ops, fd, mode, flags);
+        observer.connectEnded(call.appId, dst, decision, targets.size() - rest.size(), Errno.ECONNREFUSED);
         call.fail(Errno.ECONNREFUSED); // cannot tell the gateway which connection is which
         return;
       }
@@ -197,17 +230,20 @@ final class ConnectCalls {
       case Outcome.Connected c -> {
         state.connectedTo(dst);
         restore(ops, fd, mode, flags);
+        ended(ops, fd, call.appId, dst, decision, targets.size() - rest.size(), 0);
         call.answer(0);
       }
       case Outcome.InProgress p when mode == Mode.NON_BLOCKING -> {
         // The kernel's answer for a non-blocking socket; a remote target that refuses later is
         // the app's to see, as without ax.
         state.connectedTo(dst);
+        ended(ops, fd, call.appId, dst, decision, targets.size() - rest.size(), Errno.EINPROGRESS);
         call.fail(Errno.EINPROGRESS);
       }
       case Outcome.InProgress p -> {
         state.connectedTo(dst);
-        Pending attempt = new Pending(call.appId, call.inode(), call.detachFd(), call.family(), flags, rest, call.kernel.notifier().anyThread(), call.n.id());
+        Pending attempt = new Pending(
+            call.appId, call.inode(), call.detachFd(), call.family(), flags, rest, call.kernel.notifier().anyThread(), call.n.id(), dst, decision, targets.size());
         call.answeredElsewhere();
         watch(attempt, ops);
       }
@@ -218,6 +254,10 @@ final class ConnectCalls {
       }
       case Outcome.Failed f -> {
         restore(ops, fd, mode, flags);
+        if (f.errno() != Errno.EALREADY) {
+          // EALREADY: a non-blocking app asked again while its reported attempt goes on.
+          observer.connectEnded(call.appId, dst, decision, targets.size() - rest.size(), f.errno());
+        }
         call.fail(f.errno());
       }
     }
@@ -313,11 +353,24 @@ final class ConnectCalls {
     }
     pending.remove(p.inode);
     ops.setFileFlags(p.fd, p.savedFlags);
+    ended(ops, p.fd, p.appId, p.destination, p.decision, p.targetCount - p.remaining.size(), (int) -result);
     ops.close(p.fd);
     if (result == 0) {
       p.notifier.answer(id, 0);
     } else {
       p.notifier.fail(id, (int) -result);
+    }
+  }
+
+  /**
+   * Tells the observer how a connect ended and, for one that connected (or is connecting), that
+   * the connection opened, with its socket's cookie when the observer follows connections.
+   */
+  private void ended(HostSockets ops, int fd, String appId, Inet4Endpoint dst, ConnectDecision decision, int dialed, int errno) {
+    observer.connectEnded(appId, dst, decision, dialed, errno);
+    if ((errno == 0 || errno == Errno.EINPROGRESS) && observer.followsConnections()) {
+      long cookie = ops.cookie(fd);
+      observer.opened(appId, dst, decision, dialed, cookie < 0 ? 0 : cookie);
     }
   }
 

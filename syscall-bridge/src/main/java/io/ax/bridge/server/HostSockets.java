@@ -50,6 +50,14 @@ interface HostSockets {
   /** Sets an int option of SOL_SOCKET: 0 or {@code -errno}. */
   int setIntOption(int fd, int name, int value);
 
+  /**
+   * The socket's cookie ({@code SO_COOKIE}, socket(7)): a number the kernel gives each socket for
+   * its lifetime, which sock_diag reports too. A positive value or {@code -errno}.
+   */
+  default long cookie(int fd) {
+    return -io.ax.bridge.sys.Errno.EOPNOTSUPP;
+  }
+
   /** Whether the socket has a peer now ({@code getpeername(2)} succeeds). */
   boolean hasPeer(int fd);
 

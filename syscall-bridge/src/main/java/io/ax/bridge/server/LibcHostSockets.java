@@ -78,6 +78,11 @@ final class LibcHostSockets implements HostSockets {
   }
 
   @Override
+  public long cookie(int fd) {
+    return Target.longOpt(scratch, fd, Sys.SOL_SOCKET, Sys.SO_COOKIE);
+  }
+
+  @Override
   public int ipv6Only(int fd) {
     return Target.intOpt(scratch, fd, Sys.IPPROTO_IPV6, Sys.IPV6_V6ONLY);
   }

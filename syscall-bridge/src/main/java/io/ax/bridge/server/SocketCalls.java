@@ -1,5 +1,6 @@
 package io.ax.bridge.server;
 
+import io.ax.bridge.BridgeObserver.Answer;
 import io.ax.bridge.seccomp.Notification;
 import io.ax.bridge.seccomp.Notifier;
 import io.ax.bridge.sys.Errno;
@@ -23,27 +24,28 @@ final class SocketCalls {
     this.sockets = sockets;
   }
 
-  void socket(String appId, Notification n, Kernel kernel) {
+  /** Makes and installs the socket; returns how the call was answered. */
+  Answer socket(String appId, Notification n, Kernel kernel) {
     Notifier notifier = kernel.notifier();
     int domain = n.intArg(0);
     int type = n.intArg(1);
     int protocol = n.intArg(2);
     if ((type & ~KNOWN_TYPE_BITS) != 0) {
       notifier.fail(n.id(), Errno.EINVAL);
-      return;
+      return Answer.ERRNO;
     }
     int base = type & Sys.SOCK_TYPE_MASK;
     // The daemon is root: a raw socket made for an unprivileged thread would hand it root's
     // power. Ask about the calling thread itself (--user and setuid change it after registration).
     if (base != Sys.SOCK_STREAM && base != Sys.SOCK_DGRAM && !kernel.target().hasNetRaw(n.pid())) {
       notifier.fail(n.id(), Errno.EPERM);
-      return;
+      return Answer.ERRNO;
     }
     HostSockets ops = kernel.sockets();
     int ours = ops.socket(domain, base | (type & Sys.SOCK_NONBLOCK) | Sys.SOCK_CLOEXEC, protocol);
     if (ours < 0) {
       notifier.fail(n.id(), -ours);
-      return;
+      return Answer.ERRNO;
     }
     try {
       // Known from here on: the calls on this socket need not ask the kernel what it is.
@@ -56,7 +58,9 @@ final class SocketCalls {
       if (r < 0 && r != -Errno.ENOENT) {
         log.debug("[bridge] app {}: installing a socket failed: {}", appId, Errno.describe(-r));
         notifier.fail(n.id(), -r);
+        return Answer.ERRNO;
       }
+      return r == -Errno.ENOENT ? Answer.GONE : Answer.VALUE;
     } finally {
       ops.close(ours);
     }

@@ -1,5 +1,6 @@
 package io.ax.bridge.server;
 
+import io.ax.bridge.BridgeObserver.Answer;
 import io.ax.bridge.SocketPolicy.Transport;
 import io.ax.bridge.net.SockAddr;
 import io.ax.bridge.net.SockAddrCodec;
@@ -29,7 +30,7 @@ final class TrappedCall implements AutoCloseable {
   private final SocketTable sockets;
   private int fd = NO_FD;
   private Target.SocketInfo info = new Target.SocketInfo(-Errno.EBADF, 0, 0); // until takeSocket
-  private boolean answered;
+  private Answer answer; // null until answered
 
   /** @param sockets what the bridge knows of sockets, which spares asking the kernel what they are */
   TrappedCall(String appId, Notification n, Kernel kernel, SocketTable sockets) {
@@ -143,7 +144,7 @@ final class TrappedCall implements AutoCloseable {
       return Optional.empty();
     }
     if (!stillWaiting()) {
-      answered = true; // nobody to answer
+      answer = Answer.GONE; // nobody to answer
       return Optional.empty();
     }
     return Optional.of(addr);
@@ -155,7 +156,7 @@ final class TrappedCall implements AutoCloseable {
   }
 
   void answer(long value) {
-    answered = true;
+    answer = Answer.VALUE;
     close();
     kernel.notifier().answer(n.id(), value);
   }
@@ -170,24 +171,29 @@ final class TrappedCall implements AutoCloseable {
   }
 
   void fail(int errno) {
-    answered = true;
+    answer = Answer.ERRNO;
     close();
     kernel.notifier().fail(n.id(), errno);
   }
 
   void proceed() {
-    answered = true;
+    answer = Answer.CONTINUE;
     close();
     kernel.notifier().proceed(n.id());
   }
 
   /** Someone else (a connect in progress) will answer this call. */
   void answeredElsewhere() {
-    answered = true;
+    answer = Answer.DEFERRED;
   }
 
   boolean answered() {
-    return answered;
+    return answer != null;
+  }
+
+  /** How the call was answered; ERRNO until it is (the dispatcher's default answer is ENOSYS). */
+  Answer answerKind() {
+    return answer == null ? Answer.ERRNO : answer;
   }
 
   /** Hands our fd copy to someone else (a connect in progress); close() then leaves it. */

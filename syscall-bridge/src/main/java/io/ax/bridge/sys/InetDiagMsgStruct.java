@@ -38,6 +38,13 @@ final class InetDiagMsgStruct {
     return Byte.toUnsignedInt(s.get(JAVA_BYTE, 1));
   }
 
+  /** {@code id.idiag_cookie}: the socket's cookie, two native-order words, low first. */
+  static long cookie(MemorySegment s) {
+    long low = Integer.toUnsignedLong(s.get(JAVA_INT, ID + InetDiagSockIdStruct.COOKIE));
+    long high = Integer.toUnsignedLong(s.get(JAVA_INT, ID + InetDiagSockIdStruct.COOKIE + 4));
+    return high << 32 | low;
+  }
+
   /**
    * The peer as IPv4: the address of an AF_INET socket, or the IPv4 inside an IPv4-mapped
    * address ({@code ::ffff:a.b.c.d}) of an AF_INET6 one; empty for other IPv6 peers.

@@ -26,6 +26,8 @@ final class InetDiagSockIdStruct {
   private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   static final long SRC = 4;
   static final long DST = 20;
+  /** Offset of {@code idiag_cookie}, after the ports, the addresses and the interface. */
+  static final long COOKIE = 40;
 
   private InetDiagSockIdStruct() {}
 

@@ -19,6 +19,17 @@ final class SockaddrNlStruct {
 
   private SockaddrNlStruct() {}
 
+  /**
+   * Our address for bind(2): a port id the kernel picks (0) and the multicast {@code groups}, a
+   * bit per group (group N is bit N - 1).
+   */
+  static void writeBind(MemorySegment s, int groups) {
+    s.set(JAVA_SHORT, 0, (short) AF_NETLINK);
+    s.set(JAVA_SHORT, 2, (short) 0);
+    s.set(JAVA_INT, 4, 0);
+    s.set(JAVA_INT, 8, groups);
+  }
+
   /** The kernel's address. */
   static void writeKernel(MemorySegment s) {
     s.set(JAVA_SHORT, 0, (short) AF_NETLINK);

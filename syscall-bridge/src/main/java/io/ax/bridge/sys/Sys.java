@@ -23,6 +23,8 @@ public final class Sys {
   public static final int SO_REUSEPORT = 15;
   public static final int SO_PEERCRED = 17;
   public static final int SO_DOMAIN = 39;
+  /** socket(7): the socket's cookie, a u64 (Linux 4.12). */
+  public static final int SO_COOKIE = 57;
   public static final int SCM_RIGHTS = 1;
   public static final int IPPROTO_IPV6 = 41;
   public static final int IPV6_V6ONLY = 26;

@@ -166,6 +166,15 @@ public final class Target {
     return r < 0 ? r : v.get(JAVA_INT, 0);
   }
 
+  /** A 64-bit socket option of {@code level} (SO_COOKIE), or {@code -errno}. */
+  public static long longOpt(Scratch scratch, int fd, int level, int name) {
+    MemorySegment v = scratch.option();
+    MemorySegment len = scratch.optionLength();
+    len.set(JAVA_INT, 0, 8);
+    int r = Libc.getsockopt(fd, level, name, v, len);
+    return r < 0 ? r : v.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+  }
+
   /** Sets an int socket option of SOL_SOCKET; 0 or {@code -errno}. */
   public static int setIntOpt(Scratch scratch, int fd, int name, int value) {
     MemorySegment v = scratch.option();

@@ -29,7 +29,8 @@ final class CallHarness {
   final AtomicLong clock = new AtomicLong(1_000);
   final SocketTable table = new SocketTable(clock::incrementAndGet);
   final Kernel kernel = new Kernel(target, sockets, notifier);
-  final ConnectCalls connectCalls = new ConnectCalls(policy, table, loop, sockets);
+  final RecordingObserver observer = new RecordingObserver();
+  final ConnectCalls connectCalls = new ConnectCalls(policy, table, loop, sockets, observer, clock::incrementAndGet);
   final AddressCalls addressCalls = new AddressCalls(policy, table, clock::incrementAndGet);
   final SendCalls sendCalls = new SendCalls(policy);
 
