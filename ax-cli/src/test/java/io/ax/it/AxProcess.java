@@ -133,6 +133,11 @@ final class AxProcess {
       return process != null && process.isAlive();
     }
 
+    /** The daemon's pid (its wrapper's, under {@link #under}: prlimit execs the program, so the same). */
+    long pid() {
+      return process.pid();
+    }
+
     String logText() {
       try {
         return Files.exists(log) ? Files.readString(log) : "";

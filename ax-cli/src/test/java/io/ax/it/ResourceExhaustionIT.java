@@ -62,8 +62,15 @@ class ResourceExhaustionIT {
         held.forEach(ResourceExhaustionIT::closeQuietly);
       }
       // The one that waited may have met a full table of fds on its way in; any app after the
-      // exhaustion registers, which an accept loop that gave up never lets happen.
+      // exhaustion registers, which an accept loop that gave up never lets happen. First the
+      // daemon closes its side of the released connections.
       assertThat(waiting.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      Path fds = Path.of("/proc", Long.toString(daemon.pid()), "fd");
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        try (var list = Files.list(fds)) {
+          return list.count() < 150;
+        }
+      });
       AxProcess.Result after = run(daemon, "true");
       String log = daemon.logText();
       assertThat(after.exit()).as(after.out() + after.err() + "\n" + log.substring(Math.max(0, log.length() - 4000))).isZero();
