@@ -204,7 +204,9 @@ T_START=$(date +%s%N)
 cp "$SAMPLES/bookinfo.yaml" "$SAMPLES/workloads.yaml" "$SAMPLES/destination-rules.yaml" "$CONFIG/"
 XDS_PORT=$(free_port)
 # REST on a free port (the demo does not use it); DNS on NODE-IP:53, which apps' resolv.conf names.
-start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0
+# /metrics on a free port of loopback, read at the end.
+METRICS_PORT=$(free_port)
+start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0 --metrics-port "$METRICS_PORT"
 DAEMON_PID=$STARTED
 start pilot ax pilot --config "$CONFIG" --port "$XDS_PORT" --address 127.0.0.1
 PILOT_PID=$STARTED
@@ -311,6 +313,29 @@ if [ "$MODE" = quick ]; then
   # failed over or a stray connection, not for a split that is not applied.
   [ "$V1_PCT" -ge 65 ] && [ "$V1_PCT" -le 92 ] \
     || die "under the 80/20 VirtualService v1 answered $V1_PCT% of $SPLIT_COUNT requests ($SPLIT_RESULT; expected 65% to 92%)"
+fi
+
+step "Istio's TCP metrics of the daemon: connections to reviews, from the kernel's counters (no sidecar counted them)"
+cmd "curl -s 127.0.0.1:$METRICS_PORT/metrics | grep '^istio_tcp_connections_opened_total{.*destination_service_name=\"reviews\"'    # labels trimmed"
+SCRAPE=$(curl -sf "http://127.0.0.1:$METRICS_PORT/metrics") || die "the daemon's /metrics did not answer on 127.0.0.1:$METRICS_PORT"
+REVIEWS_OPENED=$(python3 -c '
+import re, sys
+sums = {}
+for line in sys.stdin:
+    if not line.startswith("istio_tcp_connections_opened_total{"):
+        continue
+    labels = dict(re.findall(r"(\w+)=\"([^\"]*)\"", line.split("}")[0]))
+    if labels.get("destination_service_name") == "reviews":
+        key = (labels["source_workload"], labels["destination_service"], labels["destination_workload"], labels["destination_version"])
+        sums[key] = sums.get(key, 0) + float(line.split()[-1])
+for (src, svc, wl, v), n in sorted(sums.items(), key=lambda kv: kv[0][3]):
+    print(f"istio_tcp_connections_opened_total{{reporter=\"source\",source_workload=\"{src}\",destination_service=\"{svc}\",destination_workload=\"{wl}\",destination_version=\"{v}\",...}} {n:.0f}")
+' <<<"$SCRAPE")
+printf '%s\n' "$REVIEWS_OPENED"
+if [ "$MODE" = quick ]; then
+  for v in v1 v2 v3; do
+    grep -q "destination_version=\"$v\",...} [1-9]" <<<"$REVIEWS_OPENED" || die "the daemon's Istio metrics count no connection to reviews $v: $REVIEWS_OPENED"
+  done
 fi
 
 step "stopping: the apps, the agent, pilot-lite and the daemon"

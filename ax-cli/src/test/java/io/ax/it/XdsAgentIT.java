@@ -37,6 +37,8 @@ class XdsAgentIT {
   private AxProcess.Background pilot;
   private AxProcess.Background agent;
 
+  private int agentMetricsPort;
+
   @BeforeEach
   void startAll() throws Exception {
     config = Files.createDirectories(tmp.resolve("istio"));
@@ -46,7 +48,9 @@ class XdsAgentIT {
     int xdsPort = AxProcess.freePort();
     pilot = new AxProcess.Background(tmp.resolve("pilot.log"), "pilot", "--config", config.toString(), "--port", Integer.toString(xdsPort), "--address", "127.0.0.1");
     pilot.awaitLog("serving \\d+ services", Duration.ofSeconds(60));
-    agent = new AxProcess.Background(tmp.resolve("agent.log"), "agent", "--pilot", "127.0.0.1:" + xdsPort, "--admin-socket", daemon.adminSocket().toString(), "--resync", "1s");
+    agentMetricsPort = AxProcess.freePort();
+    agent = new AxProcess.Background(tmp.resolve("agent.log"), "agent", "--pilot", "127.0.0.1:" + xdsPort, "--admin-socket", daemon.adminSocket().toString(), "--resync", "1s",
+        "--metrics-port", Integer.toString(agentMetricsPort));
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> daemon.ax("get", "vservices").out().contains(REVIEWS));
   }
@@ -87,6 +91,28 @@ class XdsAgentIT {
     assertThat(pilot.stop()).as(pilot.logText()).isIn(0, 143);
     assertThat(agent.logText()).contains("[agent] stopping").doesNotContain("Exception");
     assertThat(pilot.logText()).doesNotContain("Exception");
+  }
+
+  @Test
+  void agentMetrics_afterThePush_countAcksAndPushes() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + agentMetricsPort + "/metrics");
+    // The vservices are in the daemon, so a push succeeded and the resources it came from were ACKed.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      String text = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metric(text, "ax_agent_pushes_total{result=\"ok\"}")).isGreaterThanOrEqualTo(1);
+      assertThat(metric(text, "ax_agent_vservices_applied_total{change=\"created\"}")).isGreaterThanOrEqualTo(4); // bookinfo's four Services
+      assertThat(metric(text, "ax_agent_xds_acks_total")).isGreaterThanOrEqualTo(1);
+      assertThat(metric(text, "ax_agent_xds_nacks_total")).isZero();
+      assertThat(metric(text, "ax_agent_xds_streams_total")).isEqualTo(1);
+    });
+  }
+
+  /** The value of the series named exactly {@code series} in a scrape; fails when it is absent. */
+  private static double metric(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError(series + " is not in the scrape"));
   }
 
   @Test

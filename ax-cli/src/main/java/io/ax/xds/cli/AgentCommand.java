@@ -115,6 +115,13 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Owner id of the vservices this agent manages in the daemon (default: ${DEFAULT-VALUE}).")
   String owner;
 
+  @Option(names = "--metrics-port", paramLabel = "NUMBER", defaultValue = "0",
+      description = "Serve the agent's Prometheus metrics (ADS ACKs, NACKs, reconnects, pushes) on this TCP port of --metrics-address at /metrics; 0 turns them off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--metrics-address", paramLabel = "IP", defaultValue = "127.0.0.1", description = "Address for --metrics-port (default: ${DEFAULT-VALUE}).")
+  String metricsAddress;
+
   @Option(names = "--dry-run", description = "Print the vservices instead of pushing them to the daemon.")
   boolean dryRun;
 
@@ -178,12 +185,25 @@ public final class AgentCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("ax agent: " + e.getMessage());
       return 1;
     }
+    java.util.concurrent.atomic.AtomicReference<AdsClient> adsRef = new java.util.concurrent.atomic.AtomicReference<>();
+    AgentMetrics metrics = new AgentMetrics(() -> adsRef.get() == null ? new io.ax.xds.ads.AdsStats(0, 0, 0, 0, 0, 0, 0) : adsRef.get().stats());
+    Optional<io.ax.core.metrics.MetricsServer> metricsServer;
+    try {
+      metricsServer = metricsServer(metrics);
+    } catch (IllegalArgumentException | io.ax.core.field.InvalidFieldException | java.io.IOException e) {
+      channel.shutdownNow();
+      dataplane.close();
+      spec.commandLine().getErr().println("ax agent: " + e.getMessage());
+      return 1;
+    }
+    dataplane = metrics.metered(dataplane);
     SerialScheduler adsScheduler = SerialScheduler.singleThread("ax-ads");
     SerialScheduler agentScheduler = SerialScheduler.singleThread("ax-agent");
     Agent agent = Agent.standard(dataplane, agentScheduler, new SplittableRandom(),
         new Agent.Config(Agent.Config.DEFAULT_DEBOUNCE, setup.resync(), Agent.Config.DEFAULT_PUSH_RETRY, Agent.Config.DEFAULT_WARMUP));
     AdsClient ads = new AdsClient(channel, PilotChannels.credentials(setup.security()), adsConfig, ResourceDecoder.standard(), agent,
         adsScheduler, new SplittableRandom());
+    adsRef.set(ads);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -207,6 +227,7 @@ public final class AgentCommand implements Callable<Integer> {
       channel.shutdownNow();
       channel.awaitTermination(5, TimeUnit.SECONDS);
       dataplane.close();
+      metricsServer.ifPresent(io.ax.core.metrics.MetricsServer::close);
       adsScheduler.close();
       agentScheduler.close();
       stopped.countDown();
@@ -217,6 +238,27 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** /metrics on {@code --metrics-address}:{@code --metrics-port}, or none for port 0. */
+  private Optional<io.ax.core.metrics.MetricsServer> metricsServer(AgentMetrics metrics) throws java.io.IOException {
+    if (metricsPort == 0) {
+      return Optional.empty();
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException("--metrics-port: port " + metricsPort + " is out of range (expected 0-65535)");
+    }
+    java.net.InetAddress address;
+    try {
+      address = InetAddress.getByAddress(io.ax.core.net.Ipv4.parse("--metrics-address", metricsAddress).toBytes());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--metrics-address: " + e.getMessage(), e);
+    }
+    try {
+      return Optional.of(io.ax.core.metrics.MetricsServer.start(new java.net.InetSocketAddress(address, metricsPort), metrics.registry()));
+    } catch (java.io.IOException e) {
+      throw new java.io.IOException("--metrics-port: cannot serve metrics on " + metricsAddress + ":" + metricsPort + ": " + e.getMessage(), e);
+    }
   }
 
   /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
