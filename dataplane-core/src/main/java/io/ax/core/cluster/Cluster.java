@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -125,6 +126,15 @@ public final class Cluster implements AutoCloseable {
   private final JChannel channel;
   private final ExecutorService inbox = boundedSingleThread("ax-cluster-in");
   private final ExecutorService outbox = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-out").factory());
+  /**
+   * Every {@link #REPAIR_SECONDS}, asks each live member whose entries this node does not hold for
+   * a snapshot: a snapshot can be lost (refused as a late message while the member was still
+   * thought gone after a partition, or a request dropped by the answerer's rate limit), and
+   * nothing else would ask again until the member changed something.
+   */
+  private final ScheduledExecutorService repair = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ax-cluster-repair").factory());
+  /** How often missing members' entries are asked for: twice the snapshot requests' rate limit. */
+  static final long REPAIR_SECONDS = 2;
   /** Commits the resolved vservices when a local write settled a conflict (a listener may not commit). */
   private final ExecutorService settler = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ax-cluster-settle").factory());
   private final AtomicBoolean settlePending = new AtomicBoolean();
@@ -241,6 +251,7 @@ public final class Cluster implements AutoCloseable {
           "cannot join cluster '" + self.cluster() + "' on " + self.ip() + ":" + config.gossipPort() + ": " + rootMessage(e)
               + " (--gossip-port sets the port; failure detection listens on it plus " + ClusterConfig.FAILURE_DETECTION_PORT_OFFSET + ")", e);
     }
+    repair.scheduleWithFixedDelay(() -> inbox.execute(this::askMissing), REPAIR_SECONDS, REPAIR_SECONDS, TimeUnit.SECONDS);
     log.info("[cluster] node {} listens for peers on {}:{}{}, neighbors {}{}",
         self.name(), self.ip(), config.gossipPort(), config.tls().isPresent() ? " with TLS" : "", config.neighbors(), config.autoDiscover() ? ", auto-discovery on" : "");
   }
@@ -487,6 +498,15 @@ public final class Cluster implements AutoCloseable {
 
   private static boolean owns(App app, String owner) {
     return app != null && app.nodeId().equals(owner);
+  }
+
+  /** On the inbox thread: asks the members whose entries are missing here (see {@link #repair}). */
+  private void askMissing() {
+    for (Address m : members) {
+      if (!m.equals(channel.getAddress()) && !leftAddresses.contains(m) && peers.nameAt(m).isEmpty()) {
+        askSnapshot(m, m.toString());
+      }
+    }
   }
 
   private void askSnapshot(Address owner, String name) {
@@ -787,6 +807,7 @@ public final class Cluster implements AutoCloseable {
   @Override
   public void close() {
     store.removeListener(listener);
+    repair.shutdownNow();
     channel.close();
     inbox.shutdown();
     outbox.shutdown();
