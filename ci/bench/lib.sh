@@ -4,8 +4,12 @@
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
 
 start_daemon() { # extra daemon flags
+  # Metrics stay on, as by default, but on a port of their own: benchmarks run daemons side by
+  # side, and the default 6665 would let only the first one start.
+  local metrics=()
+  [[ " $* " == *" --metrics-port "* ]] || metrics=(--metrics-port "$(free_port)")
   "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar ax-cli/target/ax.jar \
-    daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" "$@" >>"$WORK/daemon.log" 2>&1 &
+    daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" "${metrics[@]}" "$@" >>"$WORK/daemon.log" 2>&1 &
   DAEMON=$!
   for _ in $(seq 1 150); do
     curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" >/dev/null 2>&1 && return 0

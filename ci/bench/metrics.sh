@@ -79,7 +79,7 @@ for s in off on; do
     -- "$BASE/connbench" server "$SERVER_PORT" >>"$BASE/server-$s.log" 2>&1 & SERVERS+=($!)
   await_server "${REST[$s]}" "${SERVER_IP[$s]}"
   # Through a vservice, so that the metrics' labels name one (the path a mesh's clients take).
-  curl -sf -X POST -H 'Content-Type: application/json' \
+  curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(cat "${RUN_DIR[$s]}/rest.token")" \
     -d "{\"name\":\"bench-target\",\"ip\":\"${VIP[$s]}\",\"type\":\"RoundRobin\",\"backendips\":[\"${SERVER_IP[$s]}\"],\"ports\":[{\"extport\":80,\"appport\":$SERVER_PORT}]}" \
     "http://127.0.0.1:${REST[$s]}/appswitch/v1/oper/createvirtualservice" >/dev/null || fail "creating the vservice of $s failed"
 done
