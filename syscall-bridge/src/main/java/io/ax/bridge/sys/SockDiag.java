@@ -102,10 +102,23 @@ public final class SockDiag implements AutoCloseable {
    *
    * @param read sockets read so far in this dump, updated
    * @return whether the dump is done (NLMSG_DONE seen)
+   * @throws SysCallException as {@link #walk}
+   */
+  static boolean parse(MemorySegment datagram, long n, int seq, Map<Inet4Endpoint, Integer> counts, int[] read) throws SysCallException {
+    return walk(datagram, n, seq, read, message -> InetDiagMsgStruct.peer(message.asSlice(0, InetDiagMsgStruct.SIZE)).ifPresent(p -> counts.merge(p, 1, Integer::sum)));
+  }
+
+  /**
+   * Walks one datagram of a sock_diag dump (or of its multicast events, {@code seq} 0): hands each
+   * socket message ({@code inet_diag_msg} and its attributes, without the netlink header) to
+   * {@code message}. Shared by the connection counts here and {@link TcpDiag}'s byte counters.
+   *
+   * @param read sockets read so far in this dump, updated
+   * @return whether the dump is done (NLMSG_DONE seen)
    * @throws SysCallException for an NLMSG_ERROR (its errno), a malformed message (EBADMSG) or
    *     more than {@link #MAX_SOCKETS} sockets (ENOBUFS)
    */
-  static boolean parse(MemorySegment datagram, long n, int seq, Map<Inet4Endpoint, Integer> counts, int[] read) throws SysCallException {
+  static boolean walk(MemorySegment datagram, long n, int seq, int[] read, java.util.function.Consumer<MemorySegment> message) throws SysCallException {
     long off = 0;
     while (off + NlMsgHdrStruct.SIZE <= n) {
       NlMsgHdrStruct.Header h = NlMsgHdrStruct.read(datagram.asSlice(off, NlMsgHdrStruct.SIZE));
@@ -128,8 +141,7 @@ public final class SockDiag implements AutoCloseable {
             if (++read[0] > MAX_SOCKETS) {
               throw new SysCallException("sock_diag: more than " + MAX_SOCKETS + " sockets", Errno.ENOBUFS);
             }
-            Optional<Inet4Endpoint> peer = InetDiagMsgStruct.peer(datagram.asSlice(off + NlMsgHdrStruct.SIZE, InetDiagMsgStruct.SIZE));
-            peer.ifPresent(p -> counts.merge(p, 1, Integer::sum));
+            message.accept(datagram.asSlice(off + NlMsgHdrStruct.SIZE, h.length() - NlMsgHdrStruct.SIZE));
           }
           default -> {
             // Other types (NLMSG_NOOP, overrun notices) carry no socket.

@@ -30,7 +30,6 @@ public final class TcpDiag implements AutoCloseable {
   /** SO_RCVBUFFORCE: root may go past net.core.rmem_max (208 KiB by default). */
   private static final int SO_RCVBUFFORCE = 33;
   private static final int SO_RCVBUF = 8;
-  private static final int EBADMSG = 74;
   /**
    * Connections, not their remains: every state but TIME_WAIT (6), LISTEN (10) and
    * NEW_SYN_RECV (12), which carry no tcp_info of an app's connection and pile up by the
@@ -42,8 +41,6 @@ public final class TcpDiag implements AutoCloseable {
    * holds about 20,000 messages of ~400 bytes, a tenth of a second at 100,000 closes a second.
    */
   private static final int EVENT_RCVBUF = 8 << 20;
-  /** More sockets than a node has file descriptors to spare; a dump never reads more. */
-  static final int MAX_SOCKETS = 1 << 20;
 
   private final int dumpFd;
   private final int eventFd;
@@ -169,42 +166,10 @@ public final class TcpDiag implements AutoCloseable {
    * @param read sockets read so far in this dump, updated
    * @return whether the dump is done (NLMSG_DONE seen)
    * @throws SysCallException for an NLMSG_ERROR (its errno), a malformed message (EBADMSG) or
-   *     more than {@link #MAX_SOCKETS} sockets (ENOBUFS)
+   *     more than {@link SockDiag#MAX_SOCKETS} sockets (ENOBUFS)
    */
   static boolean parse(MemorySegment datagram, long n, int seq, Consumer<Counters> each, int[] read) throws SysCallException {
-    long off = 0;
-    while (off + NlMsgHdrStruct.SIZE <= n) {
-      NlMsgHdrStruct.Header h = NlMsgHdrStruct.read(datagram.asSlice(off, NlMsgHdrStruct.SIZE));
-      if (h.length() < NlMsgHdrStruct.SIZE || off + h.length() > n) {
-        throw new SysCallException("sock_diag: message of " + h.length() + " bytes at offset " + off + " of " + n, EBADMSG);
-      }
-      if (h.seq() == seq) {
-        switch (h.type()) {
-          case NlMsgHdrStruct.NLMSG_DONE -> {
-            return true;
-          }
-          case NlMsgHdrStruct.NLMSG_ERROR -> {
-            int error = h.length() >= NlMsgHdrStruct.SIZE + NlMsgErrStruct.ERROR_END ? NlMsgErrStruct.error(datagram.asSlice(off + NlMsgHdrStruct.SIZE)) : -EBADMSG;
-            throw new SysCallException("sock_diag dump", error < 0 ? -error : EBADMSG);
-          }
-          case InetDiagReqV2Struct.SOCK_DIAG_BY_FAMILY -> {
-            if (h.length() < NlMsgHdrStruct.SIZE + InetDiagMsgStruct.SIZE) {
-              throw new SysCallException("sock_diag: socket message of " + h.length() + " bytes", EBADMSG);
-            }
-            if (++read[0] > MAX_SOCKETS) {
-              throw new SysCallException("sock_diag: more than " + MAX_SOCKETS + " sockets", Errno.ENOBUFS);
-            }
-            MemorySegment message = datagram.asSlice(off + NlMsgHdrStruct.SIZE, h.length() - NlMsgHdrStruct.SIZE);
-            counters(message).ifPresent(each);
-          }
-          default -> {
-            // Other types (NLMSG_NOOP, overrun notices) carry no socket.
-          }
-        }
-      }
-      off += NlMsgHdrStruct.align(h.length());
-    }
-    return false;
+    return SockDiag.walk(datagram, n, seq, read, message -> counters(message).ifPresent(each));
   }
 
   /** The cookie and the INET_DIAG_INFO counters of one {@code inet_diag_msg} and its attributes. */
