@@ -1,6 +1,10 @@
-"""Report of ci/bench/federation.sh (see there): reads its samples, prints the Markdown table and,
-with JSON set, writes the results contract. Samples are lines "MEASURE LABEL ROUND VALUE"."""
-import json, os, statistics, sys
+"""Report of ci/bench/federation.sh (see there): its measures and description, then samples.py
+prints the table and, with JSON set, writes the results contract. Samples are lines
+"MEASURE LABEL ROUND VALUE"."""
+import json, os, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import samples  # noqa: E402  (the suite's shared table and results contract)
 
 LABELS = ["native", "haproxy", "axfed"]
 BASELINE = "native"
@@ -17,52 +21,9 @@ MEASURES = [
 ]
 
 
-def load(path):
-    samples = {}
-    for line in open(path):
-        measure, label, rnd, value = line.split()
-        samples.setdefault(measure, {}).setdefault(label, {})[int(rnd)] = float(value)
-    out = {}
-    for measure, by_label in samples.items():
-        out[measure] = {}
-        for label, by_round in by_label.items():
-            if sorted(by_round) != list(range(1, ROUNDS + 1)):
-                sys.exit(f"federation: {measure} ({label}) has rounds {sorted(by_round)}, not 1..{ROUNDS}")
-            out[measure][label] = [by_round[r] for r in range(1, ROUNDS + 1)]
-    return out
-
-
-def fmt(value, unit):
-    if unit == "conn/s":
-        return f"{value:,.0f}"
-    if unit == "µs":
-        return f"{value:,.1f}"
-    if unit == "CPU s":
-        return f"{value:.3f}"
-    return f"{value:.2f}"
-
-
-def ratio(samples, label, base):
-    """Median of the per-round ratios label/base (same round, so the same machine state)."""
-    if label not in samples or base not in samples:
-        return "–"
-    return f"{statistics.median(a / b for a, b in zip(samples[label], samples[base]) if b):.2f}"
-
-
 def main():
-    data = load(sys.argv[1])
-    missing = [m for m, *_ in MEASURES if m not in data]
-    if missing:
-        sys.exit(f"federation: no samples for {', '.join(missing)}")
-    print(f"| measure (median of {ROUNDS} interleaved rounds) | {' | '.join(LABELS)} | haproxy/native | axfed/native | axfed/haproxy |")
-    print("|---|" + "---|" * (len(LABELS) + 3))
-    for mid, name, unit, _ in MEASURES:
-        s = data[mid]
-        cells = [fmt(statistics.median(s[l]), unit) if l in s else "–" for l in LABELS]
-        unit_text = "" if unit in name else f" ({unit})"
-        print(f"| {name}{unit_text} | {' | '.join(cells)} | {ratio(s, 'haproxy', 'native')} | {ratio(s, 'axfed', 'native')} | {ratio(s, 'axfed', 'haproxy')} |")
-    if not E.get("JSON"):
-        return
+    # Each line carries its round: samples.py takes them in round order, without it.
+    rows = sorted((line.split() for line in open(sys.argv[1]) if line.strip()), key=lambda r: int(r[2]))
     result = {
         "suite": "federation",
         "title": "Federation gateways",
@@ -92,11 +53,7 @@ def main():
         },
         "baseline": BASELINE,
         "labels": LABELS,
-        "measures": [
-            {"id": mid, "name": name, "unit": unit, "better": better,
-             "samples": {l: data[mid][l] for l in LABELS if l in data[mid]}}
-            for mid, name, unit, better in MEASURES
-        ],
+        "measures": [{"id": mid, "name": name, "unit": unit, "better": better} for mid, name, unit, better in MEASURES],
         "notes": [
             "Both ends of the link share one 2-core machine: the client, the server and both proxies compete "
             "for the same cores, so a proxy's throughput here is bounded by the CPU, not the link.",
@@ -107,9 +64,14 @@ def main():
     if E.get("QUICK") == "1":
         result["notes"].insert(0, "--quick: 1 round of 300 connections, 1 s runs; this checks that the benchmark "
                                "works and its numbers mean little.")
-    with open(E["JSON"], "w") as f:
-        json.dump(result, f, indent=2, ensure_ascii=False)
-        f.write("\n")
+    # The table, the checks and the results contract are samples.py's, as for the other parts.
+    with tempfile.TemporaryDirectory() as tmp:
+        spec, flat = os.path.join(tmp, "spec.json"), os.path.join(tmp, "samples.txt")
+        with open(spec, "w") as f:
+            json.dump(result, f)
+        with open(flat, "w") as f:
+            f.writelines(f"{m} {label} {v}\n" for m, label, _, v in rows)
+        samples.main(["samples.py", spec, flat] + (["--json", E["JSON"]] if E.get("JSON") else []))
 
 
 main()
