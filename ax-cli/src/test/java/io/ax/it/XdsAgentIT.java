@@ -38,6 +38,7 @@ class XdsAgentIT {
   private AxProcess.Background agent;
 
   private int agentMetricsPort;
+  private int pilotMetricsPort;
 
   @BeforeEach
   void startAll() throws Exception {
@@ -46,7 +47,9 @@ class XdsAgentIT {
     Files.writeString(config.resolve("workloads.yaml"), workloadEntries());
     daemon = new AxProcess.Daemon(tmp.resolve("run")).start();
     int xdsPort = AxProcess.freePort();
-    pilot = new AxProcess.Background(tmp.resolve("pilot.log"), "pilot", "--config", config.toString(), "--port", Integer.toString(xdsPort), "--address", "127.0.0.1");
+    pilotMetricsPort = AxProcess.freePort();
+    pilot = new AxProcess.Background(tmp.resolve("pilot.log"), "pilot", "--config", config.toString(), "--port", Integer.toString(xdsPort), "--address", "127.0.0.1",
+        "--metrics-port", Integer.toString(pilotMetricsPort));
     pilot.awaitLog("serving \\d+ services", Duration.ofSeconds(60));
     agentMetricsPort = AxProcess.freePort();
     agent = new AxProcess.Background(tmp.resolve("agent.log"), "agent", "--pilot", "127.0.0.1:" + xdsPort, "--admin-socket", daemon.adminSocket().toString(), "--resync", "1s",
@@ -94,9 +97,10 @@ class XdsAgentIT {
   }
 
   @Test
-  void agentMetrics_afterThePush_countAcksAndPushes() throws Exception {
+  void agentAndPilotMetrics_afterThePush_countTheSameAcks() throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + agentMetricsPort + "/metrics");
+    java.net.URI pilotUri = java.net.URI.create("http://127.0.0.1:" + pilotMetricsPort + "/metrics");
     // The vservices are in the daemon, so a push succeeded and the resources it came from were ACKed.
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       String text = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
@@ -105,6 +109,24 @@ class XdsAgentIT {
       assertThat(metric(text, "ax_agent_xds_acks_total")).isGreaterThanOrEqualTo(1);
       assertThat(metric(text, "ax_agent_xds_nacks_total")).isZero();
       assertThat(metric(text, "ax_agent_xds_streams_total")).isEqualTo(1);
+
+      // The other end of the same stream: pilot-lite saw one node, pushed all four types, each ACKed.
+      String served = http.send(java.net.http.HttpRequest.newBuilder(pilotUri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metric(served, "ax_pilot_xds_streams_total")).isEqualTo(1);
+      assertThat(metric(served, "ax_pilot_xds_connected_streams")).isEqualTo(1);
+      for (String type : java.util.List.of("cluster", "endpoint", "listener", "route")) {
+        assertThat(metric(served, "ax_pilot_xds_acks_total{type=\"" + type + "\"}")).as(type).isGreaterThanOrEqualTo(1);
+        assertThat(metric(served, "ax_pilot_xds_ack_latency_seconds_count{type=\"" + type + "\"}")).as(type).isGreaterThanOrEqualTo(1);
+      }
+      assertThat(metric(served, "ax_pilot_xds_nacks_total{type=\"cluster\"}")).isZero();
+      assertThat(metric(served, "ax_pilot_config_builds_total{outcome=\"published\"}")).isGreaterThanOrEqualTo(1);
+      assertThat(metric(served, "ax_pilot_config_files_refused")).isZero();
+      // Both ends count the same ACKs: the agent's total is the pilot's over the four types.
+      double pilotAcks = 0;
+      for (String type : java.util.List.of("cluster", "endpoint", "listener", "route", "other")) {
+        pilotAcks += metric(served, "ax_pilot_xds_acks_total{type=\"" + type + "\"}");
+      }
+      assertThat(pilotAcks).isEqualTo(metric(text, "ax_agent_xds_acks_total"));
     });
   }
 

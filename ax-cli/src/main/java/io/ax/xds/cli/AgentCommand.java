@@ -189,7 +189,7 @@ public final class AgentCommand implements Callable<Integer> {
     AgentMetrics metrics = new AgentMetrics(() -> adsRef.get() == null ? new io.ax.xds.ads.AdsStats(0, 0, 0, 0, 0, 0, 0) : adsRef.get().stats());
     Optional<io.ax.core.metrics.MetricsServer> metricsServer;
     try {
-      metricsServer = metricsServer(metrics);
+      metricsServer = MetricsEndpoint.serve(metricsPort, metricsAddress, metrics.registry());
     } catch (IllegalArgumentException | io.ax.core.field.InvalidFieldException | java.io.IOException e) {
       channel.shutdownNow();
       dataplane.close();
@@ -238,27 +238,6 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** /metrics on {@code --metrics-address}:{@code --metrics-port}, or none for port 0. */
-  private Optional<io.ax.core.metrics.MetricsServer> metricsServer(AgentMetrics metrics) throws java.io.IOException {
-    if (metricsPort == 0) {
-      return Optional.empty();
-    }
-    if (metricsPort < 0 || metricsPort > 65535) {
-      throw new IllegalArgumentException("--metrics-port: port " + metricsPort + " is out of range (expected 0-65535)");
-    }
-    java.net.InetAddress address;
-    try {
-      address = InetAddress.getByAddress(io.ax.core.net.Ipv4.parse("--metrics-address", metricsAddress).toBytes());
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--metrics-address: " + e.getMessage(), e);
-    }
-    try {
-      return Optional.of(io.ax.core.metrics.MetricsServer.start(new java.net.InetSocketAddress(address, metricsPort), metrics.registry()));
-    } catch (java.io.IOException e) {
-      throw new java.io.IOException("--metrics-port: cannot serve metrics on " + metricsAddress + ":" + metricsPort + ": " + e.getMessage(), e);
-    }
   }
 
   /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */

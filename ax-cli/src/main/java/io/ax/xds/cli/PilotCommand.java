@@ -1,14 +1,18 @@
 package io.ax.xds.cli;
 
 import com.google.common.net.InetAddresses;
+import io.ax.core.metrics.MetricsServer;
 import io.ax.xds.pilot.PilotConfig;
 import io.ax.xds.pilot.PilotException;
 import io.ax.xds.pilot.PilotLite;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +33,7 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    footer = {"", "Examples:", "  ax pilot --config ./istio", "  ax agent --pilot 127.0.0.1:15010"})
+    footer = {"", "Examples:", "  ax pilot --config ./istio", "  curl -s 127.0.0.1:15014/metrics | grep ax_pilot_xds_acks", "  ax agent --pilot 127.0.0.1:15010"})
 public final class PilotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -45,6 +49,13 @@ public final class PilotCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String address;
 
+  @Option(names = "--metrics-port", paramLabel = "NUMBER", defaultValue = "15014",
+      description = "Serve pilot-lite's Prometheus metrics (ADS streams, pushes, ACKs, NACKs, push-to-ACK time, config builds) on this TCP port of --metrics-address at /metrics, istiod's monitoring port by default; 0 turns them off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--metrics-address", paramLabel = "IP", defaultValue = "127.0.0.1", description = "Address for --metrics-port (default: ${DEFAULT-VALUE}).")
+  String metricsAddress;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -58,20 +69,32 @@ public final class PilotCommand implements Callable<Integer> {
     if (!Files.isDirectory(config)) {
       return fail(err, "--config: " + config + " is not a directory (expected a directory of Istio/Kubernetes YAML)");
     }
+    AtomicReference<PilotLite> running = new AtomicReference<>();
+    PilotMetrics metrics = new PilotMetrics(() -> running.get() == null ? 0 : running.get().fileErrors().size());
+    Optional<MetricsServer> metricsServer;
+    try {
+      metricsServer = MetricsEndpoint.serve(metricsPort, metricsAddress, metrics.registry());
+    } catch (IllegalArgumentException | IOException e) {
+      return fail(err, e.getMessage());
+    }
     PilotLite pilot;
     try {
       pilot = PilotLite.start(PilotConfig.of(config).withListen(address, port), s -> {
         out.println(s.summary());
         out.flush();
-      });
+      }, metrics);
     } catch (PilotException e) {
+      metricsServer.ifPresent(MetricsServer::close);
       return fail(err, e.getMessage());
     }
-    out.println("pilot-lite listening on " + address + ":" + pilot.port() + ", config from " + config);
+    running.set(pilot);
+    out.println("pilot-lite listening on " + address + ":" + pilot.port() + ", config from " + config
+        + metricsServer.map(m -> ", metrics on http://" + metricsAddress + ":" + metricsPort + "/metrics").orElse(""));
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       pilot.close();
+      metricsServer.ifPresent(MetricsServer::close);
       stopped.countDown();
     }, "pilot-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -42,6 +42,24 @@ class PilotCommandTest {
   }
 
   @Test
+  void call_badMetricsFlags_oneLineNamingTheFlag() {
+    assertThat(run("--config", dir.toString(), "--port", "0", "--metrics-port", "70000")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("ax pilot: --metrics-port: port 70000 is out of range (expected 0-65535)" + System.lineSeparator());
+
+    err.getBuffer().setLength(0);
+    assertThat(run("--config", dir.toString(), "--port", "0", "--metrics-port", "0", "--metrics-address", "10.0.0")).isEqualTo(1);
+    assertThat(err.toString()).startsWith("ax pilot: --metrics-address").doesNotContain("\tat ").hasLineCount(1);
+  }
+
+  @Test
+  void call_metricsPortTaken_oneLineAndExit1() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThat(run("--config", dir.toString(), "--port", "0", "--metrics-port", Integer.toString(taken.getLocalPort()))).isEqualTo(1);
+      assertThat(err.toString()).startsWith("ax pilot: --metrics-port: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()).hasLineCount(1);
+    }
+  }
+
+  @Test
   void call_noConfigFlag_usageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required option: '--config=DIR'");

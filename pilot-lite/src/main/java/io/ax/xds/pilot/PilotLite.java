@@ -1,12 +1,14 @@
 package io.ax.xds.pilot;
 
 import io.ax.xds.pilot.config.ConfigObject;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.time.Duration;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -51,6 +54,8 @@ public final class PilotLite implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PilotLite.class);
   /** Every node gets the same snapshot: istiod's per-proxy views are not modelled. */
   static final String GROUP = "pilot-lite";
+  /** Responses per stream awaiting an ACK or NACK that are remembered for the ACK latency. */
+  private static final int MAX_UNANSWERED = 64;
 
   private final PilotConfig config;
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
@@ -58,6 +63,7 @@ public final class PilotLite implements AutoCloseable {
   private final ConfigDirectory directory;
   private final SnapshotPublisher publisher;
   private final Consumer<ServingState> onChange;
+  private final PilotObserver observer;
   private final AtomicReference<ServingState> state = new AtomicReference<>();
   private final AtomicReference<Map<Path, String>> errors = new AtomicReference<>(Map.of());
   private final Map<Long, String> streams = new ConcurrentHashMap<>();
@@ -69,9 +75,10 @@ public final class PilotLite implements AutoCloseable {
   private Suspects pendingSuspects = Suspects.NONE;
   private volatile boolean closed;
 
-  private PilotLite(PilotConfig config, Consumer<ServingState> onChange) {
+  private PilotLite(PilotConfig config, Consumer<ServingState> onChange, PilotObserver observer) {
     this.config = config;
     this.onChange = onChange;
+    this.observer = observer;
     this.directory = new ConfigDirectory(config.configDir());
     this.publisher = new SnapshotPublisher(cache, GROUP, config.mesh());
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pilot-config").daemon().factory());
@@ -89,12 +96,21 @@ public final class PilotLite implements AutoCloseable {
    * @throws PilotException when the directory does not exist or the port cannot be bound
    */
   public static PilotLite start(PilotConfig config, Consumer<ServingState> onChange) throws PilotException {
+    return start(config, onChange, PilotObserver.NONE);
+  }
+
+  /**
+   * Reads the directory, starts the xDS server and the watcher, and tells {@code observer} about
+   * streams, responses, ACKs, NACKs and config builds.
+   */
+  public static PilotLite start(PilotConfig config, Consumer<ServingState> onChange, PilotObserver observer) throws PilotException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(onChange, "onChange");
+    Objects.requireNonNull(observer, "observer");
     if (!Files.isDirectory(config.configDir())) {
       throw new PilotException("config directory " + config.configDir() + " does not exist or is not a directory (expected a directory of Istio/Kubernetes YAML)");
     }
-    PilotLite p = new PilotLite(config, onChange);
+    PilotLite p = new PilotLite(config, onChange, observer);
     try {
       p.startWatching();
       p.runOnExecutor(() -> p.reload(Suspects.ALL));
@@ -143,6 +159,7 @@ public final class PilotLite implements AutoCloseable {
       List<String> notes = new ArrayList<>();
       List<ConfigObject> objects = directory.objects(notes);
       Optional<ServingState> next = publisher.publish(objects, notes);
+      observer.configBuilt(Duration.ofNanos(System.nanoTime() - start), next.isPresent() ? "published" : "unchanged");
       next.ifPresent(s -> {
         state.set(s);
         // How long from the scan to the snapshot in the cache: what a change costs beyond the debounce.
@@ -151,6 +168,7 @@ public final class PilotLite implements AutoCloseable {
       });
     } catch (RuntimeException e) {
       // A bug here must not stop the watcher: keep serving the last good snapshot.
+      observer.configBuilt(Duration.ofNanos(System.nanoTime() - start), "failed");
       log.error("[pilot] rebuilding the config failed; serving the last good snapshot", e);
     }
   }
@@ -281,18 +299,47 @@ public final class PilotLite implements AutoCloseable {
     }
   }
 
-  /** Logs which nodes connect and what they reject; INFO per stream, DEBUG per request. */
+  /**
+   * Logs which nodes connect and what they reject (INFO per stream, DEBUG per request), and tells
+   * the observer: a request that names the nonce of a response we sent ACKs it, or NACKs it when
+   * it carries an error detail; one with no nonce subscribes.
+   */
   private final class NodeLog implements DiscoveryServerCallbacks {
+    /** Per stream, the responses not yet answered: nonce to the time it was sent. */
+    private final Map<Long, Map<String, Long>> unanswered = new ConcurrentHashMap<>();
+
+    @Override
+    public void onStreamOpen(long streamId, String typeUrl) {
+      unanswered.put(streamId, new ConcurrentHashMap<>());
+      observer.streamOpened();
+    }
+
     @Override
     public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
       if (request.hasNode() && streams.putIfAbsent(streamId, request.getNode().getId()) == null) {
         log.info("[pilot] node {} connected (stream {})", request.getNode().getId(), streamId);
       }
+      String type = shortType(request.getTypeUrl());
+      Map<String, Long> sent = unanswered.get(streamId);
+      Long sentAt = sent == null || request.getResponseNonce().isEmpty() ? null : sent.remove(request.getResponseNonce());
       if (request.hasErrorDetail()) {
+        observer.nacked(type);
         log.warn("[pilot] node {} rejected {} version {}: {}", streams.get(streamId), request.getTypeUrl(), request.getVersionInfo(),
             request.getErrorDetail().getMessage());
+      } else if (sentAt != null) {
+        observer.acked(type, Duration.ofNanos(System.nanoTime() - sentAt));
       }
       log.debug("[pilot] stream {} request {} version {} nonce {}", streamId, request.getTypeUrl(), request.getVersionInfo(), request.getResponseNonce());
+    }
+
+    @Override
+    public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+      Map<String, Long> sent = unanswered.get(streamId);
+      // A node answers each response; one that stops answering must not grow the map without end.
+      if (sent != null && sent.size() < MAX_UNANSWERED) {
+        sent.put(response.getNonce(), System.nanoTime());
+      }
+      observer.responseSent(shortType(response.getTypeUrl()));
     }
 
     @Override
@@ -311,10 +358,24 @@ public final class PilotLite implements AutoCloseable {
     }
 
     private void closed(long streamId) {
+      if (unanswered.remove(streamId) != null) {
+        observer.streamClosed();
+      }
       String node = streams.remove(streamId);
       if (node != null) {
         log.info("[pilot] node {} disconnected (stream {})", node, streamId);
       }
     }
+  }
+
+  /** The metric label of a type URL: a fixed set, whatever a client sends. */
+  static String shortType(String typeUrl) {
+    return switch (typeUrl) {
+      case Resources.V3.CLUSTER_TYPE_URL -> "cluster";
+      case Resources.V3.ENDPOINT_TYPE_URL -> "endpoint";
+      case Resources.V3.LISTENER_TYPE_URL -> "listener";
+      case Resources.V3.ROUTE_TYPE_URL -> "route";
+      default -> "other";
+    };
   }
 }

@@ -1,6 +1,7 @@
 package io.ax.xds.pilot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ax.xds.pilot.mesh.MeshOptions;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -17,6 +18,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -64,6 +66,7 @@ class PilotAdsTest {
   ManagedChannel channel;
   final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
   StreamObserver<DiscoveryRequest> requests;
+  final Recorder observed = new Recorder();
 
   @BeforeEach
   void start() throws Exception {
@@ -71,7 +74,7 @@ class PilotAdsTest {
     Files.writeString(dir.resolve("workloads.yaml"), Fixtures.BOOKINFO_WORKLOADS);
     Files.copy(Fixtures.path(Fixtures.DR_ALL), dir.resolve("destination-rule-all.yaml"));
     Files.copy(Fixtures.path(Fixtures.VS_80_20), dir.resolve("virtual-service-reviews-80-20.yaml"));
-    pilot = PilotLite.start(new PilotConfig(dir, "127.0.0.1", 0, MeshOptions.DEFAULTS, PilotConfig.DEFAULT_DEBOUNCE, PilotConfig.DEFAULT_RESCAN));
+    pilot = PilotLite.start(new PilotConfig(dir, "127.0.0.1", 0, MeshOptions.DEFAULTS, PilotConfig.DEFAULT_DEBOUNCE, PilotConfig.DEFAULT_RESCAN), st -> {}, observed);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", pilot.port()).usePlaintext().build();
     requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
       @Override
@@ -89,7 +92,9 @@ class PilotAdsTest {
 
   @AfterEach
   void stop() throws Exception {
-    requests.onCompleted();
+    if (requests != null) {
+      requests.onCompleted();
+    }
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     pilot.close();
   }
@@ -160,5 +165,74 @@ class PilotAdsTest {
         .extracting(Cluster::getLbPolicy).isEqualTo(Cluster.LbPolicy.RANDOM);
     send(ResourceType.CLUSTER, List.of(), pushed);
     assertThat(responses.poll(500, TimeUnit.MILLISECONDS)).as("nothing else changed").isNull();
+  }
+
+  @Test
+  void observer_seesTheStreamTheResponseItsAckAndANack() throws Exception {
+    assertThat(observed.builds).containsExactly("published");
+    send(ResourceType.CLUSTER, List.of(), null);
+    DiscoveryResponse clusters = next(ResourceType.CLUSTER);
+    send(ResourceType.CLUSTER, List.of(), clusters);
+    await().atMost(Duration.ofSeconds(10)).until(() -> observed.events.contains("ack cluster"));
+    assertThat(observed.ackLatencies).singleElement().satisfies(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(10)));
+
+    // The same nonce again, now rejected: a NACK, and no second ACK for a nonce already answered.
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId(NODE_ID))
+        .setTypeUrl(ResourceType.CLUSTER.typeUrl()).setResponseNonce(clusters.getNonce())
+        .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage("bad cluster")).build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> observed.events.contains("nack cluster"));
+    // (The cache answers a request that carries no version with the snapshot again.)
+    assertThat(observed.events).startsWith("open", "response cluster", "ack cluster", "nack cluster");
+    assertThat(observed.events.stream().filter(e -> e.startsWith("ack"))).hasSize(1);
+
+    requests.onCompleted();
+    requests = null;
+    await().atMost(Duration.ofSeconds(10)).until(() -> observed.events.contains("close"));
+  }
+
+  @Test
+  void shortType_mapsTheFourTypesAndNothingElse() {
+    for (ResourceType t : ResourceType.values()) {
+      assertThat(PilotLite.shortType(t.typeUrl())).isEqualTo(t.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    assertThat(PilotLite.shortType("type.googleapis.com/evil.Label\"x")).isEqualTo("other");
+  }
+
+  /** What pilot-lite told its observer, in order. */
+  static final class Recorder implements PilotObserver {
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Duration> ackLatencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> builds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void streamOpened() {
+      events.add("open");
+    }
+
+    @Override
+    public void streamClosed() {
+      events.add("close");
+    }
+
+    @Override
+    public void responseSent(String type) {
+      events.add("response " + type);
+    }
+
+    @Override
+    public void acked(String type, Duration sinceSent) {
+      ackLatencies.add(sinceSent);
+      events.add("ack " + type);
+    }
+
+    @Override
+    public void nacked(String type) {
+      events.add("nack " + type);
+    }
+
+    @Override
+    public void configBuilt(Duration took, String outcome) {
+      builds.add(outcome);
+    }
   }
 }
