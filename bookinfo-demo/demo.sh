@@ -206,7 +206,7 @@ XDS_PORT=$(free_port)
 # REST on a free port (the demo does not use it); DNS on NODE-IP:53, which apps' resolv.conf names.
 # /metrics on a free port of loopback, read at the end.
 METRICS_PORT=$(free_port)
-start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0 --metrics-port "$METRICS_PORT"
+start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0 --metrics-port "$METRICS_PORT" --outbound-traffic-policy REGISTRY_ONLY
 DAEMON_PID=$STARTED
 start pilot ax pilot --config "$CONFIG" --port "$XDS_PORT" --address 127.0.0.1
 PILOT_PID=$STARTED

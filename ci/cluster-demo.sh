@@ -53,9 +53,9 @@ done
 step "an ax daemon on each node, each naming both as --neighbors"
 for h in host00 host01; do
   mkdir -p "$PREFIX/$h"
-  printf '\033[36m%s$ ax daemon --node-name %s --node-interface %s --neighbors %s,%s\033[0m\n' "$h" "$h" "${IP[$h]}" "${IP[host00]}" "${IP[host01]}"
+  printf '\033[36m%s$ ax daemon --node-name %s --node-interface %s --neighbors %s,%s --outbound-traffic-policy REGISTRY_ONLY\033[0m\n' "$h" "$h" "${IP[$h]}" "${IP[host00]}" "${IP[host01]}"
   ip netns exec "ax-demo-$h" env PATH="$PATH" AX_JAVA_OPTS="-Xmx192m" ax daemon --run-dir "$PREFIX/$h" --node-name "$h" \
-    --node-interface "${IP[$h]}" --neighbors "${IP[host00]},${IP[host01]}" >>"$PREFIX/$h.log" 2>&1 &
+    --node-interface "${IP[$h]}" --neighbors "${IP[host00]},${IP[host01]}" --outbound-traffic-policy REGISTRY_ONLY >>"$PREFIX/$h.log" 2>&1 &
   DAEMON[$h]=$!
 done
 for h in host00 host01; do

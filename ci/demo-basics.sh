@@ -40,7 +40,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_daemon() {
-  ax daemon --run-dir "$RUN_DIR" --rest-port "$REST_PORT" "$@" >>"$PREFIX/daemon.log" 2>&1 &
+  # REGISTRY_ONLY: nothing the demo's clients name may leave this machine, even by mistake.
+  ax daemon --run-dir "$RUN_DIR" --rest-port "$REST_PORT" --outbound-traffic-policy REGISTRY_ONLY "$@" >>"$PREFIX/daemon.log" 2>&1 &
   DAEMON_PID=$!
   for _ in $(seq 1 150); do
     if [ -S "$AX_ADMIN" ] && ax get nodes >/dev/null 2>&1; then
@@ -67,24 +68,24 @@ step "starting the ax daemon (run dir $RUN_DIR, REST on 127.0.0.1:$REST_PORT)"
 start_daemon
 show ax get nodes
 
-step "an unmodified web server under ax run, on virtual IP 2.2.2.2 and named 'web'"
+step "an unmodified web server under ax run, on virtual IP 198.18.2.2 and named 'web'"
 mkdir -p "$PREFIX/site" && echo "hello from a server under ax" > "$PREFIX/site/index.html"
-printf '\033[36m$ ax run --ip 2.2.2.2 --name web python3 -m http.server 8000 &\033[0m\n'
-ax run --ip 2.2.2.2 --name web -- python3 -m http.server 8000 --directory "$PREFIX/site" >"$PREFIX/server.log" 2>&1 &
+printf '\033[36m$ ax run --ip 198.18.2.2 --name web python3 -m http.server 8000 &\033[0m\n'
+ax run --ip 198.18.2.2 --name web -- python3 -m http.server 8000 --directory "$PREFIX/site" >"$PREFIX/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do ax get servers 2>/dev/null | grep -q 2.2.2.2:8000 && break; sleep 0.2; done
+for _ in $(seq 1 100); do ax get servers 2>/dev/null | grep -q 198.18.2.2:8000 && break; sleep 0.2; done
 show ax get apps
 show ax get servers
-show ax run -- curl -s 2.2.2.2:8000
+show ax run -- curl -s 198.18.2.2:8000
 show ax run -- curl -s web.appswitch.local:8000
 
 step "creating a vservice with the CLI (AppSwitch's example)"
-show ax create vservice --ip 1.1.1.1 --backends 10.0.2.15 --ports 8000:10000 myvsvc
+show ax create vservice --ip 198.18.1.1 --backends 10.0.2.15 --ports 8000:10000 myvsvc
 
 step "creating an external vservice with AppSwitch's REST call"
 printf '\033[36m$ curl -X POST -H "Authorization: Bearer $(cat %s/rest.token)" http://localhost:%s/appswitch/v1/oper/createvirtualservice -d ...\033[0m\n' "$RUN_DIR" "$REST_PORT"
 curl -sS -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(cat "$RUN_DIR/rest.token")" \
-  -d '{"name":"external","ip":"1.1.1.1","type":"Random","backendips":["10.0.0.5"],"extports":[{"extport":31111,"appport":9080}]}' \
+  -d '{"name":"external","ip":"198.18.1.1","type":"Random","backendips":["10.0.0.5"],"extports":[{"extport":31111,"appport":9080}]}' \
   "http://localhost:$REST_PORT/appswitch/v1/oper/createvirtualservice"
 show ax get vservices
 

@@ -73,7 +73,7 @@ gcc -O2 -Wall -Wextra -Werror -o "$WORK/connbench" ci/bench/connbench.c
 daemon() { # $1: namespace, $2: cluster, $3: node IP, $4: the other gateway's IP
   mkdir -p "$WORK/$2"
   ip netns exec "$1" "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar ax-cli/target/ax.jar \
-    daemon --run-dir "$WORK/$2" --node-name "gw-$2" --cluster "$2" --node-interface "$3" --dns=false \
+    daemon --run-dir "$WORK/$2" --node-name "gw-$2" --cluster "$2" --node-interface "$3" --dns=false --outbound-traffic-policy REGISTRY_ONLY \
     --federation-gateway-ip "$3" --federation-gateway-neighbors "$4" >>"$WORK/$2.log" 2>&1 &
   echo $!
 }

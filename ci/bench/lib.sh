@@ -8,8 +8,10 @@ start_daemon() { # extra daemon flags
   # side, and the default 6665 would let only the first one start.
   local metrics=()
   [[ " $* " == *" --metrics-port "* ]] || metrics=(--metrics-port "$(free_port)")
+  # REGISTRY_ONLY: a benchmark's client must never reach a real address off this machine, even
+  # when its server is late.
   "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar ax-cli/target/ax.jar \
-    daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" "${metrics[@]}" "$@" >>"$WORK/daemon.log" 2>&1 &
+    daemon --run-dir "$WORK/run" --rest-port "$REST_PORT" --outbound-traffic-policy REGISTRY_ONLY "${metrics[@]}" "$@" >>"$WORK/daemon.log" 2>&1 &
   DAEMON=$!
   for _ in $(seq 1 150); do
     curl -sf "http://127.0.0.1:$REST_PORT/appswitch/v1/nodes" >/dev/null 2>&1 && return 0

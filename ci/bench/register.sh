@@ -57,7 +57,7 @@ one() { # $1 label, $2 jar, $3 round: appends "label seconds registered gave_up"
   local work="$BASE/$1-$3" rest t0 t1 have gaveup
   mkdir -p "$work"; rest=$(free_port)
   "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$2" \
-    daemon --run-dir "$work/run" --rest-port "$rest" --metrics-port "$(free_port)" --dns=false --node-name "register-$1" >>"$work/daemon.log" 2>&1 &
+    daemon --run-dir "$work/run" --rest-port "$rest" --metrics-port "$(free_port)" --outbound-traffic-policy REGISTRY_ONLY --dns=false --node-name "register-$1" >>"$work/daemon.log" 2>&1 &
   DAEMON=$!
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$rest/appswitch/v1/nodes" >/dev/null 2>&1 && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$rest/appswitch/v1/nodes" >/dev/null || fail "$1: the daemon did not start (log $work/daemon.log)"

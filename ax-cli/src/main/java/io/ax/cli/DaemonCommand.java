@@ -4,12 +4,13 @@ import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.cluster.ClusterTls;
-import io.ax.core.federation.FederationConfig;
 import io.ax.core.daemon.Daemon;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
 import io.ax.core.dns.DnsConfig;
+import io.ax.core.federation.FederationConfig;
 import io.ax.core.field.InvalidFieldException;
+import io.ax.core.mesh.OutboundPolicy;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
 import java.net.InetAddress;
@@ -151,6 +152,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_ADMIN_ADDRESS, description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  @Option(names = "--outbound-traffic-policy", paramLabel = "MODE", defaultValue = "ALLOW_ANY",
+      description = "Istio's outboundTrafficPolicy: ALLOW_ANY connects an address the mesh has never held directly; REGISTRY_ONLY refuses it (ECONNREFUSED) (default: ${DEFAULT-VALUE}).")
+  String outboundTrafficPolicy;
+
   @Option(names = "--metrics-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_METRICS_PORT,
       description = "Serve Prometheus metrics on this TCP port of --metrics-address at /metrics; 0 turns them off (default: ${DEFAULT-VALUE}).")
   int metricsPort;
@@ -166,7 +171,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics());
+    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics()).withOutbound(outbound());
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
@@ -211,6 +216,14 @@ final class DaemonCommand implements Callable<Integer> {
           joins,
           egressGateway(joins),
           federation(parsed, joins));
+    } catch (InvalidFieldException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  private OutboundPolicy outbound() {
+    try {
+      return OutboundPolicy.parse("--outbound-traffic-policy", outboundTrafficPolicy);
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }

@@ -25,7 +25,7 @@ class AdminWatchIT {
   @Test
   void watchVServices_replaysThenStreamsChangesFromOtherClients() throws Exception {
     try (AxProcess.Daemon d = new AxProcess.Daemon(tmp.resolve("run")).start()) {
-      d.ax("create", "vservice", "before", "--ip", "1.1.1.1", "--ports", "80");
+      d.ax("create", "vservice", "before", "--ip", "198.18.1.1", "--ports", "80");
       try (AdminChannel admin = AdminChannel.unix(d.adminSocket())) {
         ManagedChannel channel = admin.channel();
         Iterator<VServiceEvent> events = VServicesGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).watch(WatchRequest.getDefaultInstance());
@@ -35,7 +35,7 @@ class AdminWatchIT {
         assertThat(replayed.getVservice().getName()).isEqualTo("before");
         assertThat(events.next().getType()).isEqualTo(EventType.SYNCED);
 
-        d.ax("create", "vservice", "after", "--ip", "2.2.2.2", "--ports", "80", "--lbtype", "RoundRobin");
+        d.ax("create", "vservice", "after", "--ip", "198.18.2.2", "--ports", "80", "--lbtype", "RoundRobin");
         VServiceEvent added = events.next();
         assertThat(added.getType()).isEqualTo(EventType.ADDED);
         assertThat(added.getVservice().getName()).isEqualTo("after");
@@ -47,7 +47,7 @@ class AdminWatchIT {
 
         // Typed errors on the same channel.
         VServicesGrpc.VServicesBlockingStub stub = VServicesGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        VService dup = VService.newBuilder().setName("after").setIp("3.3.3.3").addPorts(PortMapping.newBuilder().setVport(80).setAppPort(80)).build();
+        VService dup = VService.newBuilder().setName("after").setIp("198.18.3.3").addPorts(PortMapping.newBuilder().setVport(80).setAppPort(80)).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.create(CreateVServiceRequest.newBuilder().setVservice(dup).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.ALREADY_EXISTS));
       }

@@ -91,11 +91,18 @@ final class AxProcess {
       return this;
     }
 
-    /** Starts the daemon with extra flags and waits until its admin socket answers. */
+    /**
+     * Starts the daemon with extra flags and waits until its admin socket answers. It runs
+     * REGISTRY_ONLY unless {@code extra} says otherwise: a test's client that runs before its
+     * server must be refused, never connected to the real address it named.
+     */
     Daemon start(String... extra) {
       List<String> args = new ArrayList<>(List.of("daemon", "--run-dir", runDir.toString(), "--rest-port", Integer.toString(restPort), "--node-name", "it-node"));
       if (!List.of(extra).contains("--metrics-port")) {
         args.addAll(List.of("--metrics-port", Integer.toString(metricsPort)));
+      }
+      if (!List.of(extra).contains("--outbound-traffic-policy")) {
+        args.addAll(List.of("--outbound-traffic-policy", "REGISTRY_ONLY"));
       }
       args.addAll(List.of(extra));
       try {

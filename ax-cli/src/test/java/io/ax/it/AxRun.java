@@ -102,7 +102,7 @@ final class AxRun {
     }
   }
 
-  /** How many service table entries serve {@code serviceAddr} (e.g. "1.1.1.1:8000"). */
+  /** How many service table entries serve {@code serviceAddr} (e.g. "198.18.1.1:8000"). */
   int serversAt(String serviceAddr) {
     JsonNode servers = servers();
     int n = 0;

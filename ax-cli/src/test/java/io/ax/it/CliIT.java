@@ -34,26 +34,26 @@ class CliIT {
 
   @Test
   void createVService_referenceExample_printsReferenceLineAndIsListed() {
-    AxProcess.Result created = daemon.ax("create", "vservice", "--ip", "1.1.1.1", "--backends", "10.0.2.15", "--ports", "8000:10000", "myvsvc");
+    AxProcess.Result created = daemon.ax("create", "vservice", "--ip", "198.18.1.1", "--backends", "10.0.2.15", "--ports", "8000:10000", "myvsvc");
 
     assertThat(created.exit()).as(created.err()).isZero();
-    assertThat(created.out()).isEqualTo("Service 'myvsvc' created successfully with IP '1.1.1.1'.\n");
+    assertThat(created.out()).isEqualTo("Service 'myvsvc' created successfully with IP '198.18.1.1'.\n");
     AxProcess.Result listed = daemon.ax("get", "vservices");
     assertThat(listed.exit()).isZero();
     String[] lines = listed.out().split("\n");
     assertThat(lines[0].split("\\s+")).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS");
     assertThat(lines[1]).matches("-+");
-    assertThat(listed.out()).containsPattern("myvsvc\\s+Random\\s+1\\.1\\.1\\.1\\s+\\[\\{8000 10000\\}\\]\\s+\\[10\\.0\\.2\\.15\\]");
+    assertThat(listed.out()).containsPattern("myvsvc\\s+Random\\s+198\\.18\\.1\\.1\\s+\\[\\{8000 10000\\}\\]\\s+\\[10\\.0\\.2\\.15\\]");
   }
 
   @Test
   void createVService_roundRobinAndExternal_shownWideAndJson() throws Exception {
-    AxProcess.Result created = daemon.ax("create", "vservice", "web", "--ip", "5.5.5.5", "--lbtype", "RoundRobin", "--backends", "10.0.0.1,10.0.0.2:81",
+    AxProcess.Result created = daemon.ax("create", "vservice", "web", "--ip", "198.18.5.5", "--lbtype", "RoundRobin", "--backends", "10.0.0.1,10.0.0.2:81",
         "--ports", "80:8080,443:8443", "--external", "--source-ip", "10.0.0.9");
     assertThat(created.exit()).as(created.err()).isZero();
 
     assertThat(daemon.ax("get", "vservices", "-o", "wide").out())
-        .containsPattern("web\\s+RoundRobin\\s+5\\.5\\.5\\.5\\s+\\[\\{80 8080\\} \\{443 8443\\}\\]\\s+\\[10\\.0\\.0\\.1 10\\.0\\.0\\.2:81\\]\\s+true\\s+10\\.0\\.0\\.9");
+        .containsPattern("web\\s+RoundRobin\\s+198\\.18\\.5\\.5\\s+\\[\\{80 8080\\} \\{443 8443\\}\\]\\s+\\[10\\.0\\.0\\.1 10\\.0\\.0\\.2:81\\]\\s+true\\s+10\\.0\\.0\\.9");
     JsonNode json = new ObjectMapper().readTree(daemon.ax("get", "vs", "-o", "json").out());
     JsonNode web = null;
     for (JsonNode v : json.get("vservices")) {
@@ -69,7 +69,7 @@ class CliIT {
 
   @Test
   void deleteVService_aliasDel_removesIt() {
-    daemon.ax("create", "vservice", "gone", "--ip", "6.6.6.6", "--ports", "80");
+    daemon.ax("create", "vservice", "gone", "--ip", "198.18.6.6", "--ports", "80");
 
     AxProcess.Result deleted = daemon.ax("del", "vservice", "gone");
 
@@ -84,8 +84,8 @@ class CliIT {
   @Test
   void createVService_invalidFlags_oneLineNamingTheFlag() {
     AxProcess.Result badIp = daemon.ax("create", "vservice", "x", "--ip", "1.1.1", "--ports", "80");
-    AxProcess.Result badPorts = daemon.ax("create", "vservice", "x", "--ip", "1.1.1.1", "--ports", "80:99999");
-    AxProcess.Result badType = daemon.ax("create", "vservice", "x", "--ip", "1.1.1.1", "--ports", "80", "--lbtype", "Fastest");
+    AxProcess.Result badPorts = daemon.ax("create", "vservice", "x", "--ip", "198.18.1.1", "--ports", "80:99999");
+    AxProcess.Result badType = daemon.ax("create", "vservice", "x", "--ip", "198.18.1.1", "--ports", "80", "--lbtype", "Fastest");
 
     for (AxProcess.Result r : new AxProcess.Result[] {badIp, badPorts, badType}) {
       assertThat(r.exit()).isEqualTo(1);
@@ -99,12 +99,12 @@ class CliIT {
 
   @Test
   void createVService_vipPortTaken_oneLineNamingTheOwner() {
-    daemon.ax("create", "vservice", "first", "--ip", "7.7.7.7", "--ports", "80");
+    daemon.ax("create", "vservice", "first", "--ip", "198.18.7.7", "--ports", "80");
 
-    AxProcess.Result r = daemon.ax("create", "vservice", "second", "--ip", "7.7.7.7", "--ports", "80");
+    AxProcess.Result r = daemon.ax("create", "vservice", "second", "--ip", "198.18.7.7", "--ports", "80");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err().strip()).isEqualTo("ax create vservice: vservice 'first' already serves 7.7.7.7:80");
+    assertThat(r.err().strip()).isEqualTo("ax create vservice: vservice 'first' already serves 198.18.7.7:80");
   }
 
   @Test
@@ -142,7 +142,7 @@ class CliIT {
 
   @Test
   void getWatch_jsonLines_listsThenStreamsChanges() throws Exception {
-    daemon.ax("create", "vservice", "watched-before", "--ip", "7.7.7.1", "--ports", "80");
+    daemon.ax("create", "vservice", "watched-before", "--ip", "198.18.7.1", "--ports", "80");
     Process watch = new ProcessBuilder(AxProcess.java("get", "vservices", "--watch", "-o", "json", "--admin", daemon.adminSocket().toString())).start();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
       StringBuilder replay = new StringBuilder();

@@ -22,12 +22,12 @@ class DaemonLifecycleIT {
   void restart_afterStop_keepsVServices() {
     Path run = tmp.resolve("run");
     try (AxProcess.Daemon d = new AxProcess.Daemon(run).start()) {
-      create(d, "myvsvc", "1.1.1.1");
+      create(d, "myvsvc", "198.18.1.1");
       assertThat(d.stop()).isIn(0, 143);
     }
     assertThat(run.resolve("admin.sock")).doesNotExist();
     try (AxProcess.Daemon d = new AxProcess.Daemon(run).start()) {
-      assertThat(d.ax("get", "vservices").out()).containsPattern("myvsvc\\s+Random\\s+1\\.1\\.1\\.1");
+      assertThat(d.ax("get", "vservices").out()).containsPattern("myvsvc\\s+Random\\s+198\\.18\\.1\\.1");
     }
   }
 
@@ -35,8 +35,8 @@ class DaemonLifecycleIT {
   void restart_afterSigkill_keepsEveryAcknowledgedChange() {
     Path run = tmp.resolve("run");
     try (AxProcess.Daemon d = new AxProcess.Daemon(run).start()) {
-      create(d, "a", "1.1.1.1");
-      create(d, "b", "2.2.2.2");
+      create(d, "a", "198.18.1.1");
+      create(d, "b", "198.18.2.2");
       d.ax("delete", "vservice", "a");
       d.kill();
     }
@@ -51,7 +51,7 @@ class DaemonLifecycleIT {
   void restart_withClean_dropsSavedState() {
     Path run = tmp.resolve("run");
     try (AxProcess.Daemon d = new AxProcess.Daemon(run).start()) {
-      create(d, "myvsvc", "1.1.1.1");
+      create(d, "myvsvc", "198.18.1.1");
       d.stop();
     }
     try (AxProcess.Daemon d = new AxProcess.Daemon(run).start("--clean")) {
@@ -131,7 +131,7 @@ class DaemonLifecycleIT {
     Path cpu = tmp.resolve("cpu.jfr");
     Path mem = tmp.resolve("mem.jfr");
     try (AxProcess.Daemon d = new AxProcess.Daemon(tmp.resolve("run")).start("--cpu-profile", cpu.toString(), "--mem-profile", mem.toString())) {
-      create(d, "profiled", "1.1.1.1");
+      create(d, "profiled", "198.18.1.1");
       d.stop();
     }
     for (Path f : new Path[] {cpu, mem}) {

@@ -32,16 +32,16 @@ class DaemonRestartRunIT {
     Path run = tmp.resolve("run");
     AxProcess.Daemon first = new AxProcess.Daemon(run).start();
     AxRun ax = new AxRun(first);
-    Process server = ax.start(tmp.resolve("server.log"), "--ip", "5.5.5.5", "--", RunIT.PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
+    Process server = ax.start(tmp.resolve("server.log"), "--ip", "198.18.5.5", "--", RunIT.PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
     AxProcess.Daemon second = null;
     try {
-      ax.awaitServers("5.5.5.5:8000", 1, server);
+      ax.awaitServers("198.18.5.5:8000", 1, server);
       Path downloadOut = tmp.resolve("download.out");
       // ~8 s at 3 MB/s: the restart happens in the middle of the transfer.
-      Process download = ax.start(downloadOut, "--", "curl", "-s", "--limit-rate", "3M", "-o", "/dev/null", "-w", "%{size_download} %{http_code}\n", "5.5.5.5:8000/big.bin");
+      Process download = ax.start(downloadOut, "--", "curl", "-s", "--limit-rate", "3M", "-o", "/dev/null", "-w", "%{size_download} %{http_code}\n", "198.18.5.5:8000/big.bin");
       Path loopOut = tmp.resolve("loop.out");
       Process loop = ax.start(loopOut, "--", "sh", "-c",
-          "for i in $(seq 1 " + CONNECTS + "); do curl -s -o /dev/null -w '%{http_code}\\n' --max-time 30 5.5.5.5:8000/id.txt || echo FAIL; sleep 0.03; done");
+          "for i in $(seq 1 " + CONNECTS + "); do curl -s -o /dev/null -w '%{http_code}\\n' --max-time 30 198.18.5.5:8000/id.txt || echo FAIL; sleep 0.03; done");
 
       // The daemon dies while both are under way: some connects done, the transfer started.
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
@@ -54,7 +54,7 @@ class DaemonRestartRunIT {
       List<String> results = Files.readAllLines(loopOut);
       assertThat(results).hasSize(CONNECTS).allMatch("200"::equals);
       assertThat(Files.readString(downloadOut).strip()).isEqualTo(BIG + " 200");
-      assertThat(new AxRun(second).serversAt("5.5.5.5:8000")).isEqualTo(1);
+      assertThat(new AxRun(second).serversAt("198.18.5.5:8000")).isEqualTo(1);
       // The apps really moved to the new daemon: their supervisors registered again.
       assertThat(second.logText()).contains("registered by pid");
       assertThat(first.logText()).contains("registered by pid");

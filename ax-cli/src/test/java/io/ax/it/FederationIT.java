@@ -15,12 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The seed's federation (AppSwitch's "Multi-Node Multi-Cluster"): two clusters of two nodes,
  * each on a network of its own (a bridge and a subnet per cluster), and a WAN link that only
- * the gateways host00 and host10 join. A web server runs at 2.2.2.2:8000 on host11 in cluster1;
- * clients run on host01 in cluster0. No namespace has a route out, so 2.2.2.2 (the seed's
+ * the gateways host00 and host10 join. A web server runs at 198.18.2.2:8000 on host11 in cluster1;
+ * clients run on host01 in cluster0. No namespace has a route out, so 198.18.2.2 (the seed's
  * address) cannot reach a real host.
  */
 class FederationIT {
-  private static final String WEB = "2.2.2.2:8000";
+  private static final String WEB = "198.18.2.2:8000";
   @TempDir Path tmp;
   private NetnsCluster cluster0;
   private NetnsCluster cluster1;
@@ -80,7 +80,7 @@ class FederationIT {
 
     // The server's name resolves in cluster0's DNS too, on any node.
     AxProcess.Result dig = NetnsCluster.exec(Duration.ofSeconds(20), "ip", "netns", "exec", host01.ns, "dig", "@" + host01.ip, "+short", "+time=2", "+tries=2", "web.appswitch.local", "A");
-    assertThat(dig.out().strip()).as(dig.err()).isEqualTo("2.2.2.2");
+    assertThat(dig.out().strip()).as(dig.err()).isEqualTo("198.18.2.2");
   }
 
   @Test
@@ -104,11 +104,11 @@ class FederationIT {
     assertThat(local.out()).isEqualTo("host00 in cluster0");
   }
 
-  /** python's http.server under ax run at 2.2.2.2:8000, answering with {@code body}. */
+  /** python's http.server under ax run at 198.18.2.2:8000, answering with {@code body}. */
   private void serveWeb(NetnsCluster.Node n, String body) throws Exception {
     Path docs = Files.createDirectories(tmp.resolve("www-" + n.ns));
     Files.writeString(docs.resolve("index.html"), body);
-    n.serve("--ip", "2.2.2.2", "--name", "web", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
+    n.serve("--ip", "198.18.2.2", "--name", "web", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", docs.toString());
   }
 
   private static JsonNode entryAt(NetnsCluster.Node n, String serviceAddr) {

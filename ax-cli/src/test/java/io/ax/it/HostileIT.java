@@ -26,29 +26,29 @@ class HostileIT {
 
     try (AxProcess.Daemon daemon = new AxProcess.Daemon(tmp.resolve("run")).start()) {
       AxRun ax = new AxRun(daemon);
-      Process secret = ax.start(tmp.resolve("secret.log"), "--ip", "3.3.3.3", "--labels", "role=secret", "--",
+      Process secret = ax.start(tmp.resolve("secret.log"), "--ip", "198.18.3.3", "--labels", "role=secret", "--",
           RunIT.PYTHON, "-m", "http.server", "8000", "--directory", RunIT.site(tmp, "secret").toString());
-      Process allowed = ax.start(tmp.resolve("allowed.log"), "--ip", "3.3.3.4", "--labels", "role=hostile", "--",
+      Process allowed = ax.start(tmp.resolve("allowed.log"), "--ip", "198.18.3.4", "--labels", "role=hostile", "--",
           RunIT.PYTHON, "-m", "http.server", "8000", "--directory", RunIT.site(tmp, "allowed").toString());
       try {
-        ax.awaitServers("3.3.3.3:8000", 1, secret);
-        ax.awaitServers("3.3.3.4:8000", 1, allowed);
+        ax.awaitServers("198.18.3.3:8000", 1, secret);
+        ax.awaitServers("198.18.3.4:8000", 1, allowed);
         JsonNode secretHost = null;
         for (JsonNode s : ax.servers()) {
-          if (s.get("service_addr").get("ip").asText().equals("3.3.3.3")) {
+          if (s.get("service_addr").get("ip").asText().equals("198.18.3.3")) {
             secretHost = s.get("host_addr");
           }
         }
         assertThat(secretHost).isNotNull();
 
         AxProcess.Result r = ax.run(Duration.ofSeconds(120), "--labels", "role=hostile", "--", hostile.toString(),
-            "3.3.3.3", "8000", secretHost.get("ip").asText(), secretHost.get("port").asText(), "3.3.3.4", "8000");
+            "198.18.3.3", "8000", secretHost.get("ip").asText(), secretHost.get("port").asText(), "198.18.3.4", "8000");
 
         assertThat(r.out()).as(r.err()).contains("all checks passed").doesNotContain("FAIL");
         assertThat(r.out()).containsPattern("race: [1-9]\\d* reached the allowed server, \\d+ refused, \\d+ other, 0 reached the secret");
         assertThat(r.exit()).isZero();
         // The daemon serves others as before.
-        AxProcess.Result friend = ax.run(Duration.ofSeconds(30), "--labels", "role=secret", "--", "curl", "-s", "--max-time", "10", "3.3.3.3:8000/id.txt");
+        AxProcess.Result friend = ax.run(Duration.ofSeconds(30), "--labels", "role=secret", "--", "curl", "-s", "--max-time", "10", "198.18.3.3:8000/id.txt");
         assertThat(friend.out()).isEqualTo("secret\n");
         assertThat(daemon.isAlive()).isTrue();
       } finally {
@@ -79,22 +79,22 @@ class HostileIT {
       try {
         for (String mode : List.of("bind", "listen")) {
           Path log = tmp.resolve(mode + ".log");
-          Process p = ax.start(log, "--ip", "3.3.3.5", "--labels", "role=secret", "--", RunIT.PYTHON, "-c", PORT_ZERO_SERVER, mode);
+          Process p = ax.start(log, "--ip", "198.18.3.5", "--labels", "role=secret", "--", RunIT.PYTHON, "-c", PORT_ZERO_SERVER, mode);
           servers.add(p);
           String port = awaitFirstLine(log, p);
-          ax.awaitServers("3.3.3.5:" + port, 1, p);
+          ax.awaitServers("198.18.3.5:" + port, 1, p);
           JsonNode host = null;
           for (JsonNode s : ax.servers()) {
             if (s.get("service_addr").get("port").asText().equals(port)) {
               host = s.get("host_addr");
             }
           }
-          assertThat(host).as(mode + ": an entry for 3.3.3.5:" + port).isNotNull();
+          assertThat(host).as(mode + ": an entry for 198.18.3.5:" + port).isNotNull();
           assertThat(host.get("port").asText()).as(mode + ": the pool port is the one the app sees").isEqualTo(port);
 
-          AxProcess.Result friend = ax.run(Duration.ofSeconds(30), "--labels", "role=secret", "--", "curl", "-s", "--max-time", "10", "telnet://3.3.3.5:" + port);
+          AxProcess.Result friend = ax.run(Duration.ofSeconds(30), "--labels", "role=secret", "--", "curl", "-s", "--max-time", "10", "telnet://198.18.3.5:" + port);
           assertThat(friend.out()).as(mode + ": a client sharing the label").isEqualTo("secret\n");
-          for (String target : List.of("3.3.3.5:" + port, host.get("ip").asText() + ":" + port)) {
+          for (String target : List.of("198.18.3.5:" + port, host.get("ip").asText() + ":" + port)) {
             AxProcess.Result stranger = ax.run(Duration.ofSeconds(30), "--labels", "role=hostile", "--", "curl", "-s", "--max-time", "5", "telnet://" + target);
             assertThat(stranger.out()).as(mode + ": a stranger at " + target).doesNotContain("secret");
             assertThat(stranger.exit()).as(mode + ": a stranger at " + target).isNotZero();

@@ -85,44 +85,44 @@ class Ipv6OnlyBindIT {
     // Default listeners (bind * -::*, port 6379). Protected mode is off because it admits
     // loopback peers only, and a mesh client's peer address is the node's; --dir keeps the
     // snapshot written at shutdown in the test's directory.
-    Process redis = server(log, "--ip", "7.7.8.1", "--", "redis-server", "--protected-mode", "no", "--dir", tmp.toString());
-    ax.awaitServers("7.7.8.1:6379", 1, redis);
+    Process redis = server(log, "--ip", "198.18.8.1", "--", "redis-server", "--protected-mode", "no", "--dir", tmp.toString());
+    ax.awaitServers("198.18.8.1:6379", 1, redis);
 
-    AxProcess.Result r = ax.run(CLIENT_TIMEOUT, "--", "redis-cli", "-h", "7.7.8.1", "-p", "6379", "PING");
+    AxProcess.Result r = ax.run(CLIENT_TIMEOUT, "--", "redis-cli", "-h", "198.18.8.1", "-p", "6379", "PING");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out().strip()).isEqualTo("PONG");
     // Both listeners were made: the :: one is not skipped with a warning, and publishes nothing.
     assertThat(Files.readString(log)).doesNotContain("Could not create server TCP listening socket");
-    assertThat(ax.serversAt("7.7.8.1:6379")).isEqualTo(1);
+    assertThat(ax.serversAt("198.18.8.1:6379")).isEqualTo(1);
   }
 
   @Test
   void memcachedDefaultListeners_startsAndAnswersVersion() throws Exception {
     // -u root only because the test runs as root, which memcached refuses without it.
-    Process memcached = server(tmp.resolve("memcached.log"), "--ip", "7.7.8.2", "--", "memcached", "-u", "root");
-    ax.awaitServers("7.7.8.2:11211", 1, memcached);
+    Process memcached = server(tmp.resolve("memcached.log"), "--ip", "198.18.8.2", "--", "memcached", "-u", "root");
+    ax.awaitServers("198.18.8.2:11211", 1, memcached);
 
-    AxProcess.Result r = ask("7.7.8.2", 11211, "version");
+    AxProcess.Result r = ask("198.18.8.2", 11211, "version");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("VERSION 1.");
-    assertThat(ax.serversAt("7.7.8.2:11211")).isEqualTo(1);
+    assertThat(ax.serversAt("198.18.8.2:11211")).isEqualTo(1);
   }
 
   @Test
   void asyncioStartServerHostNone_startsAndEchoes_ipv6SocketShowsAnyAddress() throws Exception {
     Path log = tmp.resolve("asyncio.log");
-    Process echo = server(log, "--ip", "7.7.8.3", "--", RunIT.PYTHON, "-c", ASYNCIO_ECHO);
-    ax.awaitServers("7.7.8.3:8888", 1, echo);
+    Process echo = server(log, "--ip", "198.18.8.3", "--", RunIT.PYTHON, "-c", ASYNCIO_ECHO);
+    ax.awaitServers("198.18.8.3:8888", 1, echo);
 
-    AxProcess.Result r = ask("7.7.8.3", 8888, "hello over asyncio");
+    AxProcess.Result r = ask("198.18.8.3", 8888, "hello over asyncio");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("hello over asyncio\n");
     // getsockname of the IPv6-only socket shows what the app bound, as the kernel would.
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("serving on"));
     assertThat(Files.readString(log)).contains("('::', 8888, 0, 0)");
-    assertThat(ax.serversAt("7.7.8.3:8888")).isEqualTo(1);
+    assertThat(ax.serversAt("198.18.8.3:8888")).isEqualTo(1);
   }
 }

@@ -61,10 +61,16 @@ final class NetnsCluster implements AutoCloseable {
       return NetnsCluster.this;
     }
 
-    /** Starts the daemon with every node as a neighbor, plus {@code extra} flags; waits for its admin socket. */
+    /**
+     * Starts the daemon with every node as a neighbor, plus {@code extra} flags; waits for its
+     * admin socket. REGISTRY_ONLY unless {@code extra} says otherwise, as {@link AxProcess.Daemon}.
+     */
     Node start(String... extra) {
       List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
       cmd.addAll(AxProcess.java("daemon", "--run-dir", runDir.toString(), "--node-name", name(), "--node-interface", ip, "--neighbors", neighbors()));
+      if (!List.of(extra).contains("--outbound-traffic-policy")) {
+        cmd.addAll(List.of("--outbound-traffic-policy", "REGISTRY_ONLY"));
+      }
       cmd.addAll(List.of(extra));
       // Small heaps, right after the java command: a test runs several daemons on a 2-core machine.
       List<String> withHeap = new ArrayList<>(cmd.subList(0, 5));

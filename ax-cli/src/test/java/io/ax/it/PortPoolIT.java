@@ -155,11 +155,11 @@ class PortPoolIT {
     nativeListener(first, false);
     daemon(first);
 
-    Process server = httpServer("5.5.0.1", "after-listener");
-    ax.awaitServers("5.5.0.1:8000", 1, server);
+    Process server = httpServer("198.18.50.1", "after-listener");
+    ax.awaitServers("198.18.50.1:8000", 1, server);
 
-    assertThat(hostPort("5.5.0.1:8000")).isEqualTo(first + 1);
-    assertServes("5.5.0.1:8000/id.txt", "after-listener");
+    assertThat(hostPort("198.18.50.1:8000")).isEqualTo(first + 1);
+    assertServes("198.18.50.1:8000/id.txt", "after-listener");
     assertThat(daemon.logText()).contains("pool port " + first + " is taken outside this daemon");
   }
 
@@ -171,11 +171,11 @@ class PortPoolIT {
     nativeListener(first, true);
     daemon(first);
 
-    Process server = httpServer("5.5.0.2", "reuseport", "import socketserver; socketserver.TCPServer.allow_reuse_port = True");
-    ax.awaitServers("5.5.0.2:8000", 1, server);
+    Process server = httpServer("198.18.50.2", "reuseport", "import socketserver; socketserver.TCPServer.allow_reuse_port = True");
+    ax.awaitServers("198.18.50.2:8000", 1, server);
 
-    assertThat(hostPort("5.5.0.2:8000")).isEqualTo(first + 1);
-    assertServes("5.5.0.2:8000/id.txt", "reuseport");
+    assertThat(hostPort("198.18.50.2:8000")).isEqualTo(first + 1);
+    assertServes("198.18.50.2:8000/id.txt", "reuseport");
   }
 
   @Test
@@ -187,11 +187,11 @@ class PortPoolIT {
     nativeBoundOnly(first);
     daemon(first);
 
-    Process server = httpServer("5.5.0.3", "after-bound");
-    ax.awaitServers("5.5.0.3:8000", 1, server);
+    Process server = httpServer("198.18.50.3", "after-bound");
+    ax.awaitServers("198.18.50.3:8000", 1, server);
 
-    assertThat(hostPort("5.5.0.3:8000")).isEqualTo(first + 1);
-    assertServes("5.5.0.3:8000/id.txt", "after-bound");
+    assertThat(hostPort("198.18.50.3:8000")).isEqualTo(first + 1);
+    assertServes("198.18.50.3:8000/id.txt", "after-bound");
   }
 
   @Test
@@ -204,13 +204,13 @@ class PortPoolIT {
     Path site = RunIT.site(tmp, "exposed");
     Path logFile = tmp.resolve("exposed.log");
 
-    Process server = ax.start(logFile, "--ip", "5.5.0.4", "--expose", "8000:" + fixed, "--", RunIT.PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
+    Process server = ax.start(logFile, "--ip", "198.18.50.4", "--expose", "8000:" + fixed, "--", RunIT.PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
     servers.add(server);
 
     await().atMost(CLIENT_TIMEOUT).until(() -> !server.isAlive());
     assertThat(server.exitValue()).isNotZero();
     assertThat(Files.readString(logFile)).contains("Address already in use");
-    assertThat(ax.serversAt("5.5.0.4:8000")).isZero();
+    assertThat(ax.serversAt("198.18.50.4:8000")).isZero();
     assertThat(daemon.logText()).doesNotContain("is taken outside this daemon");
   }
 }

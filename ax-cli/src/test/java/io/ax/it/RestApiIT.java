@@ -63,7 +63,7 @@ class RestApiIT {
 
   @Test
   void aChangeWithoutTheToken_isRefused_andTheTokenFileIsRootsAlone() throws Exception {
-    String body = "{\"name\":\"stolen\",\"ip\":\"5.5.5.5\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":80,\"appport\":8080}]}";
+    String body = "{\"name\":\"stolen\",\"ip\":\"198.18.5.5\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":80,\"appport\":8080}]}";
 
     HttpResponse<String> none = post(CREATE, body, null);
     HttpResponse<String> wrong = post(CREATE, body, "Bearer " + "0".repeat(64));
@@ -87,12 +87,12 @@ class RestApiIT {
   @Test
   void createVirtualService_appSwitchCall_answersAsAppSwitchAndIsListed() throws Exception {
     HttpResponse<String> r = post(CREATE,
-        "{\"name\":\"external\",\"ip\":\"1.1.1.1\",\"type\":\"Random\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":31111,\"appport\":9080}]}");
+        "{\"name\":\"external\",\"ip\":\"198.18.1.1\",\"type\":\"Random\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":31111,\"appport\":9080}]}");
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(r.body())).isEqualTo(JSON.readTree("{\"name\":\"external\",\"result\":true,\"details\":\"Success\",\"portmap\":null}"));
     JsonNode vs = JSON.readTree(get("vservices/external").body());
-    assertThat(vs.get("ip").asText()).isEqualTo("1.1.1.1");
+    assertThat(vs.get("ip").asText()).isEqualTo("198.18.1.1");
     assertThat(vs.get("lb_type").asText()).isEqualTo("RANDOM");
     assertThat(vs.get("external").asBoolean()).isTrue();
     assertThat(vs.get("ports").get(0).get("vport").asInt()).isEqualTo(31111);
@@ -104,17 +104,17 @@ class RestApiIT {
     return Stream.of(
         Arguments.of("not json", "{\"name\":", 400, "body"),
         Arguments.of("an array", "[1,2]", 400, "body"),
-        Arguments.of("no name", "{\"ip\":\"2.2.2.2\",\"extports\":[{\"extport\":80}]}", 400, "name"),
-        Arguments.of("bad name", "{\"name\":\"a b\",\"ip\":\"2.2.2.2\",\"extports\":[{\"extport\":80}]}", 400, "name"),
+        Arguments.of("no name", "{\"ip\":\"198.18.2.2\",\"extports\":[{\"extport\":80}]}", 400, "name"),
+        Arguments.of("bad name", "{\"name\":\"a b\",\"ip\":\"198.18.2.2\",\"extports\":[{\"extport\":80}]}", 400, "name"),
         Arguments.of("ip too short", "{\"name\":\"x\",\"ip\":\"1.1.1\",\"extports\":[{\"extport\":80}]}", 400, "ip"),
         Arguments.of("ip a number", "{\"name\":\"x\",\"ip\":5,\"extports\":[{\"extport\":80}]}", 400, "ip"),
-        Arguments.of("backend invalid", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"backendips\":[\"10.0.0.1\",\"10.0.0.300\"],\"extports\":[{\"extport\":80}]}", 400, "backendips[1]"),
-        Arguments.of("backends not a list", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"backendips\":\"10.0.0.1\",\"extports\":[{\"extport\":80}]}", 400, "backendips"),
-        Arguments.of("port out of range", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"extports\":[{\"extport\":70000,\"appport\":80}]}", 400, "extports[0].extport"),
-        Arguments.of("port a string", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"extports\":[{\"extport\":\"abc\"}]}", 400, "extports[0].extport"),
-        Arguments.of("unknown field", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"backendip\":[\"10.0.0.1\"]}", 400, "backendip"),
-        Arguments.of("unknown lb type", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"type\":\"Fastest\",\"extports\":[{\"extport\":80}]}", 400, "type"),
-        Arguments.of("oversized", "{\"name\":\"x\",\"ip\":\"2.2.2.2\",\"pad\":\"" + "a".repeat(100_000) + "\"}", 413, "body"));
+        Arguments.of("backend invalid", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"backendips\":[\"10.0.0.1\",\"10.0.0.300\"],\"extports\":[{\"extport\":80}]}", 400, "backendips[1]"),
+        Arguments.of("backends not a list", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"backendips\":\"10.0.0.1\",\"extports\":[{\"extport\":80}]}", 400, "backendips"),
+        Arguments.of("port out of range", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"extports\":[{\"extport\":70000,\"appport\":80}]}", 400, "extports[0].extport"),
+        Arguments.of("port a string", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"extports\":[{\"extport\":\"abc\"}]}", 400, "extports[0].extport"),
+        Arguments.of("unknown field", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"backendip\":[\"10.0.0.1\"]}", 400, "backendip"),
+        Arguments.of("unknown lb type", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"type\":\"Fastest\",\"extports\":[{\"extport\":80}]}", 400, "type"),
+        Arguments.of("oversized", "{\"name\":\"x\",\"ip\":\"198.18.2.2\",\"pad\":\"" + "a".repeat(100_000) + "\"}", 413, "body"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -133,7 +133,7 @@ class RestApiIT {
 
   @Test
   void createVirtualService_sameNameTwice_conflict() throws Exception {
-    String body = "{\"name\":\"twice\",\"ip\":\"3.3.3.3\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":80,\"appport\":8080}]}";
+    String body = "{\"name\":\"twice\",\"ip\":\"198.18.3.3\",\"backendips\":[\"10.0.0.5\"],\"extports\":[{\"extport\":80,\"appport\":8080}]}";
     assertThat(post(CREATE, body).statusCode()).isEqualTo(200);
 
     HttpResponse<String> again = post(CREATE, body);
@@ -144,7 +144,7 @@ class RestApiIT {
 
   @Test
   void deleteVService_existing_goneThenNotFound() throws Exception {
-    post(CREATE, "{\"name\":\"short-lived\",\"ip\":\"4.4.4.4\",\"extports\":[{\"extport\":80}]}");
+    post(CREATE, "{\"name\":\"short-lived\",\"ip\":\"198.18.4.4\",\"extports\":[{\"extport\":80}]}");
     HttpRequest delete = HttpRequest.newBuilder(URI.create(daemon.restUrl("vservices/short-lived"))).header("Authorization", authorization()).DELETE().build();
 
     assertThat(http.send(delete, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);

@@ -55,20 +55,20 @@ class RunFlagsIT {
 
   @Test
   void interface_eth0_showsInIpAddrWithTheAppIp() {
-    AxProcess.Result r = ax.run(TIMEOUT, "--ip", "4.4.4.4", "--interface", "eth0", "--", "ip", "addr");
+    AxProcess.Result r = ax.run(TIMEOUT, "--ip", "198.18.4.4", "--interface", "eth0", "--", "ip", "addr");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("eth0").contains("inet 4.4.4.4/32");
+    assertThat(r.out()).contains("eth0").contains("inet 198.18.4.4/32");
   }
 
   @Test
   void newNetnsFalse_asUnprivilegedUser_reachesAServer() throws Exception {
     Path site = RunIT.site(tmp, "unprivileged");
-    Process server = ax.start(tmp.resolve("unpriv-server.log"), "--ip", "4.4.4.5", "--", RunIT.PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
+    Process server = ax.start(tmp.resolve("unpriv-server.log"), "--ip", "198.18.4.5", "--", RunIT.PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
     try {
-      ax.awaitServers("4.4.4.5:8000", 1, server);
+      ax.awaitServers("198.18.4.5:8000", 1, server);
       List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-      cmd.addAll(ax.command(List.of("--new-netns=false", "--", "curl", "-s", "--max-time", "10", "4.4.4.5:8000/id.txt")));
+      cmd.addAll(ax.command(List.of("--new-netns=false", "--", "curl", "-s", "--max-time", "10", "198.18.4.5:8000/id.txt")));
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().put("AX_RUN_DIR", daemon.runDir.toString());
 
@@ -98,7 +98,7 @@ class RunFlagsIT {
   void badFlags_usageErrorsInOneLine() {
     AxProcess.Result badIp = ax.run(TIMEOUT, "--ip", "1.1.1", "--", "true");
     AxProcess.Result badExpose = ax.run(TIMEOUT, "--expose", "80:99999", "--", "true");
-    AxProcess.Result noCommand = ax.run(TIMEOUT, "--ip", "1.1.1.1");
+    AxProcess.Result noCommand = ax.run(TIMEOUT, "--ip", "198.18.1.1");
 
     for (AxProcess.Result r : List.of(badIp, badExpose, noCommand)) {
       assertThat(r.exit()).isEqualTo(2);

@@ -74,10 +74,10 @@ class RunIT {
   @Test
   void httpServerOnVirtualIp_curlUnderAx_gets200() throws Exception {
     Path site = site(tmp, "one");
-    Process p = server("http-one", "--ip", "1.1.1.1", "--", PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
-    ax.awaitServers("1.1.1.1:8000", 1, p);
+    Process p = server("http-one", "--ip", "198.18.1.1", "--", PYTHON, "-m", "http.server", "8000", "--directory", site.toString());
+    ax.awaitServers("198.18.1.1:8000", 1, p);
 
-    AxProcess.Result r = curl("-I", "1.1.1.1:8000");
+    AxProcess.Result r = curl("-I", "198.18.1.1:8000");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("HTTP/1.0 200 OK");
@@ -85,13 +85,13 @@ class RunIT {
 
   @Test
   void twoServersOnOneIp_twentyClients_reachBoth() throws Exception {
-    Process a = server("lb-a", "--ip", "1.1.1.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "a").toString());
-    Process b = server("lb-b", "--ip", "1.1.1.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "b").toString());
-    ax.awaitServers("1.1.1.2:8000", 2, a, b);
+    Process a = server("lb-a", "--ip", "198.18.1.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "a").toString());
+    Process b = server("lb-b", "--ip", "198.18.1.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "b").toString());
+    ax.awaitServers("198.18.1.2:8000", 2, a, b);
 
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < 20; i++) {
-      AxProcess.Result r = curl("1.1.1.2:8000/id.txt");
+      AxProcess.Result r = curl("198.18.1.2:8000/id.txt");
       assertThat(r.exit()).as(r.err()).isZero();
       seen.merge(r.out().strip(), 1, Integer::sum);
     }
@@ -102,18 +102,18 @@ class RunIT {
 
   @Test
   void labelledServers_clientReachesOnlyItsLabel_strangerRefused() throws Exception {
-    Process prod = server("prod", "--ip", "1.1.1.3", "--labels", "role=prod", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "prod").toString());
-    Process test = server("test", "--ip", "1.1.1.3", "--labels", "role=test", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "test").toString());
-    ax.awaitServers("1.1.1.3:8000", 2, prod, test);
+    Process prod = server("prod", "--ip", "198.18.1.3", "--labels", "role=prod", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "prod").toString());
+    Process test = server("test", "--ip", "198.18.1.3", "--labels", "role=test", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "test").toString());
+    ax.awaitServers("198.18.1.3:8000", 2, prod, test);
 
     for (int i = 0; i < 10; i++) {
-      AxProcess.Result r = curlAs("role=test", "1.1.1.3:8000/id.txt");
+      AxProcess.Result r = curlAs("role=test", "198.18.1.3:8000/id.txt");
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(r.out().strip()).isEqualTo("test");
     }
-    AxProcess.Result stranger = curlAs("role=other", "1.1.1.3:8000/id.txt");
+    AxProcess.Result stranger = curlAs("role=other", "198.18.1.3:8000/id.txt");
     assertThat(stranger.exit()).as("curl exit 7: could not connect").isEqualTo(7);
-    AxProcess.Result naked = curlAs("", "1.1.1.3:8000/id.txt");
+    AxProcess.Result naked = curlAs("", "198.18.1.3:8000/id.txt");
     assertThat(naked.exit()).isEqualTo(7);
   }
 
@@ -138,10 +138,10 @@ class RunIT {
           server { listen 80; root %1$s; }
         }
         """.formatted(root));
-    Process nginx = server("nginx", "--ip", "1.1.1.4", "--", "nginx", "-c", conf.toString(), "-g", "daemon off;");
-    ax.awaitServers("1.1.1.4:80", 1, nginx);
+    Process nginx = server("nginx", "--ip", "198.18.1.4", "--", "nginx", "-c", conf.toString(), "-g", "daemon off;");
+    ax.awaitServers("198.18.1.4:80", 1, nginx);
 
-    AxProcess.Result r = curl("1.1.1.4/index.html");
+    AxProcess.Result r = curl("198.18.1.4/index.html");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("hello from nginx under ax\n");
@@ -150,10 +150,10 @@ class RunIT {
   @Test
   void staticBusybox_httpdServerAndWgetClient() throws Exception {
     Path site = site(tmp, "busybox");
-    Process httpd = server("busybox-httpd", "--ip", "1.1.1.5", "--", "busybox", "httpd", "-f", "-p", "8080", "-h", site.toString());
-    ax.awaitServers("1.1.1.5:8080", 1, httpd);
+    Process httpd = server("busybox-httpd", "--ip", "198.18.1.5", "--", "busybox", "httpd", "-f", "-p", "8080", "-h", site.toString());
+    ax.awaitServers("198.18.1.5:8080", 1, httpd);
 
-    AxProcess.Result r = ax.run(CLIENT_TIMEOUT, "--", "busybox", "wget", "-q", "-O", "-", "http://1.1.1.5:8080/id.txt");
+    AxProcess.Result r = ax.run(CLIENT_TIMEOUT, "--", "busybox", "wget", "-q", "-O", "-", "http://198.18.1.5:8080/id.txt");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("busybox\n");
@@ -174,31 +174,31 @@ class RunIT {
 
   @Test
   void serverExits_entriesLeaveTheServiceTable() throws Exception {
-    Process p = server("leaving", "--ip", "1.1.1.6", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "leaving").toString());
-    ax.awaitServers("1.1.1.6:8000", 1, p);
-    assertThat(daemon.ax("get", "servers").out()).contains("1.1.1.6:8000");
+    Process p = server("leaving", "--ip", "198.18.1.6", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "leaving").toString());
+    ax.awaitServers("198.18.1.6:8000", 1, p);
+    assertThat(daemon.ax("get", "servers").out()).contains("198.18.1.6:8000");
 
     AxRun.stop(p);
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> ax.serversAt("1.1.1.6:8000") == 0);
-    assertThat(daemon.ax("get", "servers").out()).doesNotContain("1.1.1.6:8000");
-    assertThat(daemon.ax("get", "sockets").out()).doesNotContain("1.1.1.6:8000");
+    await().atMost(Duration.ofSeconds(15)).until(() -> ax.serversAt("198.18.1.6:8000") == 0);
+    assertThat(daemon.ax("get", "servers").out()).doesNotContain("198.18.1.6:8000");
+    assertThat(daemon.ax("get", "sockets").out()).doesNotContain("198.18.1.6:8000");
   }
 
   @Test
   void vserviceWithARefusingBackend_everyConnectFailsOverToTheLiveOne() throws Exception {
-    Process live = server("failover-live", "--ip", "6.6.6.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "live").toString());
-    ax.awaitServers("6.6.6.2:8000", 1, live);
+    Process live = server("failover-live", "--ip", "198.18.6.2", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "live").toString());
+    ax.awaitServers("198.18.6.2:8000", 1, live);
     // 127.0.0.1:1 refuses at once; RoundRobin puts it first for every other connection.
-    AxProcess.Result created = daemon.ax("create", "vservice", "failover", "--ip", "9.9.9.9", "--ports", "80:8000", "--lbtype", "RoundRobin", "--backends", "127.0.0.1:1,6.6.6.2");
+    AxProcess.Result created = daemon.ax("create", "vservice", "failover", "--ip", "198.18.9.9", "--ports", "80:8000", "--lbtype", "RoundRobin", "--backends", "127.0.0.1:1,198.18.6.2");
     assertThat(created.exit()).as(created.err()).isZero();
 
     for (int i = 0; i < 6; i++) {
-      AxProcess.Result nonBlocking = curl("9.9.9.9/id.txt");
+      AxProcess.Result nonBlocking = curl("198.18.9.9/id.txt");
       assertThat(nonBlocking.exit()).as("curl (non-blocking connect) %d: %s", i, nonBlocking.err()).isZero();
       assertThat(nonBlocking.out()).isEqualTo("live\n");
       AxProcess.Result blocking = ax.run(CLIENT_TIMEOUT, "--", PYTHON, "-c",
-          "import urllib.request; print(urllib.request.urlopen('http://9.9.9.9/id.txt', timeout=10).read().decode(), end='')");
+          "import urllib.request; print(urllib.request.urlopen('http://198.18.9.9/id.txt', timeout=10).read().decode(), end='')");
       assertThat(blocking.exit()).as("python (blocking connect) %d: %s", i, blocking.err()).isZero();
       assertThat(blocking.out()).isEqualTo("live\n");
     }
@@ -221,15 +221,15 @@ class RunIT {
 
   @Test
   void getApps_runningProgram_listedWithReferenceColumns() throws Exception {
-    Process p = server("listed", "--ip", "1.1.1.7", "--name", "listed", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "listed").toString());
-    ax.awaitServers("1.1.1.7:8000", 1, p);
+    Process p = server("listed", "--ip", "198.18.1.7", "--name", "listed", "--", PYTHON, "-m", "http.server", "8000", "--directory", site(tmp, "listed").toString());
+    ax.awaitServers("198.18.1.7:8000", 1, p);
 
     String apps = daemon.ax("get", "apps").out();
     String sockets = daemon.ax("get", "sockets").out();
 
     assertThat(apps.lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "APPID", "NODEID", "CLUSTER", "APPIP", "DRIVER", "LABELS", "ZONES");
-    assertThat(apps).containsPattern("listed\\s+[0-9a-f]{8}\\s+it-node\\s+appswitch\\s+1\\.1\\.1\\.7\\s+user\\s+zone=default\\s+\\[zone==default\\]");
+    assertThat(apps).containsPattern("listed\\s+[0-9a-f]{8}\\s+it-node\\s+appswitch\\s+198\\.18\\.1\\.7\\s+user\\s+zone=default\\s+\\[zone==default\\]");
     assertThat(sockets.lines().findFirst().orElseThrow().split("\\s+")).containsExactly("ID", "NODEID", "APPID", "INODE", "PROTO", "FLAGS", "BINDIP", "BACKLOG");
-    assertThat(sockets).containsPattern("it-node\\s+[0-9a-f]{8}\\s+\\d+\\s+tcp\\s+0\\s+1\\.1\\.1\\.7:8000\\s+\\d+");
+    assertThat(sockets).containsPattern("it-node\\s+[0-9a-f]{8}\\s+\\d+\\s+tcp\\s+0\\s+198\\.18\\.1\\.7:8000\\s+\\d+");
   }
 }

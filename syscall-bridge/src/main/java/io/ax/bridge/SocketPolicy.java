@@ -171,7 +171,9 @@ public interface SocketPolicy {
         /** Nothing serves the destination: no backend, or a mesh address at a port nobody serves. */
         NO_BACKEND,
         /** Anything else (an unregistered app...). */
-        OTHER
+        OTHER,
+        /** Outside the mesh, where the node's outbound policy (REGISTRY_ONLY) lets nothing go. */
+        OUTSIDE
       }
     }
   }

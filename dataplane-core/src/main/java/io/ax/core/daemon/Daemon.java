@@ -150,7 +150,7 @@ public final class Daemon implements AutoCloseable {
         store, apps, leases, config.nodeName(), RestartRecovery.Liveness.PROCESSES, scheduler(), RestartRecovery.REREGISTER_GRACE);
     recovery.restorePorts();
 
-    MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts(), egressRoutes());
+    MeshSocketPolicy policy = new MeshSocketPolicy(store, node, apps, leases, new Loopbacks(), connectionCounts(), egressRoutes(), config.outbound());
     recovery.forgetDeadApps();
     DecisionLog decisions = DecisionLog.withSystemClock(store::current);
     metrics.ifPresent(m -> m.decisions(decisions));
@@ -183,8 +183,8 @@ public final class Daemon implements AutoCloseable {
     started.push(rest);
     startMetrics();
     log.info(
-        "[daemon] node {} ({}) in cluster {} is up: {} vservices, ports {}",
-        config.nodeName(), config.nodeIp(), config.cluster(), store.current().vservices().size(), config.ports());
+        "[daemon] node {} ({}) in cluster {} is up: {} vservices, ports {}, outbound traffic {}",
+        config.nodeName(), config.nodeIp(), config.cluster(), store.current().vservices().size(), config.ports(), config.outbound());
   }
 
   /** Istio's TCP metrics, when the kernel lets us read its sockets' counters (CAP_NET_ADMIN). */

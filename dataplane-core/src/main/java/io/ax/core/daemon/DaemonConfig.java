@@ -3,8 +3,9 @@ package io.ax.core.daemon;
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
 import io.ax.core.cluster.ClusterConfig;
-import io.ax.core.federation.FederationConfig;
 import io.ax.core.dns.DnsConfig;
+import io.ax.core.federation.FederationConfig;
+import io.ax.core.mesh.OutboundPolicy;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ import java.util.Optional;
  * @param egressGateway whether this node carries the cluster's connections to the outside
  * @param federation this node as a federation gateway of its cluster; empty for other nodes
  * @param metrics where {@code /metrics} is served; empty for none
+ * @param outbound whether apps may connect to addresses the mesh has never held
  */
 public record DaemonConfig(
     Path runDir,
@@ -51,7 +53,8 @@ public record DaemonConfig(
     Optional<ClusterConfig> peers,
     boolean egressGateway,
     Optional<FederationConfig> federation,
-    Optional<InetSocketAddress> metrics) {
+    Optional<InetSocketAddress> metrics,
+    OutboundPolicy outbound) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -125,6 +128,7 @@ public record DaemonConfig(
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(federation, "federation");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(outbound, "outbound");
   }
 
   /** A node that serves no /metrics. */
@@ -132,12 +136,17 @@ public record DaemonConfig(
       Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
       boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns, Optional<ClusterConfig> peers,
       boolean egressGateway, Optional<FederationConfig> federation) {
-    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, Optional.empty());
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, Optional.empty(), OutboundPolicy.ALLOW_ANY);
   }
 
   /** This config with /metrics served at {@code metrics} (or not, when empty). */
   public DaemonConfig withMetrics(Optional<InetSocketAddress> metrics) {
-    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics);
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound);
+  }
+
+  /** This config with {@code outbound} as its outbound traffic policy. */
+  public DaemonConfig withOutbound(OutboundPolicy outbound) {
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound);
   }
 
   /** A node that is no federation gateway. */

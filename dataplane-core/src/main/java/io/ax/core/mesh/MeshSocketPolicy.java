@@ -65,6 +65,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
   private final SharedLbState lb;
   private final MeshAddresses meshAddresses;
   private final EgressRoutes egress;
+  private final OutboundPolicy outbound;
 
   /**
    * A policy over parts that the daemon shares with its {@link RestartRecovery}.
@@ -85,6 +86,21 @@ public final class MeshSocketPolicy implements SocketPolicy {
    */
   public MeshSocketPolicy(
       DataplaneStore store, Node node, AppRegistry apps, PortLeases leases, Loopbacks loopbacks, ConnectionCounts connections, EgressRoutes egress) {
+    this(store, node, apps, leases, loopbacks, connections, egress, OutboundPolicy.ALLOW_ANY);
+  }
+
+  /**
+   * A policy over parts that the daemon shares with its {@link RestartRecovery}.
+   *
+   * @param apps registers into {@code store} for {@code node}
+   * @param connections open connections per backend, for least-connections vservices
+   * @param egress the cluster's egress gateway, for destinations outside the mesh
+   * @param outbound whether destinations outside the mesh may be connected at all
+   */
+  public MeshSocketPolicy(
+      DataplaneStore store, Node node, AppRegistry apps, PortLeases leases, Loopbacks loopbacks, ConnectionCounts connections, EgressRoutes egress,
+      OutboundPolicy outbound) {
+    this.outbound = Objects.requireNonNull(outbound, "outbound");
     this.egress = Objects.requireNonNull(egress, "egress");
     this.store = Objects.requireNonNull(store, "store");
     this.node = Objects.requireNonNull(node, "node");
@@ -252,6 +268,11 @@ public final class MeshSocketPolicy implements SocketPolicy {
       // Fail closed: a mesh address that nothing serves at this port is no way to the outside.
       d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination, ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
+    if (d instanceof ConnectDecision.Direct && outbound == OutboundPolicy.REGISTRY_ONLY && !isNodeDns(destination)) {
+      // Before the egress gateway: REGISTRY_ONLY means nothing unknown leaves, by any way out.
+      d = new ConnectDecision.Refuse(Errno.ECONNREFUSED,
+          transport.display() + " " + destination + " is outside the mesh and the outbound traffic policy is REGISTRY_ONLY", ConnectDecision.Refuse.Cause.OUTSIDE);
+    }
     if (d instanceof ConnectDecision.Direct && transport == Transport.TCP) {
       Optional<Inet4Endpoint> gateway = egress.gateway(destination);
       if (gateway.isPresent()) {
@@ -262,6 +283,14 @@ public final class MeshSocketPolicy implements SocketPolicy {
       log.debug("[mesh] refused {} -> {}: {}", appId, destination, refuse.reason());
     }
     return d;
+  }
+
+  /**
+   * The node's DNS server (NODE-IP:53, UDP and TCP), which {@code ax run --dns-override} points
+   * apps at: part of the mesh even though no app serves it.
+   */
+  private boolean isNodeDns(Inet4Endpoint destination) {
+    return destination.port() == 53 && node.ip().equals(new Ipv4(destination.ip()));
   }
 
   @Override

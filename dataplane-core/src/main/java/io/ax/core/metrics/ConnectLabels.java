@@ -65,7 +65,9 @@ public final class ConnectLabels {
     /** Every target dialed failed (refused, unreachable, timed out). */
     REFUSED_BY_BACKEND,
     /** Refused by the decision for another reason (an unregistered app). */
-    REFUSED_OTHER;
+    REFUSED_OTHER,
+    /** Outside the mesh, refused by the outbound policy REGISTRY_ONLY (Istio's BlackHoleCluster). */
+    REFUSED_OUTSIDE;
 
     /** {@code failed_over}, as labels show it. */
     public String display() {
@@ -84,6 +86,7 @@ public final class ConnectLabels {
           case ACCESS -> REFUSED_BY_ACL;
           case NO_BACKEND -> NO_BACKEND;
           case OTHER -> REFUSED_OTHER;
+          case OUTSIDE -> REFUSED_OUTSIDE;
         };
       }
       if (errno == 0) {
@@ -100,6 +103,7 @@ public final class ConnectLabels {
     return switch (decision) {
       case ConnectDecision.Direct d -> new Names(source, OUTSIDE, OUTSIDE);
       case ConnectDecision.ViaGateway g -> new Names(source, OUTSIDE, EGRESS_GATEWAY);
+      case ConnectDecision.Refuse r when r.cause() == ConnectDecision.Refuse.Cause.OUTSIDE -> new Names(source, OUTSIDE, NONE);
       case ConnectDecision.Refuse r -> new Names(source, meshName(s, destination).orElse(UNKNOWN), NONE);
       case ConnectDecision.Targets t -> new Names(source, destinationOf(s, destination, t), dialed == 0 ? NONE : backendOf(s, t.targets().get(Math.min(dialed, t.targets().size()) - 1)));
     };

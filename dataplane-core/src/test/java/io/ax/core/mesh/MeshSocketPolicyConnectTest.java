@@ -236,4 +236,45 @@ class MeshSocketPolicyConnectTest {
     withGateway.connectingViaGateway(client, ep("192.0.2.10", 51000), gateway, endpoint("203.0.113.5:443"));
     assertThat(announced).containsExactly(java.util.List.of(ep("192.0.2.10", 51000), gateway, endpoint("203.0.113.5:443")));
   }
+
+  @Test
+  void registryOnly_refusesEveryAddressTheMeshNeverHeld_andKeepsTheMeshAndTheNodeDns() throws RegistrationRefusedException {
+    EgressRoutes everythingViaGateway = new EgressRoutes() {
+      @Override
+      public java.util.Optional<Inet4Endpoint> gateway(Inet4Endpoint destination) {
+        // As the daemon's: the cluster's own nodes are no outside.
+        return destination.ip() == MeshFixture.NODE_IP.bits() ? java.util.Optional.empty() : java.util.Optional.of(ep("192.0.2.30", 6661));
+      }
+
+      @Override
+      public void announce(Inet4Endpoint local, Inet4Endpoint via, Inet4Endpoint destination) {}
+    };
+    MeshSocketPolicy.Node node = new MeshSocketPolicy.Node("n1", "appswitch", MeshFixture.NODE_IP);
+    MeshSocketPolicy registryOnly = new MeshSocketPolicy(mesh.store, node, new AppRegistry(mesh.store, node, new java.util.SplittableRandom(3)),
+        new PortLeases(mesh.pool), new Loopbacks(), io.ax.core.lb.ConnectionCounts.NONE, everythingViaGateway, OutboundPolicy.REGISTRY_ONLY);
+    String client = apps.get("client");
+
+    for (String outside : java.util.List.of("203.0.113.5:443", "198.18.0.200:80")) {
+      ConnectDecision d = registryOnly.connect(client, Transport.TCP, endpoint(outside));
+      assertThat(d).as(outside).isInstanceOfSatisfying(ConnectDecision.Refuse.class, r -> {
+        assertThat(r.errno()).isEqualTo(ECONNREFUSED);
+        assertThat(r.cause()).isEqualTo(ConnectDecision.Refuse.Cause.OUTSIDE);
+        assertThat(r.reason()).isEqualTo("tcp " + outside + " is outside the mesh and the outbound traffic policy is REGISTRY_ONLY");
+      });
+    }
+    assertThat(registryOnly.connect(client, Transport.UDP, endpoint("203.0.113.5:53"))).isInstanceOf(ConnectDecision.Refuse.class);
+    // What the mesh holds is decided as before; the node's own DNS server is part of the mesh.
+    assertThat(acted(registryOnly.connect(client, Transport.TCP, endpoint("10.0.0.7:8080")))).isEqualTo(acted(targets("192.0.2.10:40000")));
+    assertThat(acted(registryOnly.connect(client, Transport.UDP, new Inet4Endpoint(MeshFixture.NODE_IP.bits(), 53)))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(acted(registryOnly.connect(client, Transport.TCP, new Inet4Endpoint(MeshFixture.NODE_IP.bits(), 53)))).isEqualTo(acted(new ConnectDecision.Direct()));
+    assertThat(registryOnly.connect(client, Transport.TCP, new Inet4Endpoint(MeshFixture.NODE_IP.bits(), 22))).isInstanceOf(ConnectDecision.Refuse.class);
+  }
+
+  @Test
+  void outboundPolicy_parse_takesIstiosNamesAndRefusesOthersInOneLine() {
+    assertThat(OutboundPolicy.parse("--outbound-traffic-policy", "registry_only")).isEqualTo(OutboundPolicy.REGISTRY_ONLY);
+    assertThat(OutboundPolicy.parse("--outbound-traffic-policy", "ALLOW_ANY")).isEqualTo(OutboundPolicy.ALLOW_ANY);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OutboundPolicy.parse("--outbound-traffic-policy", "DENY"))
+        .hasMessage("--outbound-traffic-policy: 'DENY' is not an outbound traffic policy (expected ALLOW_ANY or REGISTRY_ONLY)");
+  }
 }
