@@ -49,8 +49,10 @@ class ClusterIT {
     n1 = cluster.node(1);
     n2 = cluster.node(2);
     n3 = cluster.node(3);
+    // ALLOW_ANY: the egress test's outside host is a namespace this test makes, and the nodes'
+    // namespaces have no route off this machine.
     for (NetnsCluster.Node n : cluster.nodes()) {
-      n.start(n == n3 ? new String[] {"--egress-gateway"} : new String[0]);
+      n.start(n == n3 ? new String[] {"--egress-gateway", "--outbound-traffic-policy", "ALLOW_ANY"} : new String[] {"--outbound-traffic-policy", "ALLOW_ANY"});
     }
     // A host outside the cluster that only node3, the egress gateway, can reach.
     cluster.outside(n3);
