@@ -240,7 +240,7 @@ final class IstioFields {
       notApplied("allocateLoadBalancerNodePorts", SCALAR, NO_NODE_PORT, "true"),
       notApplied("healthCheckNodePort", SCALAR, NO_NODE_PORT),
       notApplied("externalTrafficPolicy", SCALAR, NO_NODE_PORT, "Cluster"),
-      bookkeeping("externalName", SCALAR),
+      notApplied("externalName", SCALAR, "an ExternalName Service is skipped: it is a DNS alias, not a service with endpoints"),
       notApplied("internalTrafficPolicy", SCALAR, "backends on every node are used", "Cluster"),
       notApplied("publishNotReadyAddresses", SCALAR, "endpoints are the workloads as written", "false"),
       notApplied("ipFamilies", STRINGS, "the mesh is IPv4", "IPv4"),
@@ -319,5 +319,56 @@ final class IstioFields {
     m.put("HTTPRoute", HTTP_ROUTE_SPEC);
     m.put("DestinationPolicy", DESTINATION_POLICY);
     return m;
+  }
+
+  /**
+   * The README's table of every field: one row per field ax reads to its leaves, and one per field
+   * it does not apply, approximates or keeps as bookkeeping (their parts share their fate).
+   * {@code IstioFieldsTableTest} keeps the README equal to it.
+   */
+  static String table() {
+    StringBuilder b = new StringBuilder("| kind | field | ax |\n|---|---|---|\n");
+    specs().forEach((kind, spec) -> rows(b, kind, "", spec));
+    return b.toString();
+  }
+
+  private static void rows(StringBuilder b, String kind, String path, Shape shape) {
+    switch (shape) {
+      case Shape.Fields f -> f.fields().forEach((name, field) -> {
+        String at = path.isEmpty() ? name : path + "." + name;
+        switch (field.use()) {
+          case Shape.Use.Applied a -> {
+            if (hasFields(field.shape())) {
+              rows(b, kind, at, field.shape());
+            } else {
+              row(b, kind, at, "applied");
+            }
+          }
+          case Shape.Use.Approximated a -> row(b, kind, at, "approximated: " + a.how());
+          case Shape.Use.NotApplied n -> row(b, kind, at, "not applied (noted"
+              + (n.quiet().isEmpty() ? "" : " unless " + String.join(" or ", n.quiet().stream().sorted().map(q -> q.isEmpty() ? "empty" : q).toList()))
+              + "): " + n.instead());
+          case Shape.Use.Bookkeeping k -> row(b, kind, at, "not config: accepted without a note");
+        }
+      });
+      case Shape.ListOf l -> rows(b, kind, path + "[]", l.item());
+      case Shape.MapOf m -> rows(b, kind, path + ".*", m.value());
+      case Shape.Scalar s -> {}
+      case Shape.Any a -> {}
+    }
+  }
+
+  private static boolean hasFields(Shape s) {
+    return switch (s) {
+      case Shape.Fields f -> true;
+      case Shape.ListOf l -> hasFields(l.item());
+      case Shape.MapOf m -> hasFields(m.value());
+      case Shape.Scalar x -> false;
+      case Shape.Any a -> false;
+    };
+  }
+
+  private static void row(StringBuilder b, String kind, String path, String what) {
+    b.append("| ").append(kind).append(" | `").append(path).append("` | ").append(what.replace("|", "\\|")).append(" |\n");
   }
 }
