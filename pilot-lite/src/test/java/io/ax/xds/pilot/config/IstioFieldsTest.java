@@ -28,9 +28,10 @@ class IstioFieldsTest {
     return p.notes().stream().map(n -> n.level() + " " + n).toList();
   }
 
+  /** Istio's files of the fixtures, and the demo's (istio-samples/bookinfo). */
   static Stream<Path> istioYaml() throws IOException {
-    try (Stream<Path> s = Files.walk(Fixtures.dir())) {
-      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+    try (Stream<Path> fixtures = Files.walk(Fixtures.dir()); Stream<Path> demo = Files.walk(Fixtures.dir().resolve("../bookinfo"))) {
+      return Stream.concat(fixtures, demo).filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
     }
   }
 
