@@ -5,6 +5,7 @@ import com.google.common.hash.Hashing;
 import io.ax.xds.pilot.config.ConfigException;
 import io.ax.xds.pilot.config.ConfigObject;
 import io.ax.xds.pilot.config.ConfigParser;
+import io.ax.xds.pilot.config.Note;
 import io.ax.xds.pilot.config.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,11 +139,14 @@ final class ConfigDirectory {
       for (String kind : parsed.ignoredKinds()) {
         if (reportedKinds.add(kind)) {
           log.info("[pilot] ignoring kind {} (first seen in {}): pilot-lite serves Service, ServiceEntry, WorkloadEntry, DestinationRule,"
-              + " VirtualService and DestinationPolicy", kind, p.getFileName());
+              + " VirtualService, HTTPRoute and DestinationPolicy", kind, p.getFileName());
         }
       }
-      for (String note : parsed.notes()) {
-        log.info("[pilot] {}: {}", p.getFileName(), note);
+      for (Note note : parsed.notes()) {
+        switch (note.level()) {
+          case WARN -> log.warn("[pilot] {}: {}", p.getFileName(), note);
+          case INFO -> log.info("[pilot] {}: {}", p.getFileName(), note);
+        }
       }
       return true;
     } catch (ConfigException e) {

@@ -56,7 +56,7 @@ class DryRunDataplaneTest {
 
     assertThat(r).isEqualTo(new ApplyResult(1, 1, 1, 1, List.of()));
     assertThat(printed()).isEqualTo("""
-        dry-run: update b-80 10.0.0.2 [{9080 9080}] RoundRobin v1=80%[10.1.0.1:9080] v2=20%/LeastConn[10.1.0.2:9080]
+        dry-run: update b-80 10.0.0.2 [{9080 9080}] RoundRobin v1=80%[10.1.0.1:9080] v2=20%/LeastConn[10.1.0.2:9080] (was [])
         dry-run: delete c-80
         dry-run: create d-80 10.0.0.4 [{9080 9080}] Random []
         """);
@@ -77,5 +77,25 @@ class DryRunDataplaneTest {
     assertThatThrownBy(() -> dryRun.apply(List.of(vs("a-80", "10.0.0.1", LbType.ROUND_ROBIN), vs("a-80", "10.0.0.2", LbType.ROUND_ROBIN))))
         .isInstanceOf(DataplaneException.class)
         .hasMessage("vservice a-80 appears twice in one push (names must be unique)");
+  }
+
+  @Test
+  void apply_weightChanged_printsTheNewAndTheOldSplitAndTheHostnames() throws Exception {
+    dryRun.apply(List.of(split(80, 20)));
+    assertThat(printed()).isEqualTo("dry-run: create reviews.default-9080 10.96.36.43 [{9080 9080}] RoundRobin v1=80%[10.1.0.1:9080] v2=20%[10.1.0.2:9080]"
+        + " hostnames [reviews.default.svc.cluster.local]\n");
+
+    dryRun.apply(List.of(split(90, 10)));
+
+    assertThat(printed()).isEqualTo("dry-run: update reviews.default-9080 10.96.36.43 [{9080 9080}] RoundRobin v1=90%[10.1.0.1:9080] v2=10%[10.1.0.2:9080]"
+        + " hostnames [reviews.default.svc.cluster.local] (was v1=80%[10.1.0.1:9080] v2=20%[10.1.0.2:9080])\n");
+  }
+
+  private static VService split(int v1, int v2) {
+    return vs("reviews.default-9080", "10.96.36.43", LbType.ROUND_ROBIN).toBuilder()
+        .addHostnames("reviews.default.svc.cluster.local")
+        .addSubsets(Subset.newBuilder().setName("v1").setWeight(v1).setLbType(LbType.ROUND_ROBIN).addBackends(Backend.newBuilder().setIp("10.1.0.1").setPort(9080)))
+        .addSubsets(Subset.newBuilder().setName("v2").setWeight(v2).setLbType(LbType.ROUND_ROBIN).addBackends(Backend.newBuilder().setIp("10.1.0.2").setPort(9080)))
+        .build();
   }
 }

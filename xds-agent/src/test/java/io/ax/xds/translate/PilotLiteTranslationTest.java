@@ -95,4 +95,13 @@ class PilotLiteTranslationTest {
     assertThat(reviews(t).getSubsetsList()).extracting(Subset::getName, Subset::getWeight).containsExactly(tuple("v3", 100));
     assertThat(t.notes()).filteredOn(n -> n.startsWith("reviews.default-9080: ignored L7 rules")).singleElement().asString().contains("headers [end-user]");
   }
+
+  @Test
+  void translate_gatewayApiRoute9010_givesReviewsTheVersionServicesAsSubsets() throws Exception {
+    Translation t = translate(Fixtures.BOOKINFO, "samples/bookinfo/platform/kube/bookinfo-versions.yaml",
+        "samples/bookinfo/gateway-api/route-reviews-90-10.yaml", Fixtures.BOOKINFO_WORKLOADS);
+
+    assertThat(reviews(t).getSubsetsList()).extracting(Subset::getName, Subset::getWeight, s -> s.getBackends(0).getIp())
+        .containsExactly(tuple("reviews-v1.default-9080", 90, "10.244.0.12"), tuple("reviews-v2.default-9080", 10, "10.244.0.13"));
+  }
 }

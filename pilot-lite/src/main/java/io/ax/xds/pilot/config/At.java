@@ -23,6 +23,10 @@ final class At {
     return new At(node, "");
   }
 
+  Node node() {
+    return node;
+  }
+
   int line() {
     return node.line();
   }

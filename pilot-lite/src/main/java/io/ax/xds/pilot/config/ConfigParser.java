@@ -16,14 +16,20 @@ import java.util.Set;
  * file's last good objects. Stateless and thread-safe.
  *
  * <p>Known kinds: {@code v1 Service}; {@code networking.istio.io} (v1, v1beta1, v1alpha3)
- * ServiceEntry, WorkloadEntry, DestinationRule, VirtualService; {@code config.istio.io/v1alpha2}
- * DestinationPolicy; and {@code v1 List} of those. Every other kind is returned in
- * {@link Parsed#ignoredKinds()} for the caller to report. Fields Istio has and pilot-lite does not
- * model (connection pools, retries, TLS...) are accepted and not used; a value pilot-lite reads
- * that is of the wrong type or unknown is an error.
+ * ServiceEntry, WorkloadEntry, DestinationRule, VirtualService; {@code gateway.networking.k8s.io}
+ * HTTPRoute (read as a VirtualService); {@code config.istio.io/v1alpha2} DestinationPolicy; and
+ * {@code v1 List} of those. Every other kind is returned in {@link Parsed#ignoredKinds()} for the
+ * caller to report.
+ *
+ * <p>Fields are checked as kubectl's strict validation checks them ({@link IstioFields}): a field
+ * the kind does not have is an error, since a misspelt field ({@code subest: v1}) would silently
+ * route elsewhere. A field of Istio's API that ax does not apply is accepted with a {@link Note}
+ * saying what ax does instead. A valid object that ax cannot use (a {@code unix://} endpoint, a
+ * WorkloadEntry without an IPv4 address) is skipped with a note; the rest of the file is served.
  */
 public final class ConfigParser {
   static final List<String> NETWORKING_VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
+  static final List<String> GATEWAY_API_VERSIONS = List.of("v1", "v1beta1", "v1alpha2");
   static final String DEFAULT_NAMESPACE = "default";
 
   private ConfigParser() {}
@@ -32,9 +38,9 @@ public final class ConfigParser {
    * What a file holds.
    *
    * @param ignoredKinds kinds that pilot-lite does not serve, as {@code apiVersion/kind}
-   * @param notes parts of known kinds that are accepted but have no effect, one line each
+   * @param notes fields not applied or approximated, objects skipped: one line each
    */
-  public record Parsed(List<ConfigObject> objects, Set<String> ignoredKinds, List<String> notes) {
+  public record Parsed(List<ConfigObject> objects, Set<String> ignoredKinds, List<Note> notes) {
     public Parsed {
       objects = List.copyOf(objects);
       ignoredKinds = Set.copyOf(ignoredKinds);
@@ -49,14 +55,14 @@ public final class ConfigParser {
   public static Parsed parse(String source, byte[] content, Yaml.Format format) throws ConfigException {
     List<ConfigObject> objects = new ArrayList<>();
     Set<String> ignored = new LinkedHashSet<>();
-    List<String> notes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>();
     for (Node doc : Yaml.documents(content, format)) {
       document(source, At.root(doc), objects, ignored, notes);
     }
     return new Parsed(objects, ignored, notes);
   }
 
-  private static void document(String source, At doc, List<ConfigObject> out, Set<String> ignored, List<String> notes)
+  private static void document(String source, At doc, List<ConfigObject> out, Set<String> ignored, List<Note> notes)
       throws ConfigException {
     String apiVersion = doc.req("apiVersion").name();
     String kind = doc.req("kind").name();
@@ -65,8 +71,17 @@ public final class ConfigParser {
     switch (group) {
       case "" -> {
         switch (kind) {
-          case "Service" -> kubeService(source, doc, notes).ifPresent(out::add);
+          case "Service" -> {
+            Meta meta = meta(source, doc, kind);
+            List<Note> fieldNotes = check(doc, IstioFields.SERVICE, meta);
+            Optional<ConfigObject> s = kubeService(meta, doc.req("spec"), notes);
+            if (s.isPresent()) {
+              notes.addAll(fieldNotes);
+              out.add(s.get());
+            }
+          }
           case "List" -> {
+            FieldCheck.check(doc.node(), IstioFields.LIST, "", "List", new ArrayList<>());
             for (At item : doc.optList("items")) {
               document(source, item, out, ignored, notes);
             }
@@ -75,11 +90,14 @@ public final class ConfigParser {
         }
       }
       case "networking.istio.io" -> {
-        boolean known = switch (kind) {
-          case "ServiceEntry", "WorkloadEntry", "DestinationRule", "VirtualService" -> true;
-          default -> false;
+        Shape.Fields spec = switch (kind) {
+          case "ServiceEntry" -> IstioFields.SERVICE_ENTRY;
+          case "WorkloadEntry" -> IstioFields.WORKLOAD_ENTRY;
+          case "DestinationRule" -> IstioFields.DESTINATION_RULE;
+          case "VirtualService" -> IstioFields.VIRTUAL_SERVICE;
+          default -> null;
         };
-        if (!known) {
+        if (spec == null) {
           ignored.add(apiVersion + "/" + kind);
           return;
         }
@@ -88,23 +106,54 @@ public final class ConfigParser {
               + " (expected networking.istio.io/ v1, v1beta1 or v1alpha3)");
         }
         Meta meta = meta(source, doc, kind);
-        At spec = doc.req("spec");
-        out.add(switch (kind) {
-          case "ServiceEntry" -> serviceEntry(meta, spec);
-          case "WorkloadEntry" -> new WorkloadEntry(meta, workload(spec, Address.IPV4));
-          case "DestinationRule" -> RuleParser.destinationRule(meta, spec);
-          default -> RuleParser.virtualService(meta, spec, notes);
+        List<Note> fieldNotes = check(doc, spec, meta);
+        At at = doc.req("spec");
+        Optional<ConfigObject> o = switch (kind) {
+          case "ServiceEntry" -> Optional.of(serviceEntry(meta, at, notes));
+          case "WorkloadEntry" -> Workloads.entry(meta, at, notes);
+          case "DestinationRule" -> Optional.of(RuleParser.destinationRule(meta, at));
+          default -> RuleParser.virtualService(meta, at, notes);
+        };
+        // An object left out as a whole is noted once; its fields' notes would only be noise.
+        o.ifPresent(obj -> {
+          notes.addAll(fieldNotes);
+          out.add(obj);
+        });
+      }
+      case "gateway.networking.k8s.io" -> {
+        if (!kind.equals("HTTPRoute")) {
+          ignored.add(apiVersion + "/" + kind);
+          return;
+        }
+        if (!GATEWAY_API_VERSIONS.contains(version)) {
+          throw doc.req("apiVersion").error("unsupported version '" + apiVersion + "' of HTTPRoute (expected gateway.networking.k8s.io/ v1 or v1beta1)");
+        }
+        Meta meta = meta(source, doc, kind);
+        List<Note> fieldNotes = check(doc, IstioFields.HTTP_ROUTE_SPEC, meta);
+        Optional<VirtualService> vs = HttpRouteParser.httpRoute(meta, doc.req("spec"), notes);
+        vs.ifPresent(v -> {
+          notes.addAll(fieldNotes);
+          out.add(v);
         });
       }
       case "config.istio.io" -> {
         if (kind.equals("DestinationPolicy") && version.equals("v1alpha2")) {
-          out.add(RuleParser.destinationPolicy(meta(source, doc, kind), doc.req("spec")));
+          Meta meta = meta(source, doc, kind);
+          notes.addAll(check(doc, IstioFields.DESTINATION_POLICY, meta));
+          out.add(RuleParser.destinationPolicy(meta, doc.req("spec")));
         } else {
           ignored.add(apiVersion + "/" + kind);
         }
       }
       default -> ignored.add(apiVersion + "/" + kind);
     }
+  }
+
+  /** Strict fields and the notes on fields not applied, for a document whose spec has {@code spec}'s shape. */
+  private static List<Note> check(At doc, Shape.Fields spec, Meta meta) throws ConfigException {
+    List<Note> notes = new ArrayList<>();
+    FieldCheck.check(doc.node(), IstioFields.document(spec), "", meta.id(), notes);
+    return notes;
   }
 
   static Meta meta(String source, At doc, String kind) throws ConfigException {
@@ -114,14 +163,12 @@ public final class ConfigParser {
     return new Meta(kind, name, namespace, source + ":" + doc.line());
   }
 
-  private static Optional<ConfigObject> kubeService(String source, At doc, List<String> notes) throws ConfigException {
-    Meta meta = meta(source, doc, "Service");
-    At spec = doc.req("spec");
+  private static Optional<ConfigObject> kubeService(Meta meta, At spec, List<Note> notes) throws ConfigException {
     String type = spec.opt("type").isPresent() ? spec.req("type").name() : "ClusterIP";
     switch (type) {
       case "ClusterIP", "NodePort", "LoadBalancer" -> {}
       case "ExternalName" -> {
-        notes.add(meta.id() + ": type ExternalName is not served (it is a DNS alias, not a service with endpoints)");
+        notes.add(Note.warn(meta.id(), "type ExternalName is not served (it is a DNS alias, not a service with endpoints): skipped"));
         return Optional.empty();
       }
       default -> throw spec.req("type").error("unknown value '" + type + "' (expected ClusterIP, NodePort, LoadBalancer or ExternalName)");
@@ -158,7 +205,7 @@ public final class ConfigParser {
     return Optional.of(new KubeService(meta, clusterIp, ports, selector));
   }
 
-  private static ServiceEntry serviceEntry(Meta meta, At spec) throws ConfigException {
+  private static ServiceEntry serviceEntry(Meta meta, At spec, List<Note> notes) throws ConfigException {
     List<String> hosts = spec.req("hosts").stringList();
     if (hosts.isEmpty()) {
       throw spec.req("hosts").error("must name at least one host");
@@ -174,7 +221,7 @@ public final class ConfigParser {
     }
     List<Workload> endpoints = new ArrayList<>();
     for (At e : spec.optList("endpoints")) {
-      endpoints.add(workload(e, Address.IPV4_OR_NAME));
+      Workloads.endpoint(meta, e, notes).ifPresent(endpoints::add);
     }
     ServiceEntry.Resolution resolution = spec.opt("resolution").isPresent()
         ? spec.req("resolution").enumValue(ServiceEntry.Resolution.class, List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"))
@@ -198,30 +245,6 @@ public final class ConfigParser {
       }
     }
     return new ServiceEntry(meta, hosts, addresses, ports, endpoints, resolution, location, selector);
-  }
-
-  /** What a workload's {@code address} may be. */
-  private enum Address {
-    /** A WorkloadEntry's. */
-    IPV4,
-    /** A ServiceEntry endpoint's, which may be a DNS name. */
-    IPV4_OR_NAME
-  }
-
-  /** A WorkloadEntry spec or a ServiceEntry endpoint. */
-  private static Workload workload(At spec, Address form) throws ConfigException {
-    At addressNode = spec.req("address");
-    String address = form == Address.IPV4 ? ipv4(addressNode) : addressNode.name();
-    Map<String, String> labels = spec.opt("labels").isPresent() ? spec.req("labels").stringMap() : Map.of();
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    if (spec.opt("ports").isPresent()) {
-      for (Map.Entry<String, At> e : spec.req("ports").entries()) {
-        ports.put(e.getKey(), e.getValue().port());
-      }
-    }
-    int weight = spec.opt("weight").isPresent() ? spec.req("weight").integer(0, Integer.MAX_VALUE) : 1;
-    String locality = spec.opt("locality").isPresent() ? spec.req("locality").string() : "";
-    return new Workload(address, labels, ports, Math.max(weight, 1), locality);
   }
 
   static String ipv4(At at) throws ConfigException {

@@ -16,10 +16,26 @@ public sealed interface Node permits Node.Obj, Node.Seq, Node.Scalar {
     NULL
   }
 
-  /** A mapping, keys in file order. */
-  record Obj(int line, Map<String, Node> fields) implements Node {
+  /**
+   * A mapping, keys in file order.
+   *
+   * @param keyLines the line of each key, which for a nested mapping is not its value's line:
+   *     an unknown field is reported where its name is written
+   */
+  record Obj(int line, Map<String, Node> fields, Map<String, Integer> keyLines) implements Node {
     public Obj {
       fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+      keyLines = Map.copyOf(keyLines);
+    }
+
+    public Obj(int line, Map<String, Node> fields) {
+      this(line, fields, Map.of());
+    }
+
+    /** The line of {@code key}'s name (its value's line when not recorded). */
+    public int keyLine(String key) {
+      Integer l = keyLines.get(key);
+      return l != null ? l : fields.get(key).line();
     }
   }
 

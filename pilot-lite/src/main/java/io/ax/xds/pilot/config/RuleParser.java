@@ -16,8 +16,6 @@ final class RuleParser {
   private static final List<String> LEGACY = List.of("ROUND_ROBIN", "RANDOM", "LEAST_CONN");
   /** Match conditions of an HTTPMatchRequest that become headers in Envoy, with their pseudo-header. */
   private static final Map<String, String> PSEUDO_HEADERS = Map.of("method", ":method", "authority", ":authority", "scheme", ":scheme");
-  /** HTTPMatchRequest fields with no Envoy header form here: accepted, reported, not served. */
-  private static final Set<String> UNSERVED_MATCHES = Set.of("queryParams", "withoutHeaders", "sourceLabels", "sourceNamespace", "gateways", "statPrefix");
 
   /** Istio's weights are int32; a million keeps any sum of a route's weights far from overflow. */
   private static final int MAX_WEIGHT = 1_000_000;
@@ -87,25 +85,28 @@ final class RuleParser {
     return Optional.empty();
   }
 
-  static VirtualService virtualService(Meta meta, At spec, List<String> notes) throws ConfigException {
+  /** The VirtualService, or empty (with a note) when it is bound to gateways only. */
+  static Optional<ConfigObject> virtualService(Meta meta, At spec, List<Note> notes) throws ConfigException {
     List<String> hosts = spec.req("hosts").stringList();
     if (hosts.isEmpty()) {
       throw spec.req("hosts").error("must name at least one host");
     }
     if (!spec.optList("gateways").isEmpty() && spec.req("gateways").stringList().stream().noneMatch("mesh"::equals)) {
-      notes.add(meta.id() + ": bound to gateways only (no 'mesh'); not applied to the mesh");
-      return new VirtualService(meta, hosts, List.of(), List.of());
+      notes.add(Note.warn(meta.id(), "spec.gateways names gateways only (no 'mesh'); not applied, gateways are not served"));
+      return Optional.empty();
     }
     List<VirtualService.HttpRoute> http = new ArrayList<>();
     for (At r : spec.optList("http")) {
       List<VirtualService.HttpMatch> matches = new ArrayList<>();
       for (At m : r.optList("match")) {
-        matches.add(httpMatch(meta, m, notes));
+        matches.add(httpMatch(m));
       }
       List<VirtualService.Destination> route = destinations(r);
       if (route.isEmpty()) {
-        notes.add(meta.id() + ": " + r.path() + " has no route destinations (redirect, direct response or delegate); not served");
-        continue;
+        if (!r.has("redirect") && !r.has("directResponse") && !r.has("delegate")) {
+          throw r.error("needs a route, redirect, directResponse or delegate (as Istio's validation requires)");
+        }
+        continue; // an L7 answer, noted by the field check
       }
       http.add(new VirtualService.HttpRoute(r.opt("name").isPresent() ? Optional.of(r.req("name").string()) : Optional.empty(), matches, route));
     }
@@ -119,13 +120,10 @@ final class RuleParser {
       }
       tcp.add(new VirtualService.TcpRoute(ports, destinations(r)));
     }
-    if (!spec.optList("tls").isEmpty()) {
-      notes.add(meta.id() + ": tls routes (SNI) are not served");
-    }
-    return new VirtualService(meta, hosts, http, tcp);
+    return Optional.of(new VirtualService(meta, hosts, http, tcp));
   }
 
-  private static VirtualService.HttpMatch httpMatch(Meta meta, At m, List<String> notes) throws ConfigException {
+  private static VirtualService.HttpMatch httpMatch(At m) throws ConfigException {
     Optional<VirtualService.StringMatch> uri = m.has("uri") ? Optional.of(stringMatch(m.req("uri"))) : Optional.empty();
     Map<String, VirtualService.StringMatch> headers = new LinkedHashMap<>();
     if (m.has("headers")) {
@@ -136,11 +134,6 @@ final class RuleParser {
     for (Map.Entry<String, String> p : PSEUDO_HEADERS.entrySet()) {
       if (m.has(p.getKey())) {
         headers.put(p.getValue(), stringMatch(m.req(p.getKey())));
-      }
-    }
-    for (String unserved : UNSERVED_MATCHES) {
-      if (m.has(unserved)) {
-        notes.add(meta.id() + ": " + m.path() + "." + unserved + " is not served");
       }
     }
     OptionalInt port = m.has("port") ? OptionalInt.of(m.req("port").port()) : OptionalInt.empty();

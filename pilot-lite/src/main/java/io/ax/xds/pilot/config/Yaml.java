@@ -108,7 +108,7 @@ public final class Yaml {
           fields.put(key, value);
           keyLines.put(key, keyLine);
         }
-        return new Node.Obj(line, fields);
+        return new Node.Obj(line, fields, keyLines);
       }
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();

@@ -122,6 +122,21 @@ class XdsGeneratorTest {
   }
 
   @Test
+  void generate_gatewayApiRoute9010_weightedClustersOfTheVersionServices() throws Exception {
+    IstioResources r = generate(Fixtures.BOOKINFO, "samples/bookinfo/platform/kube/bookinfo-versions.yaml",
+        "samples/bookinfo/gateway-api/route-reviews-90-10.yaml", Fixtures.BOOKINFO_WORKLOADS);
+
+    Route route = vhost(r, "9080", REVIEWS + ":9080").getRoutes(0);
+    assertThat(route.getMatch().getPrefix()).isEqualTo("/");
+    assertThat(route.getMatch().getHeadersList()).isEmpty();
+    assertThat(route.getRoute().getWeightedClusters().getClustersList())
+        .extracting(WeightedCluster.ClusterWeight::getName, c -> c.getWeight().getValue())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("outbound|9080||reviews-v1.default.svc.cluster.local", 90),
+            org.assertj.core.groups.Tuple.tuple("outbound|9080||reviews-v2.default.svc.cluster.local", 10));
+    assertThat(addresses(endpoints(r, "outbound|9080||reviews-v1.default.svc.cluster.local"))).containsExactly("10.244.0.12:9080");
+  }
+
+  @Test
   void generate_virtualService8020_weightedClustersOfSubsets() throws Exception {
     IstioResources r = generate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS, Fixtures.DR_ALL, Fixtures.VS_80_20);
 
