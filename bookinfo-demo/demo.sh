@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The bookinfo demo: Istio's bookinfo on ax, on this one machine, with no sidecar.
 #
-# Builds ax if it is not built, then starts the ax daemon, pilot-lite (`ax pilot`, serving the
-# Istio YAML of istio-samples/bookinfo/ from a directory), the xDS agent (`ax agent`) and the six
-# bookinfo programs under `ax run`, and shows the story of the reference blog: the apps and the
+# Builds ax if it is not built, then starts the ax daemon, pilot-lite (`ax pilot`, serving Istio's
+# own unmodified bookinfo YAML, istio-samples/fixtures/samples/bookinfo/, from a directory, with
+# the apps as the Services' endpoints), the xDS agent (`ax agent`) and the six bookinfo programs
+# under `ax run`, and shows the story of the reference blog: the apps and the
 # vservices, 30 requests to productpage charted by the reviews version that answered (round
 # robin), the reviews load balancer made RANDOM (the blog's legacy DestinationPolicy, then
 # today's DestinationRule), and an 80/20 VirtualService with its chart. It stops everything it
@@ -20,7 +21,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEMO="$ROOT/bookinfo-demo"
-SAMPLES="$ROOT/istio-samples/bookinfo"
+# Istio's files, unmodified (istio-samples/fixtures/SOURCES.md says where each comes from).
+SAMPLES_REL=istio-samples/fixtures/samples/bookinfo
+SAMPLES="$ROOT/$SAMPLES_REL"
 ME=ci/demo.sh
 
 MODE=story
@@ -186,13 +189,20 @@ logged() { grep -q -- "$2" "$LOGS/$1.log"; }
 vservices() { ax get vservices 2>/dev/null; }
 reviews_is() { vservices | grep -E "^reviews\.default-9080 +$1 " ; }
 reviews_split() { vservices | grep -E "^reviews\.default-9080 .* v1=80%.* v2=20%"; }
+# reviews_backends: the reviews vservice names all three apps (pilot-lite saw them listen).
+reviews_backends() {
+  local line; line=$(vservices | grep -E "^reviews\.default-9080 ") || return 1
+  for ip in 198.18.0.21 198.18.0.22 198.18.0.23; do grep -q "$ip:9080" <<<"$line" || return 1; done
+}
 
 # ready NAME DETAIL: one progress line, with the time since the start began.
 ready() { printf '    %-24s %sready%s at %4.1f s  %s\n' "$1" "$G" "$N" "$(awk -v a="$T_START" -v b="$(date +%s%N)" 'BEGIN{print (b-a)/1e9}')" "$2"; }
 
-# name version ip: the bookinfo programs, where Kubernetes would run pods (istio-samples/bookinfo/workloads.yaml).
-APPS=("productpage v1 10.244.0.10" "details v1 10.244.0.11" "ratings v1 10.244.0.12"
-      "reviews v1 10.244.0.21" "reviews v2 10.244.0.22" "reviews v3 10.244.0.23")
+# name version ip: the bookinfo programs, where Kubernetes would run the pods of bookinfo.yaml's
+# Deployments, with their labels; pilot-lite makes them the Services' endpoints. Virtual IPs of
+# 198.18.0.0/15 (RFC 2544's benchmarking range), which no real host holds.
+APPS=("productpage v1 198.18.0.10" "details v1 198.18.0.11" "ratings v1 198.18.0.12"
+      "reviews v1 198.18.0.21" "reviews v2 198.18.0.22" "reviews v3 198.18.0.23")
 
 step "building and starting: the ax daemon, pilot-lite, the xDS agent and bookinfo under ax run"
 "$ROOT/ci/install.sh" --prefix "$PREFIX" >"$LOGS/install.log" 2>&1 || die "ci/install.sh failed: $(tail -n 1 "$LOGS/install.log")"
@@ -201,14 +211,14 @@ T_START=$(date +%s%N)
 # The daemon, pilot-lite and the agent start at once (the agent retries until both answer); the
 # apps once the daemon is up (ax run registers with it). Readiness is read from the logs (each
 # line is written once the thing is serving), and checked with the CLI at the end.
-cp "$SAMPLES/bookinfo.yaml" "$SAMPLES/workloads.yaml" "$SAMPLES/destination-rules.yaml" "$CONFIG/"
+cp "$SAMPLES/platform/kube/bookinfo.yaml" "$SAMPLES/networking/destination-rule-all.yaml" "$CONFIG/"
 XDS_PORT=$(free_port)
 # REST on a free port (the demo does not use it); DNS on NODE-IP:53, which apps' resolv.conf names.
 # /metrics on a free port of loopback, read at the end.
 METRICS_PORT=$(free_port)
 start daemon ax daemon --run-dir "$RUN_DIR" --rest-port 0 --metrics-port "$METRICS_PORT" --outbound-traffic-policy REGISTRY_ONLY
 DAEMON_PID=$STARTED
-start pilot ax pilot --config "$CONFIG" --port "$XDS_PORT" --address 127.0.0.1
+start pilot ax pilot --config "$CONFIG" --port "$XDS_PORT" --address 127.0.0.1 --metrics-port 0 --admin-socket "$AX_ADMIN"
 PILOT_PID=$STARTED
 start agent ax agent --pilot "127.0.0.1:$XDS_PORT" --admin-socket "$AX_ADMIN"
 AGENT_PID=$STARTED
@@ -234,6 +244,8 @@ for app in "${APPS[@]}"; do
   grep -q " $ip:9080 " <<<"$SERVERS" || die "$name-$version listens but the daemon has no server $ip:9080 (log: $LOGS/$name-$version.log)"
 done
 ready "bookinfo under ax run" "6 apps on port 9080 of their own IPs"
+await 30 "$AGENT_PID" agent reviews_backends
+ready "endpoints" "pilot-lite made the apps the Services' endpoints (no WorkloadEntry)"
 # The apps' own pids too (the supervisors' children), for the check that nothing outlives the demo.
 APP_OWN_PIDS=($(ax get apps -o json 2>/dev/null | sed -n 's/.*"pid": *"\{0,1\}\([0-9][0-9]*\).*/\1/p'))
 [ ${#APP_OWN_PIDS[@]} -eq ${#APPS[@]} ] || die "ax get apps -o json lists ${#APP_OWN_PIDS[@]} app pids (expected ${#APPS[@]})"
@@ -258,7 +270,7 @@ counts_line() { printf 'v1=%s v2=%s v3=%s' "$(count v1)" "$(count v2)" "$(count 
 
 # apply FILE: what `kubectl apply -f` would do; pilot-lite serves the file within a second.
 apply() {
-  cmd "cp istio-samples/bookinfo/$1 $CONFIG/    # kubectl apply -f $1"
+  cmd "cp $SAMPLES_REL/$1 $CONFIG/    # kubectl apply -f $(basename "$1")"
   cp "$SAMPLES/$1" "$CONFIG/"
 }
 
@@ -283,25 +295,25 @@ for v in v1 v2 v3; do
 done
 
 step "the blog's step: the legacy DestinationPolicy reviews-random makes the reviews load balancer RANDOM"
-apply destination-policy-reviews-random.yaml
+apply kube/destination-policy-reviews.yaml
 cmd "ax get vservices | grep reviews"
 await 20 "$AGENT_PID" agent reviews_is Random
 reviews_is Random
 
 step "today's Istio: the DestinationRule reviews with loadBalancer RANDOM (it outranks the legacy policy)"
-apply destination-rule-reviews-random.yaml
-cmd "rm $CONFIG/destination-policy-reviews-random.yaml    # the legacy policy goes"
-rm "$CONFIG/destination-policy-reviews-random.yaml"
+apply networking/destination-rule-reviews.yaml
+cmd "rm $CONFIG/destination-policy-reviews.yaml    # the legacy policy goes"
+rm "$CONFIG/destination-policy-reviews.yaml"
 # The vservice stays Random throughout: wait for pilot-lite to have read both changes.
-await 20 "$PILOT_PID" pilot grep -q "destination-policy-reviews-random.yaml removed" "$LOGS/pilot.log"
-await 20 "$PILOT_PID" pilot grep -q "destination-rule-reviews-random.yaml: 1 object" "$LOGS/pilot.log"
+await 20 "$PILOT_PID" pilot grep -q "destination-policy-reviews.yaml removed" "$LOGS/pilot.log"
+await 20 "$PILOT_PID" pilot grep -q "destination-rule-reviews.yaml: 1 object" "$LOGS/pilot.log"
 await 20 "$AGENT_PID" agent reviews_is Random
 show ax get vservices
 requests 30 random Random
 RANDOM_RESULT=$(counts_line)
 
 step "the VirtualService reviews: 80% of connections to v1, 20% to v2"
-apply virtual-service-reviews-80-20.yaml
+apply networking/virtual-service-reviews-80-20.yaml
 await 20 "$AGENT_PID" agent reviews_split
 show ax get vservices
 requests "$SPLIT_COUNT" split "the 80/20 VirtualService"

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
       "Run pilot-lite: an xDS server (ADS on istiod's port 15010) for the Istio and Kubernetes YAML in a directory.",
       "Serves Service, ServiceEntry, WorkloadEntry, DestinationRule, VirtualService and the legacy DestinationPolicy",
       "as istiod would (outbound|PORT|SUBSET|HOST clusters, 0.0.0.0_PORT and VIP_PORT listeners, PORT routes),",
-      "and follows the directory: a file dropped in or changed is served within a second."
+      "and follows the directory: a file dropped in or changed is served within a second. The ax daemon's apps",
+      "are the pods: each is an endpoint of the Services whose selector its labels match."
     },
     mixinStandardHelpOptions = true,
     sortOptions = false,
@@ -48,6 +49,15 @@ public final class PilotCommand implements Callable<Integer> {
   @Option(names = "--address", paramLabel = "IP", defaultValue = "0.0.0.0",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String address;
+
+  @Option(names = "--apps", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Make the ax daemon's apps endpoints, as Kubernetes makes pods endpoints: an app is an endpoint of every Service"
+          + " of its namespace (its 'namespace' label, else default) whose selector its --labels match, on the ports it listens on (default: ${DEFAULT-VALUE}).")
+  boolean apps;
+
+  @Option(names = "--admin-socket", paramLabel = "FILE", defaultValue = "/var/run/appswitch/admin.sock",
+      description = "The admin socket of the ax daemon whose apps --apps follows (default: ${DEFAULT-VALUE}).")
+  Path adminSocket;
 
   @Option(names = "--metrics-port", paramLabel = "NUMBER", defaultValue = "15014",
       description = "Serve pilot-lite's Prometheus metrics (ADS streams, pushes, ACKs, NACKs, push-to-ACK time, config builds) on this TCP port of --metrics-address at /metrics, istiod's monitoring port by default; 0 turns them off (default: ${DEFAULT-VALUE}).")
@@ -79,7 +89,8 @@ public final class PilotCommand implements Callable<Integer> {
     }
     PilotLite pilot;
     try {
-      pilot = PilotLite.start(PilotConfig.of(config).withListen(address, port), s -> {
+      PilotConfig pilotConfig = PilotConfig.of(config).withListen(address, port);
+      pilot = PilotLite.start(apps ? pilotConfig.withApps(adminSocket) : pilotConfig, s -> {
         out.println(s.summary());
         out.flush();
       }, metrics);

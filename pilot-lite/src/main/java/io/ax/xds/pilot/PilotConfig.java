@@ -4,6 +4,7 @@ import io.ax.xds.pilot.mesh.MeshOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How pilot-lite runs.
@@ -19,8 +20,10 @@ import java.util.Objects;
  * @param rescanInterval the period of a full rescan, for file systems whose change events get
  *     lost (network and some container file systems); a stat per file, so cheap. One second keeps
  *     a missed event served within about a second too
+ * @param apps the admin socket of the ax daemon whose apps are endpoints (as pods are), or empty
+ *     for endpoints from the directory only
  */
-public record PilotConfig(Path configDir, String address, int port, MeshOptions mesh, Duration debounce, Duration rescanInterval) {
+public record PilotConfig(Path configDir, String address, int port, MeshOptions mesh, Duration debounce, Duration rescanInterval, Optional<Path> apps) {
   public static final int DEFAULT_PORT = 15010;
   public static final String DEFAULT_ADDRESS = "0.0.0.0";
   public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(50);
@@ -32,6 +35,7 @@ public record PilotConfig(Path configDir, String address, int port, MeshOptions 
     Objects.requireNonNull(mesh, "mesh");
     Objects.requireNonNull(debounce, "debounce");
     Objects.requireNonNull(rescanInterval, "rescanInterval");
+    Objects.requireNonNull(apps, "apps");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
@@ -40,12 +44,22 @@ public record PilotConfig(Path configDir, String address, int port, MeshOptions 
     }
   }
 
+  /** A pilot whose endpoints come from the directory only. */
+  public PilotConfig(Path configDir, String address, int port, MeshOptions mesh, Duration debounce, Duration rescanInterval) {
+    this(configDir, address, port, mesh, debounce, rescanInterval, Optional.empty());
+  }
+
   /** The defaults for {@code dir}. */
   public static PilotConfig of(Path dir) {
     return new PilotConfig(dir, DEFAULT_ADDRESS, DEFAULT_PORT, MeshOptions.DEFAULTS, DEFAULT_DEBOUNCE, DEFAULT_RESCAN);
   }
 
   public PilotConfig withListen(String address, int port) {
-    return new PilotConfig(configDir, address, port, mesh, debounce, rescanInterval);
+    return new PilotConfig(configDir, address, port, mesh, debounce, rescanInterval, apps);
+  }
+
+  /** This config with the apps of the daemon at {@code adminSocket} as endpoints. */
+  public PilotConfig withApps(Path adminSocket) {
+    return new PilotConfig(configDir, address, port, mesh, debounce, rescanInterval, Optional.of(adminSocket));
   }
 }

@@ -1,6 +1,8 @@
 package io.ax.xds.pilot;
 
+import io.ax.xds.pilot.apps.AppsWatch;
 import io.ax.xds.pilot.config.ConfigObject;
+import io.ax.xds.pilot.config.WorkloadEntry;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -73,6 +75,10 @@ public final class PilotLite implements AutoCloseable {
   private ScheduledFuture<?> pendingScan;
   /** Files named by events since the pending scan was scheduled; confined to the executor. */
   private Suspects pendingSuspects = Suspects.NONE;
+  /** The daemon's apps as WorkloadEntries, and whether they changed since the last build; confined to the executor. */
+  private List<WorkloadEntry> appWorkloads = List.of();
+  private boolean appsChanged;
+  private AppsWatch apps;
   private volatile boolean closed;
 
   private PilotLite(PilotConfig config, Consumer<ServingState> onChange, PilotObserver observer) {
@@ -115,6 +121,7 @@ public final class PilotLite implements AutoCloseable {
       p.startWatching();
       p.runOnExecutor(() -> p.reload(Suspects.ALL));
       p.startServer();
+      config.apps().ifPresent(socket -> p.apps = AppsWatch.start(socket, p::appsChanged));
       p.executor.scheduleWithFixedDelay(() -> p.reload(Suspects.NONE), config.rescanInterval().toMillis(), config.rescanInterval().toMillis(), TimeUnit.MILLISECONDS);
       return p;
     } catch (PilotException | RuntimeException e) {
@@ -151,13 +158,15 @@ public final class PilotLite implements AutoCloseable {
   private void reload(Suspects suspects) {
     long start = System.nanoTime();
     try {
-      if (closed || !directory.scan(suspects) && state.get() != null) {
+      if (closed || !directory.scan(suspects) && state.get() != null && !appsChanged) {
         errors.set(directory.errors());
         return;
       }
+      appsChanged = false;
       errors.set(directory.errors());
       List<String> notes = new ArrayList<>();
-      List<ConfigObject> objects = directory.objects(notes);
+      List<ConfigObject> objects = new ArrayList<>(directory.objects(notes));
+      objects.addAll(appWorkloads);
       Optional<ServingState> next = publisher.publish(objects, notes);
       observer.configBuilt(Duration.ofNanos(System.nanoTime() - start), next.isPresent() ? "published" : "unchanged");
       next.ifPresent(s -> {
@@ -229,6 +238,22 @@ public final class PilotLite implements AutoCloseable {
     }
   }
 
+  /** The daemon's apps changed: rebuild after the debounce, as for a file. */
+  private void appsChanged(List<WorkloadEntry> workloads) {
+    if (executor.isShutdown()) {
+      return;
+    }
+    try {
+      executor.execute(() -> {
+        appWorkloads = workloads;
+        appsChanged = true;
+        scheduleOnExecutor(Suspects.NONE);
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
   private void scheduleOnExecutor(Suspects suspects) {
     pendingSuspects = pendingSuspects.union(suspects);
     if (pendingScan == null || pendingScan.isDone()) {
@@ -278,6 +303,9 @@ public final class PilotLite implements AutoCloseable {
     }
     closed = true;
     log.info("[pilot] stopping");
+    if (apps != null) {
+      apps.close();
+    }
     if (server != null) {
       server.shutdownNow();
     }

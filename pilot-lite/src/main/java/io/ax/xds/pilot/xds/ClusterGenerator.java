@@ -123,6 +123,9 @@ final class ClusterGenerator {
     TreeMap<String, TreeMap<String, LbEndpoint>> byLocality = new TreeMap<>();
     for (Workload w : workloads) {
       int target = port.endpointPort(w);
+      if (!w.serves(target)) {
+        continue; // an ax app that does not listen on this port (yet): not ready there
+      }
       LbEndpoint e = LbEndpoint.newBuilder()
           .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
               .setSocketAddress(SocketAddress.newBuilder().setAddress(w.address()).setPortValue(target))))
