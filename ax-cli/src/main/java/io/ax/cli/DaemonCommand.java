@@ -6,6 +6,7 @@ import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.cluster.ClusterTls;
 import io.ax.core.federation.FederationConfig;
 import io.ax.core.daemon.Daemon;
+import io.ax.core.claims.ClaimsPolicy;
 import io.ax.core.daemon.DaemonConfig;
 import io.ax.core.daemon.NodeAddress;
 import io.ax.core.dns.DnsConfig;
@@ -144,6 +145,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-group", paramLabel = "GROUP", description = "A group whose members may use the admin socket besides root.")
   String adminGroup;
 
+  @Option(names = "--claims-policy", paramLabel = "FILE",
+      description = "Which users other than root may claim which labels, IPs and names in 'ax run' (default: the built-in policy).")
+  Path claimsPolicy;
+
   @Option(names = "--admin-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_ADMIN_PORT,
       description = "Also serve the admin API on this TCP port of --admin-address; 0 turns TCP off (default: ${DEFAULT-VALUE}).")
   int adminPort;
@@ -166,7 +171,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics());
+    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics()).withClaims(claims());
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
@@ -211,6 +216,15 @@ final class DaemonCommand implements Callable<Integer> {
           joins,
           egressGateway(joins),
           federation(parsed, joins));
+    } catch (InvalidFieldException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  /** {@code --claims-policy FILE}, read once at start; without it the built-in policy. */
+  private ClaimsPolicy claims() {
+    try {
+      return claimsPolicy == null ? ClaimsPolicy.BUILT_IN : ClaimsPolicy.load(claimsPolicy);
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }
