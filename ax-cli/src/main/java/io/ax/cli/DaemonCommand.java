@@ -2,6 +2,7 @@ package io.ax.cli;
 
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
+import io.ax.core.claims.ClaimsPolicy;
 import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.cluster.ClusterTls;
 import io.ax.core.daemon.Daemon;
@@ -145,6 +146,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-group", paramLabel = "GROUP", description = "A group whose members may use the admin socket besides root.")
   String adminGroup;
 
+  @Option(names = "--claims-policy", paramLabel = "FILE",
+      description = "Which users other than root may claim which labels, IPs and names in 'ax run' (default: the built-in policy).")
+  Path claimsPolicy;
+
   @Option(names = "--admin-port", paramLabel = "NUMBER", defaultValue = "" + DaemonConfig.DEFAULT_ADMIN_PORT,
       description = "Also serve the admin API on this TCP port of --admin-address; 0 turns TCP off (default: ${DEFAULT-VALUE}).")
   int adminPort;
@@ -171,7 +176,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics()).withOutbound(outbound());
+    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics()).withOutbound(outbound()).withClaims(claims());
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
@@ -224,6 +229,15 @@ final class DaemonCommand implements Callable<Integer> {
   private OutboundPolicy outbound() {
     try {
       return OutboundPolicy.parse("--outbound-traffic-policy", outboundTrafficPolicy);
+    } catch (InvalidFieldException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  /** {@code --claims-policy FILE}, read once at start; without it the built-in policy. */
+  private ClaimsPolicy claims() {
+    try {
+      return claimsPolicy == null ? ClaimsPolicy.BUILT_IN : ClaimsPolicy.load(claimsPolicy);
     } catch (InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }

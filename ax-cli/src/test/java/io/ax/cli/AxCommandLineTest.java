@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,6 +49,7 @@ class AxCommandLineTest {
       daemon --driver kernel                                      | 1 | --driver: 'kernel' is not supported
       daemon --metrics-port 70000                                 | 1 | --metrics-port: port 70000 is out of range
       daemon --metrics-address 10.0.0                             | 1 | --metrics-address
+      daemon --claims-policy /nonexistent/claims.policy           | 1 | --claims-policy: cannot read /nonexistent/claims.policy
       get apps --admin /nonexistent/admin.sock                    | 1 | no admin socket at /nonexistent/admin.sock
       delete vservice web --admin /nonexistent/admin.sock         | 1 | no admin socket at /nonexistent/admin.sock
       get apps --admin localhost:http                             | 1 | --admin: 'http' is not a port
@@ -65,7 +69,19 @@ class AxCommandLineTest {
       run -- ls                                                   | 1 | native launcher
       """)
   void run_commandFailsBeforeAnyDaemon_oneLineOnStderrAndExitCode(String line, int exit, String said) {
-    Result r = run(line.split(" "));
+    assertFailsWithOneLine(line.split(" "), exit, said);
+  }
+
+  @Test
+  void daemon_claimsPolicyWithABadRule_oneLineNamingFileAndLine(@TempDir Path dir) throws Exception {
+    Path policy = Files.writeString(dir.resolve("claims.policy"), "# ok\n*  label  zone=default\n*  lable  role=prod\n");
+
+    assertFailsWithOneLine(new String[] {"daemon", "--claims-policy", policy.toString()}, 1,
+        "ax daemon: --claims-policy: " + policy + ":3: unknown KIND 'lable' (expected label, ip or name)");
+  }
+
+  private static void assertFailsWithOneLine(String[] args, int exit, String said) {
+    Result r = run(args);
 
     assertThat(r.exit()).as(r.err()).isEqualTo(exit);
     assertThat(r.err().lines()).as(r.err()).singleElement().satisfies(l -> assertThat(l).startsWith("ax").contains(said));

@@ -71,10 +71,17 @@ public interface SocketPolicy {
     }
   }
 
-  /** What {@code ax run} told about the app; {@code appId} is empty for a new app. */
-  record Registration(String appId, int appPid, int supervisorPid, int uid, String ip, String name, String labels, List<String> expose, String user, boolean newNetns) {
+  /**
+   * What {@code ax run} told about the app; {@code appId} is empty for a new app. {@code uid},
+   * {@code gid} and {@code groups} are the kernel's word on who registers ({@code SO_PEERCRED},
+   * {@code SO_PEERGROUPS}), never the launcher's.
+   */
+  record Registration(
+      String appId, int appPid, int supervisorPid, int uid, String ip, String name, String labels, List<String> expose, String user, boolean newNetns,
+      int gid, List<Integer> groups) {
     public Registration {
       expose = List.copyOf(expose);
+      groups = List.copyOf(groups);
     }
   }
 

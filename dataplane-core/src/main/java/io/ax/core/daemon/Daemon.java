@@ -32,6 +32,8 @@ import io.ax.bridge.sys.SysCallException;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.dns.DnsServer;
 import io.ax.core.lb.ConnectionCounts;
+import io.ax.core.claims.ClaimsGate;
+import io.ax.core.claims.EtcAccounts;
 import io.ax.core.mesh.AppRegistry;
 import io.ax.core.mesh.KernelConnectionCounts;
 import io.ax.core.mesh.Loopbacks;
@@ -144,7 +146,8 @@ public final class Daemon implements AutoCloseable {
             + " reserve them with sysctl net.ipv4.ip_local_reserved_ports={} or give --ports outside net.ipv4.ip_local_port_range",
         open, config.ports()));
     MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
-    AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode);
+    AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode, new ClaimsGate(config.claims(), new EtcAccounts()));
+    log.info("[daemon] claims: {} ({} rules)", config.claims().source(), config.claims().rules().size());
     PortLeases leases = new PortLeases(portPool);
     RestartRecovery recovery = new RestartRecovery(
         store, apps, leases, config.nodeName(), RestartRecovery.Liveness.PROCESSES, scheduler(), RestartRecovery.REREGISTER_GRACE);

@@ -2,6 +2,7 @@ package io.ax.core.daemon;
 
 import io.ax.bridge.WakeUp;
 import io.ax.core.admin.AdminServer;
+import io.ax.core.claims.ClaimsPolicy;
 import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.federation.FederationConfig;
@@ -36,6 +37,7 @@ import java.util.Optional;
  * @param federation this node as a federation gateway of its cluster; empty for other nodes
  * @param metrics where {@code /metrics} is served; empty for none
  * @param outbound whether apps may connect to addresses the mesh has never held
+ * @param claims who other than root may claim which labels, vIPs and names in {@code ax run}
  */
 public record DaemonConfig(
     Path runDir,
@@ -54,7 +56,8 @@ public record DaemonConfig(
     boolean egressGateway,
     Optional<FederationConfig> federation,
     Optional<InetSocketAddress> metrics,
-    OutboundPolicy outbound) {
+    OutboundPolicy outbound,
+    ClaimsPolicy claims) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -129,6 +132,16 @@ public record DaemonConfig(
     Objects.requireNonNull(federation, "federation");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(outbound, "outbound");
+    Objects.requireNonNull(claims, "claims");
+  }
+
+  /** A node whose users claim what the built-in claims policy lets them. */
+  public DaemonConfig(
+      Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
+      boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns, Optional<ClusterConfig> peers,
+      boolean egressGateway, Optional<FederationConfig> federation, Optional<InetSocketAddress> metrics, OutboundPolicy outbound) {
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound,
+        ClaimsPolicy.BUILT_IN);
   }
 
   /** A node that serves no /metrics. */
@@ -141,12 +154,17 @@ public record DaemonConfig(
 
   /** This config with /metrics served at {@code metrics} (or not, when empty). */
   public DaemonConfig withMetrics(Optional<InetSocketAddress> metrics) {
-    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound);
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims);
   }
 
   /** This config with {@code outbound} as its outbound traffic policy. */
   public DaemonConfig withOutbound(OutboundPolicy outbound) {
-    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound);
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims);
+  }
+
+  /** This config with another claims policy ({@code --claims-policy}). */
+  public DaemonConfig withClaims(ClaimsPolicy claims) {
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims);
   }
 
   /** A node that is no federation gateway. */

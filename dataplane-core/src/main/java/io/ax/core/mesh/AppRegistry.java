@@ -1,12 +1,15 @@
 package io.ax.core.mesh;
 
 import io.ax.bridge.SocketPolicy.Registration;
+import io.ax.core.claims.Claimant;
+import io.ax.core.claims.ClaimsGate;
 import io.ax.core.field.InvalidFieldException;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.ExposedPort;
 import io.ax.core.model.Labels;
 import io.ax.core.net.Ipv4;
+import io.ax.core.state.DataplaneState;
 import io.ax.core.state.DataplaneStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,7 @@ public final class AppRegistry {
   private final MeshSocketPolicy.Node node;
   private final RandomGenerator random;
   private final Predicate<Ipv4> otherNode;
+  private final ClaimsGate claims;
   private final Set<AppId> registered = ConcurrentHashMap.newKeySet();
 
   /** A registry of a node alone: {@code --expose} may name this node's IP only. */
@@ -54,6 +58,17 @@ public final class AppRegistry {
    *     APPPORT:NODE-IP:HOSTPORT}
    */
   public AppRegistry(DataplaneStore store, MeshSocketPolicy.Node node, RandomGenerator random, Predicate<Ipv4> otherNode) {
+    this(store, node, random, otherNode, ClaimsGate.builtIn());
+  }
+
+  /**
+   * @param random picks the ids of new apps
+   * @param otherNode whether an IP is another live node's of the cluster, for {@code --expose
+   *     APPPORT:NODE-IP:HOSTPORT}
+   * @param claims who may claim which labels, vIPs and names
+   */
+  public AppRegistry(DataplaneStore store, MeshSocketPolicy.Node node, RandomGenerator random, Predicate<Ipv4> otherNode, ClaimsGate claims) {
+    this.claims = Objects.requireNonNull(claims, "claims");
     this.store = Objects.requireNonNull(store, "store");
     this.node = Objects.requireNonNull(node, "node");
     this.random = Objects.requireNonNull(random, "random");
@@ -63,14 +78,28 @@ public final class AppRegistry {
   /**
    * Admits an app: checks its flags, stores it and counts it as registered since start.
    *
-   * @throws InvalidFieldException naming the bad flag ({@code --ip}, {@code --expose}...); nothing
-   *     is stored then
+   * @throws InvalidFieldException naming the bad flag ({@code --ip}, {@code --expose}...), or the
+   *     label, vIP or name the claims policy refuses the user; nothing is stored then
    */
   public App register(Registration r) {
-    Ipv4 ip = !r.ip().isEmpty() ? Ipv4.parse("--ip", r.ip()) : !r.name().isEmpty() ? NamedIps.pick(store.current(), checkName(r.name()), r.appId()) : node.ip();
+    DataplaneState s = store.current();
+    Ipv4 ip = !r.ip().isEmpty() ? Ipv4.parse("--ip", r.ip()) : !r.name().isEmpty() ? NamedIps.pick(s, checkName(r.name()), r.appId()) : node.ip();
     Labels labels = Labels.parse("--labels", r.labels());
     List<ExposedPort> exposed = exposures(r);
     AppId id = chooseId(r.appId(), r.uid());
+    // After the id: a restored app's id taken by another user is refused as such first.
+    // Only what the user asked for is checked: the daemon's own picks (the node IP, a named
+    // app's made-up vIP) claim nothing, and the name's check covers the vIP it brings.
+    // Check and store are two steps: two users registering the same new vIP or name at the
+    // same instant may both pass (a known limit, written in the README's security model).
+    Claimant claimant = new Claimant(r.uid(), r.gid(), r.groups());
+    claims.checkLabels(claimant, labels);
+    if (!r.ip().isEmpty()) {
+      claims.checkIp(s, node.name(), claimant, id, ip);
+    }
+    if (!r.name().isEmpty()) {
+      claims.checkName(s, node.name(), claimant, id, r.name());
+    }
     App known = store.current().apps().get(id);
     // An app without --name is shown as <uuid>, as AppSwitch did; it keeps it across restarts.
     String name = !r.name().isEmpty() ? checkName(r.name()) : known != null ? known.name() : "<" + UUID.randomUUID() + ">";

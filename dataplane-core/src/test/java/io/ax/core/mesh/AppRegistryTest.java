@@ -26,7 +26,7 @@ class AppRegistryTest {
   private final AppRegistry apps = new AppRegistry(store, new MeshSocketPolicy.Node("n1", "appswitch", NODE_IP), new SplittableRandom(7));
 
   private static Registration registration(String appId, int uid, String ip, String name, List<String> expose) {
-    return new Registration(appId, 77, 4242, uid, ip, name, "zone=default", expose, "alice", true);
+    return new Registration(appId, 77, 4242, uid, ip, name, "zone=default", expose, "alice", true, uid, List.of());
   }
 
   @Test
@@ -67,6 +67,30 @@ class AppRegistryTest {
 
     assertThat(store.current().apps()).isEmpty();
     assertThat(apps.registeredSinceStart(new AppId("0000beef"))).isFalse();
+  }
+
+  @Test
+  void register_aClaimThePolicyRefuses_nothingStored_rootUnchecked() {
+    Registration prod = new Registration("", 77, 4242, 1000, "", "", "role=prod", List.of(), "", true, 1000, List.of());
+
+    assertThatThrownBy(() -> apps.register(prod))
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessageStartingWith("--labels: 'role=prod' is not yours to claim: ");
+    assertThat(store.current().apps()).isEmpty();
+
+    Registration rootsProd = new Registration("", 77, 4242, 0, "", "", "role=prod", List.of(), "", true, 0, List.of());
+    assertThat(apps.register(rootsProd).labels()).isEqualTo(Labels.parse("l", "role=prod"));
+  }
+
+  @Test
+  void register_anotherUsersVipOrName_refused() {
+    apps.register(new Registration("", 77, 4242, 0, "198.18.0.10", "web", "zone=default", List.of(), "", true, 0, List.of()));
+
+    assertThatThrownBy(() -> apps.register(registration("", 1000, "198.18.0.10", "", List.of())))
+        .hasMessageStartingWith("--ip: 198.18.0.10 is held by app ");
+    assertThatThrownBy(() -> apps.register(registration("", 1000, "", "web", List.of())))
+        .hasMessageStartingWith("--name: 'web' is held by app ");
+    assertThat(store.current().apps()).hasSize(1);
   }
 
   @Test

@@ -44,13 +44,17 @@ final class MeshFixture {
     policy = new MeshSocketPolicy(store, pool, new MeshSocketPolicy.Node("n1", "appswitch", NODE_IP), new SplittableRandom(seed));
   }
 
-  /** What {@code ax run} sends for a new app of user 1000; empty strings mean "not given". */
+  /**
+   * What {@code ax run} sends for a new app of root, who may claim any label, vIP and name (these
+   * tests are about the mesh; ClaimsGateTest is about who may claim what); empty strings mean
+   * "not given".
+   */
   static Registration registration(String ip, String labels, String... expose) {
-    return registration("", 1000, ip, "", labels, List.of(expose));
+    return registration("", 0, ip, "", labels, List.of(expose));
   }
 
   static Registration registration(String appId, int uid, String ip, String name, String labels, List<String> expose) {
-    return new Registration(appId, 77, SUPERVISOR_PID, uid, ip, name, labels, expose, "alice", true);
+    return new Registration(appId, 77, SUPERVISOR_PID, uid, ip, name, labels, expose, "alice", true, uid, List.of());
   }
 
   /** Registers a new app and returns its id. */

@@ -72,7 +72,7 @@ class MeshSocketPolicyRegisterTest {
     String id = mesh.app("", "zone=default");
     String generated = stored(id).name();
 
-    AppGrant again = mesh.policy.register(registration(id, 1000, "10.0.0.8", "", "role=db", List.of()));
+    AppGrant again = mesh.policy.register(registration(id, 0, "10.0.0.8", "", "role=db", List.of()));
 
     assertThat(again.appId()).isEqualTo(id);
     assertThat(mesh.store.current().apps()).hasSize(1);
@@ -85,7 +85,7 @@ class MeshSocketPolicyRegisterTest {
   void register_appIdGivenBackWithName_takesTheNewName() throws RegistrationRefusedException {
     String id = mesh.app("", "zone=default");
 
-    mesh.policy.register(registration(id, 1000, "", "web-2", "zone=default", List.of()));
+    mesh.policy.register(registration(id, 0, "", "web-2", "zone=default", List.of()));
 
     assertThat(stored(id).name()).isEqualTo("web-2");
   }

@@ -88,7 +88,7 @@ class RestartRecoveryTest {
   /** The app's supervisor registers again with the flags it had, as after a daemon restart. */
   private void registersAgain(AppId id) {
     App before = store.current().apps().get(id);
-    apps.register(new Registration(id.value(), 77, (int) before.pid(), 1000, before.appIp().toString(), "", "zone=default", List.of(), "alice", true));
+    apps.register(new Registration(id.value(), 77, (int) before.pid(), 1000, before.appIp().toString(), "", "zone=default", List.of(), "alice", true, 1000, List.of()));
   }
 
   @Test

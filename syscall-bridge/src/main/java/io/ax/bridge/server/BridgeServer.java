@@ -174,7 +174,7 @@ public final class BridgeServer implements AutoCloseable {
     try {
       UnixSockets.PeerCredentials peer = UnixSockets.peerCredentials(conn);
       UnixSockets.setReceiveTimeout(conn, HANDSHAKE_TIMEOUT_SECONDS);
-      Registration reg = Registrations.parse(readHeader(conn), peer);
+      Registration reg = Registrations.parse(readHeader(conn), peer, UnixSockets.peerGroups(conn));
       Optional<AppSession> live = liveSessionOf(reg, peer);
       Optional<AppGrant> grant = admit(conn, reg);
       if (grant.isEmpty()) {

@@ -26,7 +26,7 @@ final class Registrations {
     }
   }
 
-  static Registration parse(String header, PeerCredentials peer) throws BadHeaderException {
+  static Registration parse(String header, PeerCredentials peer, List<Integer> groups) throws BadHeaderException {
     Map<String, String> single = new HashMap<>();
     List<String> expose = new ArrayList<>();
     for (String line : header.split("\n", -1)) {
@@ -74,7 +74,9 @@ final class Registrations {
         single.getOrDefault("labels", "zone=default"),
         expose,
         single.getOrDefault("user", ""),
-        netns.equals("new"));
+        netns.equals("new"),
+        peer.gid(),
+        groups);
   }
 
   private static String abbreviate(String s) {

@@ -11,12 +11,14 @@ import java.util.List;
 
 /**
  * AF_UNIX stream sockets with what the JDK's channels lack: SCM_RIGHTS (the launcher hands us
- * its seccomp listener) and SO_PEERCRED (who is registering). Blocking calls; callers bound them
+ * its seccomp listener) and SO_PEERCRED and SO_PEERGROUPS (who is registering). Blocking calls; callers bound them
  * with {@link #setReceiveTimeout}.
  */
 public final class UnixSockets {
   private static final int SUN_PATH_MAX = SockaddrUnStruct.PATH_SIZE;
   private static final int SO_RCVTIMEO = 20;
+  private static final int SO_PEERGROUPS = 59;
+  private static final int ERANGE = 34;
   /** A registration hands over one fd; room for a few more, which are closed. */
   private static final int MAX_FDS = 4;
 
@@ -24,6 +26,9 @@ public final class UnixSockets {
 
   /** Who is at the other end (SO_PEERCRED). */
   public record PeerCredentials(int pid, int uid, int gid) {}
+
+  // NGROUPS_MAX on Linux: the most supplementary groups a process can have.
+  private static final int MAX_GROUPS = 65536;
 
   /** What one receive gave: bytes (possibly 0 at end of stream) and fds. */
   public record Received(byte[] data, List<Integer> fds) {}
@@ -57,6 +62,33 @@ public final class UnixSockets {
       MemorySegment len = arena.allocateFrom(JAVA_INT, UcredStruct.SIZE);
       Libc.check("getsockopt(SO_PEERCRED)", Libc.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_PEERCRED, cred, len));
       return new PeerCredentials(UcredStruct.pid(cred), UcredStruct.uid(cred), UcredStruct.gid(cred));
+    }
+  }
+
+  /**
+   * The peer's supplementary groups when it connected (SO_PEERGROUPS, socket(7), Linux 4.13):
+   * SO_PEERCRED has the primary group only.
+   */
+  public static List<Integer> peerGroups(int fd) throws SysCallException {
+    try (Arena arena = Arena.ofConfined()) {
+      // Most users have a handful of groups; ERANGE tells the size needed, then ask once more.
+      int room = 64;
+      while (true) {
+        MemorySegment groups = arena.allocate(JAVA_INT, room);
+        MemorySegment len = arena.allocateFrom(JAVA_INT, (int) groups.byteSize());
+        int rc = Libc.getsockopt(fd, Sys.SOL_SOCKET, SO_PEERGROUPS, groups, len);
+        int needed = len.get(JAVA_INT, 0) / (int) JAVA_INT.byteSize();
+        if (rc == -ERANGE && needed > room && needed <= MAX_GROUPS) {
+          room = needed;
+          continue;
+        }
+        Libc.check("getsockopt(SO_PEERGROUPS)", rc);
+        List<Integer> out = new ArrayList<>(needed);
+        for (int i = 0; i < needed; i++) {
+          out.add(groups.getAtIndex(JAVA_INT, i));
+        }
+        return List.copyOf(out);
+      }
     }
   }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The launcher's registration header, as {@code bridge.c}'s {@code build_header} writes it, and hostile variants. */
 class RegistrationsTest {
   static final PeerCredentials PEER = new PeerCredentials(4242, 1000, 1000);
+  static final List<Integer> GROUPS = List.of(1000, 27);
   static final String MINIMAL = "version=1\npid=77\n\n";
 
   /** A header as the launcher sends it: every key, one line each, an empty line at the end. */
@@ -31,60 +32,60 @@ class RegistrationsTest {
 
   @Test
   void parse_launcherHeader_readsEveryKeyAndTakesPidAndUidFromThePeer() throws BadHeaderException {
-    Registration r = Registrations.parse(launcherHeader("appid=0000beef"), PEER);
+    Registration r = Registrations.parse(launcherHeader("appid=0000beef"), PEER, GROUPS);
 
     assertThat(r).isEqualTo(new Registration(
-        "0000beef", 77, 4242, 1000, "10.0.0.7", "web", "zone=prod,team=a", List.of("80:8080"), "alice", true));
+        "0000beef", 77, 4242, 1000, "10.0.0.7", "web", "zone=prod,team=a", List.of("80:8080"), "alice", true, 1000, GROUPS));
   }
 
   @Test
   void parse_minimalHeader_givesDefaults() throws BadHeaderException {
-    Registration r = Registrations.parse(MINIMAL, PEER);
+    Registration r = Registrations.parse(MINIMAL, PEER, GROUPS);
 
-    assertThat(r).isEqualTo(new Registration("", 77, 4242, 1000, "", "", "zone=default", List.of(), "", true));
+    assertThat(r).isEqualTo(new Registration("", 77, 4242, 1000, "", "", "zone=default", List.of(), "", true, 1000, GROUPS));
   }
 
   @Test
   void parse_emptyLabels_meanNoLabelsNotTheDefault() throws BadHeaderException {
     // The launcher always sends labels=; "--labels ''" asks for none (flags.c).
-    assertThat(Registrations.parse("version=1\npid=1\nlabels=\n", PEER).labels()).isEmpty();
+    assertThat(Registrations.parse("version=1\npid=1\nlabels=\n", PEER, GROUPS).labels()).isEmpty();
   }
 
   @ParameterizedTest(name = "netns={0} -> new netns {1}")
   @CsvSource({"new, true", "host, false"})
   void parse_netns_newOrHost(String netns, boolean newNetns) throws BadHeaderException {
-    assertThat(Registrations.parse("version=1\npid=1\nnetns=" + netns + "\n", PEER).newNetns()).isEqualTo(newNetns);
+    assertThat(Registrations.parse("version=1\npid=1\nnetns=" + netns + "\n", PEER, GROUPS).newNetns()).isEqualTo(newNetns);
   }
 
   @Test
   void parse_exposeRepeated_keepsEveryValueInOrderDuplicatesIncluded() throws BadHeaderException {
-    Registration r = Registrations.parse(MINIMAL + "expose=443:8443\nexpose=80:8080\nexpose=443:8443\n", PEER);
+    Registration r = Registrations.parse(MINIMAL + "expose=443:8443\nexpose=80:8080\nexpose=443:8443\n", PEER, GROUPS);
 
     assertThat(r.expose()).containsExactly("443:8443", "80:8080", "443:8443");
   }
 
   @Test
   void parse_exactly256Expose_accepted() throws BadHeaderException {
-    assertThat(Registrations.parse(MINIMAL + exposeLines(Registrations.MAX_EXPOSE), PEER).expose()).hasSize(256);
+    assertThat(Registrations.parse(MINIMAL + exposeLines(Registrations.MAX_EXPOSE), PEER, GROUPS).expose()).hasSize(256);
   }
 
   @Test
   void parse_257Expose_refusedNamingTheLimit() {
-    assertThatThrownBy(() -> Registrations.parse(MINIMAL + exposeLines(Registrations.MAX_EXPOSE + 1), PEER))
+    assertThatThrownBy(() -> Registrations.parse(MINIMAL + exposeLines(Registrations.MAX_EXPOSE + 1), PEER, GROUPS))
         .isInstanceOf(BadHeaderException.class)
         .hasMessageContaining("at most 256 --expose");
   }
 
   @Test
   void parse_valueWithEqualsSign_keepsEverythingAfterTheFirst() throws BadHeaderException {
-    assertThat(Registrations.parse("version=1\npid=1\nlabels=a=b,c=d=e\nname==x\n", PEER))
+    assertThat(Registrations.parse("version=1\npid=1\nlabels=a=b,c=d=e\nname==x\n", PEER, GROUPS))
         .extracting(Registration::labels, Registration::name)
         .containsExactly("a=b,c=d=e", "=x");
   }
 
   @Test
   void parse_blankLinesAnywhere_ignored() throws BadHeaderException {
-    assertThat(Registrations.parse("\n\nversion=1\n\npid=5\n\n\nname=x", PEER))
+    assertThat(Registrations.parse("\n\nversion=1\n\npid=5\n\n\nname=x", PEER, GROUPS))
         .extracting(Registration::appPid, Registration::name)
         .containsExactly(5, "x");
   }
@@ -115,7 +116,7 @@ class RegistrationsTest {
     "version=1~pid=1~=value         | malformed registration line '=value'",
   })
   void parse_badHeader_refusedNamingTheProblem(String header, String fragment) {
-    assertThatThrownBy(() -> Registrations.parse(header.replace('~', '\n') + "\n\n", PEER))
+    assertThatThrownBy(() -> Registrations.parse(header.replace('~', '\n') + "\n\n", PEER, GROUPS))
         .isInstanceOf(BadHeaderException.class)
         .hasMessageContaining(fragment);
   }
@@ -123,14 +124,14 @@ class RegistrationsTest {
   @ParameterizedTest(name = "{index}: only newlines")
   @ValueSource(strings = {"", "\n", "\n\n\n"})
   void parse_emptyHeader_refusedForTheVersion(String header) {
-    assertThatThrownBy(() -> Registrations.parse(header, PEER)).isInstanceOf(BadHeaderException.class).hasMessageContaining("version 1");
+    assertThatThrownBy(() -> Registrations.parse(header, PEER, GROUPS)).isInstanceOf(BadHeaderException.class).hasMessageContaining("version 1");
   }
 
   @Test
   void parse_hugeUnknownKey_messageIsAbbreviated() {
     String key = "k".repeat(10_000);
 
-    assertThatThrownBy(() -> Registrations.parse("version=1\npid=1\n" + key + "=v\n", PEER))
+    assertThatThrownBy(() -> Registrations.parse("version=1\npid=1\n" + key + "=v\n", PEER, GROUPS))
         .isInstanceOf(BadHeaderException.class)
         .hasMessageContaining("unknown registration key '" + "k".repeat(64) + "...'")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
@@ -138,7 +139,7 @@ class RegistrationsTest {
 
   @Test
   void parse_hugeMalformedLine_messageIsAbbreviated() {
-    assertThatThrownBy(() -> Registrations.parse("version=1\npid=1\n" + "x".repeat(10_000) + "\n", PEER))
+    assertThatThrownBy(() -> Registrations.parse("version=1\npid=1\n" + "x".repeat(10_000) + "\n", PEER, GROUPS))
         .isInstanceOf(BadHeaderException.class)
         .satisfies(e -> assertThat(e.getMessage()).startsWith("malformed registration line").hasSizeLessThan(200));
   }
@@ -146,7 +147,7 @@ class RegistrationsTest {
   @Test
   void parse_unknownKeyBeforeVersion_reportsTheKeyFirst() {
     // The first problem in reading order is the one the user sees.
-    assertThatThrownBy(() -> Registrations.parse("version=9\nbogus=1\n", PEER)).hasMessageContaining("bogus");
+    assertThatThrownBy(() -> Registrations.parse("version=9\nbogus=1\n", PEER, GROUPS)).hasMessageContaining("bogus");
   }
 
   private static String exposeLines(int n) {

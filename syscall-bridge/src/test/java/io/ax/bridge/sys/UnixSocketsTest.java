@@ -130,6 +130,22 @@ class UnixSocketsTest {
   }
 
   @Test
+  void peerGroups_connectedClient_areThisProcessesSupplementaryGroups() throws Exception {
+    List<Integer> expected = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Groups:")) {
+        for (String g : line.substring("Groups:".length()).strip().split("\\s+")) {
+          if (!g.isEmpty()) {
+            expected.add(Integer.parseInt(g));
+          }
+        }
+      }
+    }
+
+    assertThat(UnixSockets.peerGroups(server)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void setReceiveTimeout_seconds_isTheTimevalTheKernelReportsBack() throws SysCallException {
     UnixSockets.setReceiveTimeout(server, 3);
 
