@@ -11,6 +11,7 @@
 #   cluster       3, 10 and 30 daemons in one cluster: convergence, failure purge, idle cost
 #   federation    two clusters' gateways against two HAProxies on the same path: iperf3, new connections
 #   metrics       connect latency and daemon CPU with /metrics off and on, interleaved
+#   sendmsg       send and sendmsg on a connected TCP socket, native vs ax, and trapped sendmsg
 #
 # Usage: ci/bench/run.sh [--quick] [--out DIR] [--only PART[,PART...]]
 #   default   the full suite (about 20 minutes on 2 cores), written to docs/bench/
@@ -21,14 +22,14 @@
 # A part that fails does not stop the others; the run then ends with one line naming it, exit 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ALL=(jmh translate dns datapath scale controlplane cluster federation metrics)
+ALL=(jmh translate dns datapath scale controlplane cluster federation metrics sendmsg)
 QUICK=""; OUT=""; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=--quick ;;
     --out) OUT=${2:?--out needs a DIR}; shift ;;
     --only) ONLY=${2:?--only needs PART[,PART...]}; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ci/bench/run.sh: unknown argument '$1' (expected --quick, --out DIR or --only PARTS)" >&2; exit 2 ;;
   esac
   shift
@@ -79,6 +80,7 @@ part_command() { # $1: part, $2: JSON file
     cluster) ci/bench/cluster.sh $QUICK --json "$2" ;;
     federation) ci/bench/federation.sh $QUICK --json "$2" ;;
     metrics) ci/bench/metrics.sh $QUICK --json "$2" ;;
+    sendmsg) ci/bench/sendmsg.sh $QUICK --json "$2" ;;
   esac
 }
 
@@ -131,7 +133,7 @@ for s in status:
     state, rc, secs = rest.split(":")
     parts[name] = {"suite": name, "status": state, "seconds": int(secs), "log": f"{logs}/{name}.log",
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))), "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty}
-order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane", "cluster", "federation", "metrics"]
+order = ["jmh", "translate", "dns", "datapath", "scale", "controlplane", "cluster", "federation", "metrics", "sendmsg"]
 run = {
     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(start))),
     "commit": sh("git", "rev-parse", "--short", "HEAD") + dirty,

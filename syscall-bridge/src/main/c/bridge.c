@@ -114,7 +114,8 @@ static int build_header(const struct bridge_app *app, char **text, size_t *len)
 		(long)app->pid, f->ip, f->name, f->labels);
 	for (size_t i = 0; i < f->n_expose; i++)
 		fprintf(out, "expose=%s\n", f->expose[i]);
-	fprintf(out, "user=%s\nnetns=%s\n", f->user, f->new_netns ? "new" : "host");
+	fprintf(out, "user=%s\nnetns=%s\nfdbase=%u\n", f->user, f->new_netns ? "new" : "host",
+		app->fd_base);
 	if (app->appid[0] != '\0')
 		fprintf(out, "appid=%s\n", app->appid);
 	fputc('\n', out);

@@ -33,6 +33,7 @@ struct bridge_app {
 	const struct run_flags *flags;
 	pid_t pid;         /* the app's process, not ours */
 	char appid[9];     /* "" before the first registration */
+	unsigned fd_base;  /* the first fd of the app's datagram range, as in its filter */
 };
 
 struct bridge_reply {

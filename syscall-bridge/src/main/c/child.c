@@ -96,7 +96,7 @@ void child_main(const struct child_setup *s)
 
 	/* From here on: no socket, connect, sendto or sendmsg (they would be trapped); only
 	 * read, write, close, set*id and execve. */
-	int listener = filter_install();
+	int listener = filter_install(s->fd_base);
 	char msg[MSG_BYTES];
 	snprintf(msg, sizeof msg, MSG_LISTENER "%d", listener);
 	tell(s->to_parent, msg);

@@ -32,6 +32,7 @@ struct child_setup {
 	int from_parent;
 	int to_parent;
 	const sigset_t *app_mask; /* the signal mask the app starts with */
+	unsigned fd_base;         /* the first fd of the datagram range (filter_fd_base) */
 };
 
 _Noreturn void child_main(const struct child_setup *setup);

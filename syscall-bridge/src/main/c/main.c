@@ -6,6 +6,7 @@
  */
 #include "bridge.h"
 #include "child.h"
+#include "filter.h"
 #include "flags.h"
 #include "supervisor.h"
 #include "user.h"
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
 	if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0)
 		die("cannot create pipes: %s", strerror(errno));
 	pid_t launcher = getpid();
+	/* Once, before fork: the filter and the daemon must agree on it. */
+	unsigned fd_base = filter_fd_base();
 	app_pid = fork();
 	if (app_pid < 0)
 		die("cannot fork: %s", strerror(errno));
@@ -166,6 +169,7 @@ int main(int argc, char **argv)
 			.from_parent = to_child[0],
 			.to_parent = from_child[1],
 			.app_mask = &app_mask,
+			.fd_base = fd_base,
 		};
 		child_main(&setup_of_child);
 	}
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
 	char err[BRIDGE_ERR_BYTES];
 	expect(from_child[0], MSG_READY, line);
 	struct supervisor s = {
-		.app = { .flags = &flags, .pid = app_pid, .appid = "" },
+		.app = { .flags = &flags, .pid = app_pid, .appid = "", .fd_base = fd_base },
 		.socket_path = socket_path,
 	};
 	s.conn = bridge_connect(socket_path, err);

@@ -68,6 +68,11 @@ public interface BridgeObserver {
     SENDTO,
     SENDMSG,
     SENDMMSG,
+    /**
+     * {@code dup}, {@code dup2}, {@code dup3} and {@code fcntl(F_DUPFD...)} of an fd in the
+     * app's datagram range to a number that may be below it (the launcher's filter.c).
+     */
+    DUP,
     /** A call the filter should not have sent: let the kernel run it. */
     OTHER;
 

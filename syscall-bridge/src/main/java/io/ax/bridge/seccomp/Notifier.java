@@ -7,7 +7,7 @@ package io.ax.bridge.seccomp;
  * <p>Contract:
  * <ul>
  *   <li>Each notification is answered at most once, by exactly one of {@link #answer},
- *       {@link #fail}, {@link #proceed} or {@link #installAndAnswer}. An answer returns false (or
+ *       {@link #fail}, {@link #proceed}, {@link #installAndAnswer} or {@link #installAtAndAnswer}. An answer returns false (or
  *       ENOENT) when the target no longer waits: it was interrupted (the call is restarted and
  *       arrives again as a new notification) or it exited. That is normal, not an error.
  *   <li>{@link #isValid} is the {@code SECCOMP_IOCTL_NOTIF_ID_VALID} check: call it after reading
@@ -41,6 +41,16 @@ public interface Notifier {
    * @return the target's fd number, or {@code -errno} (ENOENT: nobody waits any more)
    */
   int installAndAnswer(long id, int srcFd, OnExec onExec);
+
+  /**
+   * As {@link #installAndAnswer}, at fd number {@code targetFd} exactly
+   * ({@code SECCOMP_ADDFD_FLAG_SETFD}): whatever the target held there is closed first, as by
+   * dup2. The caller must know the number is free or meant to be replaced, and below the
+   * target's RLIMIT_NOFILE (else EBADF/EMFILE).
+   *
+   * @return {@code targetFd}, or {@code -errno} (ENOENT: nobody waits any more)
+   */
+  int installAtAndAnswer(long id, int srcFd, int targetFd, OnExec onExec);
 
   /**
    * A notifier for the same app that any thread may use, for answers given later elsewhere (a

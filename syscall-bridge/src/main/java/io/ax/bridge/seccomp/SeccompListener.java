@@ -115,7 +115,12 @@ public final class SeccompListener implements AutoCloseable {
 
     @Override
     public int installAndAnswer(long notificationId, int srcFd, OnExec onExec) {
-      return addFd(addfd, notificationId, srcFd, onExec);
+      return addFd(addfd, notificationId, srcFd, ANY_FREE_FD, onExec);
+    }
+
+    @Override
+    public int installAtAndAnswer(long notificationId, int srcFd, int targetFd, OnExec onExec) {
+      return addFd(addfd, notificationId, srcFd, targetFd, onExec);
     }
 
     @Override
@@ -160,7 +165,14 @@ public final class SeccompListener implements AutoCloseable {
     @Override
     public int installAndAnswer(long notificationId, int srcFd, OnExec onExec) {
       try (Arena arena = Arena.ofConfined()) {
-        return addFd(arena.allocate(SeccompNotifAddfdStruct.LAYOUT), notificationId, srcFd, onExec);
+        return addFd(arena.allocate(SeccompNotifAddfdStruct.LAYOUT), notificationId, srcFd, ANY_FREE_FD, onExec);
+      }
+    }
+
+    @Override
+    public int installAtAndAnswer(long notificationId, int srcFd, int targetFd, OnExec onExec) {
+      try (Arena arena = Arena.ofConfined()) {
+        return addFd(arena.allocate(SeccompNotifAddfdStruct.LAYOUT), notificationId, srcFd, targetFd, onExec);
       }
     }
 
@@ -194,13 +206,18 @@ public final class SeccompListener implements AutoCloseable {
     }
   }
 
-  private int addFd(MemorySegment addfd, long id, int srcFd, Notifier.OnExec onExec) {
+  /** {@code targetFd} for "the lowest free number", as the kernel picks for a new fd. */
+  private static final int ANY_FREE_FD = -1;
+
+  private int addFd(MemorySegment addfd, long id, int srcFd, int targetFd, Notifier.OnExec onExec) {
     if (!enter()) {
       return -Errno.ENOENT;
     }
     try {
       int newFdFlags = onExec == Notifier.OnExec.CLOSE ? Sys.O_CLOEXEC : 0;
-      SeccompNotifAddfdStruct.write(addfd, id, Sys.SECCOMP_ADDFD_FLAG_SEND, srcFd, 0, newFdFlags);
+      // SETFD installs at targetFd exactly, replacing what is there (as dup2 does).
+      int flags = Sys.SECCOMP_ADDFD_FLAG_SEND | (targetFd == ANY_FREE_FD ? 0 : Sys.SECCOMP_ADDFD_FLAG_SETFD);
+      SeccompNotifAddfdStruct.write(addfd, id, flags, srcFd, targetFd == ANY_FREE_FD ? 0 : targetFd, newFdFlags);
       return Libc.ioctl(fd, Sys.SECCOMP_IOCTL_NOTIF_ADDFD, addfd);
     } finally {
       exit();

@@ -17,15 +17,27 @@ public final class AppSession {
   private final int connectionFd;
   private final int supervisorPid;
   private final int uid;
+  private final FdRange fdRange;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Runnable onClose = () -> {};
 
   AppSession(String appId, SeccompListener listener, int connectionFd, int supervisorPid, int uid) {
+    this(appId, listener, connectionFd, supervisorPid, uid, new FdRange.Everywhere());
+  }
+
+  /** @param fdRange where the app's filter traps sendmsg (its launcher's {@code fdbase}) */
+  AppSession(String appId, SeccompListener listener, int connectionFd, int supervisorPid, int uid, FdRange fdRange) {
     this.appId = Objects.requireNonNull(appId, "appId");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.connectionFd = connectionFd;
     this.supervisorPid = supervisorPid;
     this.uid = uid;
+    this.fdRange = Objects.requireNonNull(fdRange, "fdRange");
+  }
+
+  /** Where the app's datagram sockets go: see {@link FdRange}. */
+  FdRange fdRange() {
+    return fdRange;
   }
 
   public String appId() {

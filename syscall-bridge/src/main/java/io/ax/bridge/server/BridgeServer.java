@@ -174,7 +174,9 @@ public final class BridgeServer implements AutoCloseable {
     try {
       UnixSockets.PeerCredentials peer = UnixSockets.peerCredentials(conn);
       UnixSockets.setReceiveTimeout(conn, HANDSHAKE_TIMEOUT_SECONDS);
-      Registration reg = Registrations.parse(readHeader(conn), peer, UnixSockets.peerGroups(conn));
+      String header = readHeader(conn);
+      Registration reg = Registrations.parse(header, peer, UnixSockets.peerGroups(conn));
+      FdRange fdRange = Registrations.fdRange(header);
       Optional<AppSession> live = liveSessionOf(reg, peer);
       Optional<AppGrant> grant = admit(conn, reg);
       if (grant.isEmpty()) {
@@ -188,7 +190,7 @@ public final class BridgeServer implements AutoCloseable {
       reply(conn, "ok appid=" + appId + " ip=" + ip.substring(0, ip.lastIndexOf(':')));
       SeccompListener listener = receiveListener(conn, appId);
       taken.release(listener::close);
-      AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid());
+      AppSession session = new AppSession(appId, listener, conn, peer.pid(), peer.uid(), fdRange);
       AppReceiver receiver = new AppReceiver(session, dispatcher);
       taken.release(receiver::discard);
       // The last word of the handshake goes first: once the session is published it owns the

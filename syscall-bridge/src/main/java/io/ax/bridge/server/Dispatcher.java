@@ -67,7 +67,9 @@ final class Dispatcher {
     }
     long start = nanoClock.getAsLong();
     switch (n.nr()) {
-      case Sys.NR_SOCKET -> answered(Syscall.SOCKET, socketCalls.socket(app.appId(), n, kernel), start);
+      case Sys.NR_SOCKET -> answered(Syscall.SOCKET, socketCalls.socket(app.appId(), app.fdRange(), n, kernel), start);
+      // On the receiver like socket(): an app's placements in its range never run concurrently.
+      case Sys.NR_DUP, Sys.NR_DUP2, Sys.NR_DUP3, Sys.NR_FCNTL -> answered(Syscall.DUP, DupCalls.dup(app.appId(), app.fdRange(), n, kernel), start);
       case Sys.NR_BIND -> slow.execute(() -> answered(Syscall.BIND, inOwnScope(app, n, addressCalls::bind), start));
       case Sys.NR_LISTEN -> slow.execute(() -> answered(Syscall.LISTEN, inOwnScope(app, n, addressCalls::listen), start));
       case Sys.NR_CONNECT -> answered(Syscall.CONNECT, onSocket(app.appId(), n, kernel, connectCalls::connect), start);

@@ -39,6 +39,11 @@ final class LibcTargetProcess implements TargetProcess {
   }
 
   @Override
+  public long openFilesLimit(int tid) {
+    return io.ax.bridge.sys.Libc.openFilesSoftLimit(tid);
+  }
+
+  @Override
   public boolean hasNetRaw(int tid) {
     return Capabilities.hasNetRaw(tid);
   }

@@ -15,7 +15,7 @@ import java.util.Set;
 final class Registrations {
   static final int MAX_HEADER = 64 * 1024;
   static final int MAX_EXPOSE = 256;
-  private static final Set<String> KEYS = Set.of("version", "pid", "ip", "name", "labels", "expose", "user", "netns", "appid");
+  private static final Set<String> KEYS = Set.of("version", "pid", "ip", "name", "labels", "expose", "user", "netns", "appid", "fdbase");
 
   private Registrations() {}
 
@@ -77,6 +77,28 @@ final class Registrations {
         netns.equals("new"),
         peer.gid(),
         groups);
+  }
+
+  /**
+   * The app's datagram range from {@code fdbase=N} (see {@link FdRange}); a launcher that sends
+   * none traps every sendmsg. Call after {@link #parse}, which refuses malformed lines.
+   */
+  static FdRange fdRange(String header) throws BadHeaderException {
+    for (String line : header.split("\n", -1)) {
+      if (line.startsWith("fdbase=")) {
+        String value = line.substring("fdbase=".length());
+        try {
+          int base = Integer.parseInt(value);
+          if (base >= 1) {
+            return new FdRange.From(base);
+          }
+        } catch (NumberFormatException e) {
+          // below
+        }
+        throw new BadHeaderException("registration fdbase '" + abbreviate(value) + "' is not a positive number");
+      }
+    }
+    return new FdRange.Everywhere();
   }
 
   private static String abbreviate(String s) {

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code socket(AF_INET|AF_INET6, ...)}: the daemon creates the socket in the node's network
  * namespace and installs it in the app, which from then on holds a real host socket: reads,
- * writes, setsockopt and epoll on it are the kernel's, untouched. Stateless apart from the
+ * writes, setsockopt and epoll on it are the kernel's, untouched. A datagram socket goes to the
+ * app's {@link FdRange datagram range}, where its sendmsg stays trapped; every other socket gets
+ * the lowest free number, as from the kernel. Stateless apart from the
  * thread-safe socket table: runs on receivers, each call with its thread's {@link Kernel}.
  */
 final class SocketCalls {
@@ -24,8 +26,13 @@ final class SocketCalls {
     this.sockets = sockets;
   }
 
-  /** Makes and installs the socket; returns how the call was answered. */
+  /** As {@link #socket(String, FdRange, Notification, Kernel)} for an app without a range. */
   Answer socket(String appId, Notification n, Kernel kernel) {
+    return socket(appId, new FdRange.Everywhere(), n, kernel);
+  }
+
+  /** Makes and installs the socket; returns how the call was answered. */
+  Answer socket(String appId, FdRange range, Notification n, Kernel kernel) {
     Notifier notifier = kernel.notifier();
     int domain = n.intArg(0);
     int type = n.intArg(1);
@@ -54,7 +61,18 @@ final class SocketCalls {
         sockets.created(appId, inode, domain, base);
       }
       Notifier.OnExec onExec = (type & Sys.SOCK_CLOEXEC) != 0 ? Notifier.OnExec.CLOSE : Notifier.OnExec.KEEP;
-      int r = notifier.installAndAnswer(n.id(), ours, onExec);
+      int r;
+      if (range instanceof FdRange.From from && DatagramFds.needsRange(domain, base)) {
+        r = DatagramFds.place(from, kernel, n, ours, onExec);
+        if (r == -Errno.ESRCH) {
+          return Answer.GONE; // the thread went away while we looked for a number
+        }
+        if (r == -Errno.EMFILE) {
+          log.warn("[bridge] app {}: no free fd number for a datagram socket in its range (from {}, below its open files limit): EMFILE", appId, from.base());
+        }
+      } else {
+        r = notifier.installAndAnswer(n.id(), ours, onExec);
+      }
       if (r < 0 && r != -Errno.ENOENT) {
         log.debug("[bridge] app {}: installing a socket failed: {}", appId, Errno.describe(-r));
         notifier.fail(n.id(), -r);

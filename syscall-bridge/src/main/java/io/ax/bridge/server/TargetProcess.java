@@ -28,6 +28,12 @@ interface TargetProcess {
    */
   int copyFd(int tid, int targetFd);
 
+  /**
+   * The soft RLIMIT_NOFILE of thread {@code tid}'s process: its fd numbers stay below it.
+   * {@link Long#MAX_VALUE} when unlimited; {@code -errno} (ESRCH: the thread is gone).
+   */
+  long openFilesLimit(int tid);
+
   /** Whether thread {@code tid} holds CAP_NET_RAW now; false when that cannot be read. */
   boolean hasNetRaw(int tid);
 

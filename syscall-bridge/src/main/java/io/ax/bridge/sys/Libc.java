@@ -59,6 +59,7 @@ public final class Libc {
   private static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
   private static final MethodHandle IOCTL_VALUE = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
   private static final MethodHandle FCNTL_INT = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle PRLIMIT = fn("prlimit", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
   private static final MethodHandle SYSCALL3 = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
   // x86_64 system call numbers without a glibc wrapper on Debian 12.
@@ -339,6 +340,27 @@ public final class Libc {
       throw rethrow(t);
     }
   }
+
+  /**
+   * The soft RLIMIT_NOFILE of process (or thread) {@code pid}, from {@code prlimit(2)}: the fd
+   * numbers it may hold are below it. {@link Long#MAX_VALUE} for RLIM_INFINITY; {@code -errno}.
+   */
+  public static long openFilesSoftLimit(int pid) {
+    MemorySegment s = STATE.get();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment old = arena.allocate(16, 8); // struct rlimit: rlim_cur, rlim_max (u64)
+      int r = (int) result((int) PRLIMIT.invokeExact(s, pid, RLIMIT_NOFILE, MemorySegment.NULL, old), s);
+      if (r < 0) {
+        return r;
+      }
+      long soft = old.get(JAVA_LONG, 0);
+      return soft < 0 ? Long.MAX_VALUE : soft; // RLIM_INFINITY is all ones
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final int RLIMIT_NOFILE = 7;
 
   /** {@code pidfd_open(2)}; {@code flags} may be {@link Sys#PIDFD_THREAD} to name a thread. */
   public static int pidfdOpen(int pid, int flags) {

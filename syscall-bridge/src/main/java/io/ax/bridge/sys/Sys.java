@@ -76,5 +76,14 @@ public final class Sys {
   public static final int NR_GETSOCKNAME = 51;
   public static final int NR_GETPEERNAME = 52;
   public static final int NR_SENDMMSG = 307;
+  // ...and those that copy an fd, trapped only from the datagram range (see the launcher's filter.c).
+  public static final int NR_DUP = 32;
+  public static final int NR_DUP2 = 33;
+  public static final int NR_FCNTL = 72;
+  public static final int NR_DUP3 = 292;
+  public static final int F_DUPFD = 0;
+  public static final int F_DUPFD_CLOEXEC = 1030;
+  /** select(2)'s bound: an fd at or above it cannot go in an fd_set. */
+  public static final int FD_SETSIZE = 1024;
   public static final int AUDIT_ARCH_X86_64 = 0xc000003e;
 }

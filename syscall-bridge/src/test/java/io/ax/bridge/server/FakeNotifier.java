@@ -21,6 +21,8 @@ final class FakeNotifier implements Notifier {
     record Proceeded(long id) implements Answer {}
 
     record Installed(long id, int srcFd, OnExec onExec) implements Answer {}
+
+    record InstalledAt(long id, int srcFd, int targetFd, OnExec onExec) implements Answer {}
   }
 
   private final List<Answer> answers = new ArrayList<>();
@@ -61,6 +63,12 @@ final class FakeNotifier implements Notifier {
   public synchronized int installAndAnswer(long id, int srcFd, OnExec onExec) {
     answers.add(new Answer.Installed(id, srcFd, onExec));
     return installResult;
+  }
+
+  @Override
+  public synchronized int installAtAndAnswer(long id, int srcFd, int targetFd, OnExec onExec) {
+    answers.add(new Answer.InstalledAt(id, srcFd, targetFd, onExec));
+    return installResult < 0 ? installResult : targetFd;
   }
 
   @Override

@@ -21,6 +21,10 @@ final class FakeTarget implements TargetProcess {
   final List<Write> writes = new ArrayList<>();
   /** What copyFd answers: our copy's number, or {@code -errno}. */
   int fdCopy = 100;
+  /** When not empty, the only numbers the target holds: copyFd of any other answers EBADF. */
+  final java.util.Set<Integer> held = new java.util.TreeSet<>();
+  /** What openFilesLimit answers. */
+  long openFilesLimit = 1024;
   boolean netRaw;
   int reads;
 
@@ -56,7 +60,12 @@ final class FakeTarget implements TargetProcess {
 
   @Override
   public int copyFd(int tid, int targetFd) {
-    return fdCopy;
+    return held.isEmpty() || held.contains(targetFd) ? fdCopy : -Errno.EBADF;
+  }
+
+  @Override
+  public long openFilesLimit(int tid) {
+    return openFilesLimit;
   }
 
   @Override

@@ -153,4 +153,21 @@ class RegistrationsTest {
   private static String exposeLines(int n) {
     return IntStream.rangeClosed(1, n).mapToObj(i -> "expose=" + i + ":" + (20000 + i) + "\n").collect(Collectors.joining());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 192, 768})
+  void fdRange_fromLauncher_isItsBase(int base) throws Exception {
+    assertThat(Registrations.fdRange("version=1\npid=77\nfdbase=" + base + "\n\n")).isEqualTo(new FdRange.From(base));
+  }
+
+  @Test
+  void fdRange_none_trapsEverywhere() throws Exception {
+    assertThat(Registrations.fdRange(MINIMAL)).isEqualTo(new FdRange.Everywhere());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "-5", "x", ""})
+  void fdRange_notPositive_isRefused(String value) {
+    assertThatThrownBy(() -> Registrations.fdRange(MINIMAL + "fdbase=" + value + "\n")).isInstanceOf(BadHeaderException.class).hasMessageContaining("fdbase");
+  }
 }
