@@ -12,6 +12,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +115,17 @@ static int checks(const char *vip) {
   snprintf(d, sizeof d, "rc %d, %s", r, strerror(errno));
   check("pidfd_getfd is refused", r == -1 && errno == EPERM, d);
   close(pidfd);
+  /* A seccomp listener of the app's own (whose ADDFD could place a datagram socket anywhere) is
+   * refused; a filter without one is the app's business. Both allow everything. */
+  struct sock_filter allow_all[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+  struct sock_fprog prog = {.len = 1, .filter = allow_all};
+  errno = 0;
+  r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+  snprintf(d, sizeof d, "rc %d, %s", r, strerror(errno));
+  check("a seccomp filter with a listener of its own is refused", r == -1 && errno == EPERM, d);
+  r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+  snprintf(d, sizeof d, "rc %d, %s", r, strerror(errno));
+  check("a seccomp filter without a listener is installed", r == 0, d);
 
   /* A stream socket moved into the range and back: the copy is the kernel's as for any fd. */
   r = dup2(tcp, base + 2);

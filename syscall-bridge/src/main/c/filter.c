@@ -40,14 +40,14 @@ enum {
 	NR_SOCKET = 41, NR_CONNECT = 42, NR_SENDTO = 44, NR_SENDMSG = 46, NR_BIND = 49,
 	NR_LISTEN = 50, NR_GETSOCKNAME = 51, NR_GETPEERNAME = 52, NR_SENDMMSG = 307,
 	NR_DUP = 32, NR_DUP2 = 33, NR_FCNTL = 72, NR_DUP3 = 292, NR_IO_URING_SETUP = 425,
-	NR_PIDFD_GETFD = 438,
+	NR_PIDFD_GETFD = 438, NR_SECCOMP = 317,
 };
 /* i386 numbers: socketcall multiplexes every socket call; 359-373 are the direct socket calls
  * (socket .. shutdown) added in Linux 4.3; sendmmsg predates them. */
 enum {
 	NR32_SOCKETCALL = 102, NR32_SENDMMSG = 345, NR32_SOCKET_FIRST = 359, NR32_SOCKET_LAST = 373,
 	NR32_IO_URING_SETUP = 425, NR32_DUP = 41, NR32_DUP2 = 63, NR32_FCNTL = 55,
-	NR32_FCNTL64 = 221, NR32_DUP3 = 330, NR32_PIDFD_GETFD = 438,
+	NR32_FCNTL64 = 221, NR32_DUP3 = 330, NR32_PIDFD_GETFD = 438, NR32_SECCOMP = 354,
 };
 /* fcntl(2) commands that make a new fd; the same numbers on both ABIs. */
 enum { CMD_DUPFD = 0, CMD_DUPFD_CLOEXEC = 1030 };
@@ -71,8 +71,8 @@ enum { CMD_DUPFD = 0, CMD_DUPFD_CLOEXEC = 1030 };
 
 /*
  * The datagram range. A BPF filter sees numbers, never what an fd is, so the daemon puts every
- * inet socket whose sends it must see (datagram and raw: they may name a destination in a msghdr
- * that BPF cannot read) at an fd number >= base, and the filter traps sendmsg/sendmmsg there
+ * datagram inet socket (whose sends may name a destination in a msghdr that BPF cannot read) at
+ * an fd number >= base (raw sockets, for CAP_NET_RAW only, are not: the README says so), and the filter traps sendmsg/sendmmsg there
  * only. Below base they run natively: a TCP socket's sendmsg has no destination (the kernel
  * ignores msg_name), so gRPC's writes and the like never wait on the daemon. The rules below
  * keep the invariant "no datagram socket below base":
@@ -84,6 +84,8 @@ enum { CMD_DUPFD = 0, CMD_DUPFD_CLOEXEC = 1030 };
  *     of whatever the number holds by then) and keeps a datagram socket in the range; a copy that
  *     stays in the range (dup2 to a high number) is harmless and runs natively;
  *   - pidfd_getfd is refused (EPERM): the copy would land at the caller's lowest free number;
+ *   - a seccomp filter with a listener of the app's own is refused (EPERM): one thread could
+ *     supervise another and install a datagram socket at any number with ADDFD's SETFD;
  *   - MSG_FASTOPEN (which connects) is in the flags, which BPF reads: trapped at any number.
  * A socket passed over a unix socket (SCM_RIGHTS) lands at the receiver's lowest free number;
  * that path is not closed (see the README's limits).
@@ -121,6 +123,17 @@ enum { CMD_DUPFD = 0, CMD_DUPFD_CLOEXEC = 1030 };
 	FD_IN_RANGE(2, 1, 0),                                                                \
 	RET(action),                                                                         \
 	RET(ALLOW)
+
+/* seccomp(SECCOMP_SET_MODE_FILTER, flags with SECCOMP_FILTER_FLAG_NEW_LISTENER, ...): action.
+ * Filters without a listener (sandboxes, runc's defaults) are the app's own business. */
+#define NO_OWN_LISTENER(nr, action)                                                         \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 6),                                    \
+	LOAD(ARG_LO(0)),                                                                     \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_SET_MODE_FILTER, 0, 2),                 \
+	LOAD(ARG_LO(1)),                                                                     \
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, SECCOMP_FILTER_FLAG_NEW_LISTENER, 1, 0),       \
+	RET(ALLOW),                                                                          \
+	RET(action)
 
 unsigned filter_fd_base(void)
 {
@@ -163,6 +176,7 @@ int filter_install(unsigned base)
 		OUT_OF_RANGE_FCNTL(NR32_FCNTL, NOSYS),
 		OUT_OF_RANGE_FCNTL(NR32_FCNTL64, NOSYS),
 		ON(NR32_PIDFD_GETFD, REFUSED),
+		NO_OWN_LISTENER(NR32_SECCOMP, REFUSED),
 		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, NR32_SOCKET_FIRST, 0, 2),
 		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, NR32_SOCKET_LAST, 1, 0),
 		RET(NOSYS),
@@ -218,6 +232,8 @@ int filter_install(unsigned base)
 		 * process may be an app with another range: refused outright (EPERM, as for a
 		 * process one may not trace). */
 		ON(NR_PIDFD_GETFD, REFUSED),
+		/* A listener of the app's own could ADDFD a datagram socket below the range. */
+		NO_OWN_LISTENER(NR_SECCOMP, REFUSED),
 
 		RET(ALLOW),
 	};

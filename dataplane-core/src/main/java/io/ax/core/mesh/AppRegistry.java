@@ -141,9 +141,10 @@ public final class AppRegistry {
         // Ids are kept across daemon restarts of this node only; another node's app is not ours to take.
         throw new InvalidFieldException("app id", "'" + requested + "' belongs to an app on node " + known.nodeId());
       }
-      if (known != null && known.ownerUid() != App.UNKNOWN_UID && known.ownerUid() != uid) {
-        // App ids are public (ax get apps): after a daemon restart, another user racing the
-        // owner's launcher would take its IP, name, labels and service entries (issue 17).
+      // App ids are public (ax get apps): after a daemon restart, another user racing the
+      // owner's launcher would take its IP, name, labels and service entries (issue 17). An app
+      // saved without its owner (by an older daemon) could be anyone's: only root takes it back.
+      if (known != null && known.ownerUid() != uid && (known.ownerUid() != App.UNKNOWN_UID || uid != 0)) {
         throw new InvalidFieldException("app id", "'" + requested + "' belongs to another user");
       }
       return id;

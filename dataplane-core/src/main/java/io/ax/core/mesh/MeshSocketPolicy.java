@@ -268,7 +268,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
       // Fail closed: a mesh address that nothing serves at this port is no way to the outside.
       d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination, ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
-    if (d instanceof ConnectDecision.Direct && outbound == OutboundPolicy.REGISTRY_ONLY && !isNodeDns(destination)) {
+    if (d instanceof ConnectDecision.Direct && outbound == OutboundPolicy.REGISTRY_ONLY && !isNodeDns(destination) && !servesAtHost(s, transport, destination)) {
       // Before the egress gateway: REGISTRY_ONLY means nothing unknown leaves, by any way out.
       d = new ConnectDecision.Refuse(Errno.ECONNREFUSED,
           transport.display() + " " + destination + " is outside the mesh and the outbound traffic policy is REGISTRY_ONLY", ConnectDecision.Refuse.Cause.OUTSIDE);
@@ -283,6 +283,11 @@ public final class MeshSocketPolicy implements SocketPolicy {
       log.debug("[mesh] refused {} -> {}: {}", appId, destination, refuse.reason());
     }
     return d;
+  }
+
+  /** An app's real address (rule 3, which the label ACL admitted): part of the mesh, not outside it. */
+  private static boolean servesAtHost(DataplaneState s, Transport transport, Inet4Endpoint destination) {
+    return s.serversAtHost(destination).stream().anyMatch(e -> e.protocol() == transport);
   }
 
   /**

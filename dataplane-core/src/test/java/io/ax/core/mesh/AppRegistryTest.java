@@ -101,7 +101,7 @@ class AppRegistryTest {
     assertThat(apps.find(restored)).isPresent();
     assertThat(apps.registeredSinceStart(restored)).isFalse();
 
-    apps.register(registration("0000beef", 1000, "", "", List.of()));
+    apps.register(registration("0000beef", 0, "", "", List.of()));
 
     assertThat(apps.registeredSinceStart(restored)).isTrue();
     assertThat(store.current().apps().get(restored).name()).as("keeps its name").isEqualTo("web");
@@ -123,11 +123,14 @@ class AppRegistryTest {
   }
 
   @Test
-  void anAppOfAnOlderStateFile_withNoOwner_isTakenByWhoeverClaimsIt() {
+  void anAppOfAnOlderStateFile_withNoOwner_isTakenBackByRootOnly() {
     AppId restored = new AppId("0000beef");
     store.putApp(new App(restored, "web", "n1", "appswitch", NODE_IP, "user", Labels.DEFAULT, 1));
 
-    assertThat(apps.register(registration("0000beef", 1001, "", "", List.of())).ownerUid()).isEqualTo(1001);
+    // Its owner is unknown: a user's claim could be anyone's takeover of its IP and name.
+    assertThatThrownBy(() -> apps.register(registration("0000beef", 1001, "", "", List.of())))
+        .hasMessage("app id: '0000beef' belongs to another user");
+    assertThat(apps.register(registration("0000beef", 0, "", "", List.of())).ownerUid()).isZero();
   }
 
   @Test

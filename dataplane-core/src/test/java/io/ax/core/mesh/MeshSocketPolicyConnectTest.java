@@ -265,6 +265,8 @@ class MeshSocketPolicyConnectTest {
     assertThat(registryOnly.connect(client, Transport.UDP, endpoint("203.0.113.5:53"))).isInstanceOf(ConnectDecision.Refuse.class);
     // What the mesh holds is decided as before; the node's own DNS server is part of the mesh.
     assertThat(acted(registryOnly.connect(client, Transport.TCP, endpoint("10.0.0.7:8080")))).isEqualTo(acted(targets("192.0.2.10:40000")));
+    assertThat(acted(registryOnly.connect(client, Transport.TCP, endpoint("192.0.2.10:40000")))).as("the server's real address, rule 3")
+        .isEqualTo(acted(new ConnectDecision.Direct()));
     assertThat(acted(registryOnly.connect(client, Transport.UDP, new Inet4Endpoint(MeshFixture.NODE_IP.bits(), 53)))).isEqualTo(acted(new ConnectDecision.Direct()));
     assertThat(acted(registryOnly.connect(client, Transport.TCP, new Inet4Endpoint(MeshFixture.NODE_IP.bits(), 53)))).isEqualTo(acted(new ConnectDecision.Direct()));
     assertThat(registryOnly.connect(client, Transport.TCP, new Inet4Endpoint(MeshFixture.NODE_IP.bits(), 22))).isInstanceOf(ConnectDecision.Refuse.class);

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +57,8 @@ public final class PilotLite implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PilotLite.class);
   /** Every node gets the same snapshot: istiod's per-proxy views are not modelled. */
   static final String GROUP = "pilot-lite";
+  /** How long the start waits for the daemon's first list of apps. */
+  static final Duration FIRST_APPS_WAIT = Duration.ofSeconds(2);
   /** Responses per stream awaiting an ACK or NACK that are remembered for the ACK latency. */
   private static final int MAX_UNANSWERED = 64;
 
@@ -119,9 +122,9 @@ public final class PilotLite implements AutoCloseable {
     PilotLite p = new PilotLite(config, onChange, observer);
     try {
       p.startWatching();
+      config.apps().ifPresent(p::watchApps);
       p.runOnExecutor(() -> p.reload(Suspects.ALL));
       p.startServer();
-      config.apps().ifPresent(socket -> p.apps = AppsWatch.start(socket, p::appsChanged));
       p.executor.scheduleWithFixedDelay(() -> p.reload(Suspects.NONE), config.rescanInterval().toMillis(), config.rescanInterval().toMillis(), TimeUnit.MILLISECONDS);
       return p;
     } catch (PilotException | RuntimeException e) {
@@ -235,6 +238,28 @@ public final class PilotLite implements AutoCloseable {
       executor.execute(() -> scheduleOnExecutor(suspects));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // close() shut the executor down between the check and here
+    }
+  }
+
+  /**
+   * Follows the daemon's apps, and waits up to {@link #FIRST_APPS_WAIT} for their first list, so
+   * that the first snapshot has their endpoints (a first build without them would serve every
+   * Service empty and warn of each). A daemon that does not answer in time is not waited for:
+   * its apps come with the next build.
+   */
+  private void watchApps(Path adminSocket) {
+    CountDownLatch first = new CountDownLatch(1);
+    apps = AppsWatch.start(adminSocket, workloads -> {
+      // Queued on the executor before the first reload when it comes in time.
+      appsChanged(workloads);
+      first.countDown();
+    });
+    try {
+      if (!first.await(FIRST_APPS_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.info("[pilot] the ax daemon at {} did not list its apps within {} ms; serving without them until it does", adminSocket, FIRST_APPS_WAIT.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

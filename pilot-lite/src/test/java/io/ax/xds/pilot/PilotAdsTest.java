@@ -174,7 +174,7 @@ class PilotAdsTest {
     DiscoveryResponse clusters = next(ResourceType.CLUSTER);
     send(ResourceType.CLUSTER, List.of(), clusters);
     await().atMost(Duration.ofSeconds(10)).until(() -> observed.events.contains("ack cluster"));
-    assertThat(observed.ackLatencies).singleElement().satisfies(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(10)));
+    assertThat(observed.ackLatencies).singleElement().satisfies(d -> assertThat(d).isPositive());
 
     // The same nonce again, now rejected: a NACK, and no second ACK for a nonce already answered.
     requests.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId(NODE_ID))

@@ -9,6 +9,7 @@ import io.ax.xds.pilot.config.Workload;
 import io.ax.xds.pilot.config.WorkloadEntry;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,8 @@ public final class AppWorkloads {
 
   /**
    * One WorkloadEntry per (app, service IP) among {@code servers}' TCP entries, named {@code
-   * ax-APPNAME-APPID} (or {@code ax-APPID} for an app without a name), in a stable order.
+   * ax-APPNAME-APPID} (or {@code ax-APPID} for an app without a name; with {@code -IP} after it
+   * when the app serves at more than one IP), in a stable order.
    */
   public static List<WorkloadEntry> of(Collection<Server> servers) {
     Map<String, Group> groups = new TreeMap<>();
@@ -57,6 +59,8 @@ public final class AppWorkloads {
       String key = s.getAppId() + "/" + s.getServiceAddr().getIp();
       groups.computeIfAbsent(key, k -> new Group(s)).ports.add(s.getServiceAddr().getPort());
     }
+    Map<String, Integer> groupsPerApp = new HashMap<>();
+    groups.values().forEach(g -> groupsPerApp.merge(g.first.getAppId(), 1, Integer::sum));
     List<WorkloadEntry> out = new ArrayList<>(groups.size());
     for (Group g : groups.values()) {
       Map<String, String> labels = new LinkedHashMap<>();
@@ -64,7 +68,9 @@ public final class AppWorkloads {
         labels.put(l.getKey(), l.getValue());
       }
       String namespace = labels.getOrDefault(NAMESPACE_LABEL, DEFAULT_NAMESPACE);
-      Meta meta = new Meta("WorkloadEntry", name(g.first), namespace, SOURCE);
+      // An app that serves at two addresses (its vIP and the node's) is two entries: name both apart.
+      String name = groupsPerApp.get(g.first.getAppId()) > 1 ? name(g.first) + "-" + g.first.getServiceAddr().getIp() : name(g.first);
+      Meta meta = new Meta("WorkloadEntry", name, namespace, SOURCE);
       out.add(new WorkloadEntry(meta, new Workload(g.first.getServiceAddr().getIp(), labels, Map.of(), 1, "", g.ports)));
     }
     return List.copyOf(out);
