@@ -52,8 +52,9 @@ class RestartRecoveryTest {
   private DataplaneStore store;
   private AppRegistry apps;
 
+  /** A saved app of user 1000 (alice), who registers it again in these tests. */
   private static App app(AppId id, long pid) {
-    return new App(id, "app-" + id, "n1", "appswitch", Ipv4.parse("ip", "10.0.0." + (pid / 100)), "user", Labels.DEFAULT, pid);
+    return new App(id, "app-" + id, "n1", "appswitch", Ipv4.parse("ip", "10.0.0." + (pid / 100)), "user", Labels.DEFAULT, pid, List.of(), 1000);
   }
 
   private static ServerEntry server(String id, AppId app, String node, int hostPort) {
