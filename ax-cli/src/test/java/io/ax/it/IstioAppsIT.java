@@ -104,6 +104,15 @@ class IstioAppsIT {
     AxRun.stop(apps.getFirst());
     await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(daemon.ax("get", "vservices").out())
         .doesNotContain("198.18.20.1:9080").containsPattern(REVIEWS.replace(".", "\\.") + "\\s.*\\sv1=90%\\[\\] v2=10%\\[198\\.18\\.20\\.2:9080\\]"));
+
+    // The daemon restarts: pilot-lite keeps the endpoints it knew while the daemon is away, and
+    // follows the apps again once they have registered with the new daemon.
+    assertThat(daemon.stop()).isIn(0, 143);
+    pilot.awaitLog("cannot watch the apps of the ax daemon", TIMEOUT);
+    daemon.start("--dns=false");
+    pilot.awaitLog("watching the apps of the ax daemon at .* again", TIMEOUT);
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(daemon.ax("get", "vservices").out())
+        .containsPattern(REVIEWS.replace(".", "\\.") + "\\s.*\\sv1=90%\\[\\] v2=10%\\[198\\.18\\.20\\.2:9080\\]"));
     assertThat(pilot.logText()).doesNotContain("Exception");
   }
 }
