@@ -35,6 +35,7 @@ import io.ax.core.lb.ConnectionCounts;
 import io.ax.core.claims.ClaimsGate;
 import io.ax.core.claims.EtcAccounts;
 import io.ax.core.mesh.AppRegistry;
+import io.ax.core.mesh.BothObservers;
 import io.ax.core.mesh.KernelConnectionCounts;
 import io.ax.core.mesh.Loopbacks;
 import io.ax.core.mesh.MeshSocketPolicy;
@@ -157,7 +158,8 @@ public final class Daemon implements AutoCloseable {
     recovery.forgetDeadApps();
     DecisionLog decisions = DecisionLog.withSystemClock(store::current);
     metrics.ifPresent(m -> m.decisions(decisions));
-    BridgeObserver observer = metrics.<BridgeObserver>map(m -> m).orElse(decisions);
+    metrics.ifPresent(m -> m.ejections(policy::ejections));
+    BridgeObserver observer = new BothObservers(policy.outlierFeed(), metrics.<BridgeObserver>map(m -> m).orElse(decisions));
     BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp(), observer);
     started.push(bridge);
     recovery.adoptRestored(bridge::adoptPublished);

@@ -7,11 +7,13 @@ import io.ax.bridge.sys.Errno;
 import io.ax.core.lb.Candidate;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.LbState;
+import io.ax.core.lb.Outliers;
 import io.ax.core.lb.PickContext;
 import io.ax.core.model.App;
 import io.ax.core.model.Backend;
 import io.ax.core.model.Labels;
 import io.ax.core.model.PortMapping;
+import io.ax.core.model.Resilience;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
@@ -34,7 +36,9 @@ import java.util.Optional;
  *       the client shares no label with are left out. Ordered by the vservice's policy. A
  *       vservice with subsets first picks a subset by smooth weighted round robin over their
  *       weights, then orders that subset's backends by the subset's policy; the rest of the
- *       split is not tried.
+ *       split is not tried. The vservice's (or subset's) {@link Resilience} applies: at its
+ *       connection limit the connect is refused, ejected backends come last, and the bridge
+ *       gets its connect timeout.
  *   <li>The destination is the service address of service table entries (apps started with
  *       {@code --ip X} form the implicit vservice of X): those the client shares a label with,
  *       in round-robin order.
@@ -154,6 +158,7 @@ public final class ConnectDecider {
     String what = "vservice " + vs.name();
     List<Backend> backends = vs.backends();
     LbPolicy policy = vs.policy();
+    Resilience resilience = vs.resilience();
     if (!vs.subsets().isEmpty()) {
       // The split is made before the label ACL and the backends are looked at, so the shares
       // hold whatever the client may reach; failover stays within the chosen subset.
@@ -162,6 +167,7 @@ public final class ConnectDecider {
       what = "subset " + subset.name() + " of vservice " + vs.name();
       backends = subset.backends();
       policy = subset.policy();
+      resilience = subset.resilience();
     }
     // Two backends may name the same address (10.0.0.7 and 10.0.0.7:8080 under 80:8080);
     // each target counts once (with its first weight), or it would be picked twice as often.
@@ -195,8 +201,61 @@ public final class ConnectDecider {
     }
     List<Candidate<Inet4Endpoint>> list = new ArrayList<>(candidates.size());
     candidates.forEach((p, w) -> list.add(new Candidate<>(p.address(), p.address(), w)));
-    return new ConnectDecision.Targets(key, policy.order(list, new PickContext(key, lb, client.ip())));
+    if (resilience.maxConnections().isPresent()) {
+      // Envoy's circuit breaker counts one proxy's connections to the cluster; here one node's
+      // (every app's) to these backends, read from the kernel at this connect.
+      int max = resilience.maxConnections().getAsInt();
+      int open = lb.connections().openNow(candidates.keySet().stream().map(Pick::address).distinct().toList());
+      if (open >= max) {
+        return new ConnectDecision.Refuse(
+            Errno.ECONNREFUSED, what + " has " + open + " open connections from this node, its limit is " + max, ConnectDecision.Refuse.Cause.OVERFLOW);
+      }
+    }
+    List<Inet4Endpoint> order = policy.order(list, new PickContext(key, lb, client.ip()));
+    if (resilience.outlierDetection().isPresent()) {
+      order = ejectedLast(order, key, lb.outliers());
+    }
+    return new ConnectDecision.Targets(key, order, resilience.connectTimeout());
   }
+
+  /**
+   * The order with ejected backends moved to its end, in their own order: they are dialed only
+   * when every other backend failed, where Envoy leaves them out (and, below its panic
+   * threshold, uses them all again). A connect then never fails for an ejection alone.
+   */
+  static List<Inet4Endpoint> ejectedLast(List<Inet4Endpoint> order, String key, Outliers outliers) {
+    List<Inet4Endpoint> in = new ArrayList<>(order.size());
+    List<Inet4Endpoint> out = new ArrayList<>();
+    for (Inet4Endpoint t : order) {
+      (outliers.ejected(key, t) ? out : in).add(t);
+    }
+    if (out.isEmpty()) {
+      return order;
+    }
+    in.addAll(out);
+    return in;
+  }
+
+  /**
+   * What a key of {@link ConnectDecision.Targets#via} ({@code name} or {@code name/subset})
+   * balances over in {@code state}: its resilience and how many backends it has. Empty for keys
+   * that are no vservice (implicit services, loopbacks) or no longer exist.
+   */
+  public static Optional<Balanced> balanced(DataplaneState state, String via) {
+    int slash = via.indexOf('/');
+    VService vs = state.vservices().get(slash < 0 ? via : via.substring(0, slash));
+    if (vs == null) {
+      return Optional.empty();
+    }
+    if (slash < 0) {
+      return vs.subsets().isEmpty() ? Optional.of(new Balanced(vs.resilience(), vs.backends().size())) : Optional.empty();
+    }
+    String name = via.substring(slash + 1);
+    return vs.subsets().stream().filter(s -> s.name().equals(name)).findFirst().map(s -> new Balanced(s.resilience(), s.backends().size()));
+  }
+
+  /** What a vservice or subset asks of connects, and how many backends it has. */
+  public record Balanced(Resilience resilience, int backends) {}
 
   /** A backend's target: a service table entry's real address and id, or an external address ({@code serverId} empty). */
   private record Pick(Inet4Endpoint address, String serverId) {}

@@ -293,6 +293,19 @@ public final class MeshSocketPolicy implements SocketPolicy {
     return destination.port() == 53 && node.ip().equals(new Ipv4(destination.ip()));
   }
 
+  /**
+   * What the bridge must tell this policy after each connect, for outlier detection: give it to
+   * the bridge as (part of) its observer.
+   */
+  public io.ax.bridge.BridgeObserver outlierFeed() {
+    return new OutlierFeed(store::current, lb.outliers());
+  }
+
+  /** Backends ejected by outlier detection since start, for metrics. */
+  public long ejections() {
+    return lb.outliers().ejections();
+  }
+
   @Override
   public void connectingViaGateway(String appId, Inet4Endpoint local, Inet4Endpoint gateway, Inet4Endpoint destination) {
     egress.announce(local, gateway, destination);

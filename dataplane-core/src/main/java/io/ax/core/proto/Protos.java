@@ -15,6 +15,7 @@ import io.ax.core.model.Labels;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.ProxyInfo;
+import io.ax.core.model.Resilience;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.Subset;
@@ -22,6 +23,7 @@ import io.ax.core.model.VService;
 import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import io.ax.core.net.Ports;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,9 +140,15 @@ public final class Protos {
     for (Subset s : vs.subsets()) {
       io.ax.admin.v1.Subset.Builder sb = io.ax.admin.v1.Subset.newBuilder().setName(s.name()).setWeight(s.weight()).setLbType(lbType(s.policy()));
       s.backends().forEach(be -> sb.addBackends(backend(be)));
+      if (!s.resilience().isNone()) {
+        sb.setResilience(resilience(s.resilience()));
+      }
       b.addSubsets(sb);
     }
     vs.sourceIp().ifPresent(ip -> b.setSourceIp(ip.toString()));
+    if (!vs.resilience().isNone()) {
+      b.setResilience(resilience(vs.resilience()));
+    }
     return b.addAllHostnames(vs.hostnames()).setOwner(vs.owner()).build();
   }
 
@@ -195,20 +203,58 @@ public final class Protos {
       // A subset without a type balances like its vservice.
       LbPolicy subsetPolicy = policy(f + ".lb_type", sm.getLbType(), sm.getLbTypeValue(), policy);
       List<Backend> subsetBackends = backends(f + ".backends", sm.getBackendsList());
+      Resilience subsetResilience = resilience(f + ".resilience", sm.getResilience());
       try {
-        subsets.add(new Subset(sm.getName(), sm.getWeight(), subsetPolicy, subsetBackends));
+        subsets.add(new Subset(sm.getName(), sm.getWeight(), subsetPolicy, subsetBackends, subsetResilience));
       } catch (InvalidFieldException e) {
         throw e.renamed(f + "." + e.field());
       }
     }
     Optional<Ipv4> source = m.getSourceIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "source_ip", m.getSourceIp()));
+    Resilience resilience = resilience(prefix + "resilience", m.getResilience());
     try {
       return new VService(
           name, ip, ports, backends, policy, m.getExternal() ? VService.Exposure.EXTERNAL : VService.Exposure.INTERNAL, source,
-          subsets, m.getHostnamesList(), m.getOwner());
+          subsets, m.getHostnamesList(), m.getOwner(), resilience);
     } catch (InvalidFieldException e) {
       throw e.renamed(prefix + e.field());
     }
+  }
+
+  /** Resilience from the wire: each zero asks for nothing (an absent message is all zeros). */
+  public static Resilience resilience(String prefix, io.ax.admin.v1.Resilience m) {
+    Optional<Resilience.OutlierDetection> outlier = Optional.empty();
+    io.ax.admin.v1.OutlierDetection o = m.getOutlierDetection();
+    if (o.getConsecutiveFailures() != 0) {
+      try {
+        outlier = Optional.of(new Resilience.OutlierDetection(
+            (int) Math.min(Integer.toUnsignedLong(o.getConsecutiveFailures()), Integer.MAX_VALUE),
+            o.getBaseEjectionMs() == 0 ? Resilience.OutlierDetection.DEFAULT_BASE_EJECTION_TIME : Duration.ofMillis(Integer.toUnsignedLong(o.getBaseEjectionMs())),
+            o.getMaxEjectionPercent() == 0 ? Resilience.OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT : (int) Math.min(Integer.toUnsignedLong(o.getMaxEjectionPercent()), 101)));
+      } catch (InvalidFieldException e) {
+        throw e.renamed(prefix + ".outlier_detection." + e.field());
+      }
+    }
+    // uint32 on the wire: read unsigned; past int range is no limit (Istio's default is 2^32-1).
+    long max = Integer.toUnsignedLong(m.getMaxConnections());
+    Optional<Duration> timeout = m.getConnectTimeoutMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(Integer.toUnsignedLong(m.getConnectTimeoutMs())));
+    try {
+      return new Resilience(timeout, max == 0 || max > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) max), outlier);
+    } catch (InvalidFieldException e) {
+      throw e.renamed(prefix + "." + e.field());
+    }
+  }
+
+  /** Resilience to the wire. */
+  public static io.ax.admin.v1.Resilience resilience(Resilience r) {
+    io.ax.admin.v1.Resilience.Builder b = io.ax.admin.v1.Resilience.newBuilder();
+    r.connectTimeout().ifPresent(d -> b.setConnectTimeoutMs((int) d.toMillis()));
+    r.maxConnections().ifPresent(b::setMaxConnections);
+    r.outlierDetection().ifPresent(o -> b.setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder()
+        .setConsecutiveFailures(o.consecutiveFailures())
+        .setBaseEjectionMs((int) o.baseEjectionTime().toMillis())
+        .setMaxEjectionPercent(o.maxEjectionPercent())));
+    return b.build();
   }
 
   private static List<Backend> backends(String field, List<io.ax.admin.v1.Backend> list) {

@@ -42,6 +42,49 @@ class ProtosVServiceTest {
   }
 
   @Test
+  void vservice_resilience_roundTripsOnTheVserviceAndItsSubsets() {
+    io.ax.admin.v1.Resilience r = io.ax.admin.v1.Resilience.newBuilder()
+        .setConnectTimeoutMs(250)
+        .setMaxConnections(2)
+        .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(3).setBaseEjectionMs(30_000).setMaxEjectionPercent(50))
+        .build();
+    VService m = SPLIT.toBuilder().setResilience(r).setSubsets(0, SPLIT.getSubsets(0).toBuilder().setResilience(r.toBuilder().clearOutlierDetection())).build();
+
+    io.ax.core.model.VService model = Protos.vservice("", m, LbPolicy.RANDOM);
+
+    assertThat(model.resilience().connectTimeout()).contains(java.time.Duration.ofMillis(250));
+    assertThat(model.resilience().maxConnections()).hasValue(2);
+    assertThat(model.resilience().outlierDetection()).contains(new io.ax.core.model.Resilience.OutlierDetection(3, java.time.Duration.ofSeconds(30), 50));
+    assertThat(model.subsets().getFirst().resilience().outlierDetection()).isEmpty();
+    assertThat(model.subsets().get(1).resilience().isNone()).isTrue();
+    assertThat(Protos.vservice(model)).isEqualTo(m);
+  }
+
+  @Test
+  void vservice_resilienceZeros_askForNothingAndIstiosUnlimitedIsNoLimit() {
+    io.ax.admin.v1.Resilience r = io.ax.admin.v1.Resilience.newBuilder().setMaxConnections(-1) // 2^32-1 unsigned
+        .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(5)).build();
+
+    io.ax.core.model.Resilience model = Protos.resilience("resilience", r);
+
+    assertThat(model.maxConnections()).isEmpty();
+    assertThat(model.connectTimeout()).isEmpty();
+    assertThat(model.outlierDetection()).contains(new io.ax.core.model.Resilience.OutlierDetection(5, java.time.Duration.ofSeconds(30), 10));
+  }
+
+  @Test
+  void vservice_ejectionPercentAbove100_namesTheField() {
+    io.ax.admin.v1.Resilience r = io.ax.admin.v1.Resilience.newBuilder()
+        .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(5).setMaxEjectionPercent(150)).build();
+
+    assertThatThrownBy(() -> Protos.vservice("vservices[1].", SPLIT.toBuilder().setResilience(r).build(), LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> {
+          assertThat(e.field()).isEqualTo("vservices[1].resilience.outlier_detection.max_ejection_percent");
+          assertThat(e.getMessage()).contains("101 is outside 0-100");
+        });
+  }
+
+  @Test
   void vservice_subsetWithoutType_takesTheVServicesType() {
     VService m = SPLIT.toBuilder().setSubsets(1, SPLIT.getSubsets(1).toBuilder().clearLbType()).build();
 
