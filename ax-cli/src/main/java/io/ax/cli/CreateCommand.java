@@ -161,7 +161,7 @@ final class CreateCommand {
         }
         OutlierDetection.Builder o = OutlierDetection.newBuilder().setConsecutiveFailures(outlierFailures);
         if (outlierEjectionTime != null) {
-          o.setBaseEjectionMs(millis("--outlier-ejection-time", outlierEjectionTime, io.ax.core.model.Resilience.OutlierDetection.MAX_EJECTION_TIME));
+          o.setBaseEjectionMs(millis("--outlier-ejection-time", outlierEjectionTime, io.ax.core.lb.OutlierDetection.MAX_EJECTION_TIME));
         }
         if (outlierMaxPercent != null) {
           if (outlierMaxPercent < 1 || outlierMaxPercent > 100) {

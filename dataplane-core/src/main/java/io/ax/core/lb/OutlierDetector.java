@@ -1,7 +1,7 @@
 package io.ax.core.lb;
 
 import io.ax.bridge.net.Inet4Endpoint;
-import io.ax.core.model.Resilience.OutlierDetection;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -34,7 +34,7 @@ final class OutlierFeed implements BridgeObserver {
       return;
     }
     Optional<ConnectDecider.Balanced> balanced = ConnectDecider.balanced(state.get(), t.via());
-    Optional<Resilience.OutlierDetection> rule = balanced.flatMap(b -> b.resilience().outlierDetection());
+    Optional<io.ax.core.lb.OutlierDetection> rule = balanced.flatMap(b -> b.resilience().outlierDetection());
     if (rule.isEmpty()) {
       return;
     }

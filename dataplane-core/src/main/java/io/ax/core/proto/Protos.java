@@ -223,14 +223,14 @@ public final class Protos {
 
   /** Resilience from the wire: each zero asks for nothing (an absent message is all zeros). */
   public static Resilience resilience(String prefix, io.ax.admin.v1.Resilience m) {
-    Optional<Resilience.OutlierDetection> outlier = Optional.empty();
+    Optional<io.ax.core.lb.OutlierDetection> outlier = Optional.empty();
     io.ax.admin.v1.OutlierDetection o = m.getOutlierDetection();
     if (o.getConsecutiveFailures() != 0) {
       try {
-        outlier = Optional.of(new Resilience.OutlierDetection(
+        outlier = Optional.of(new io.ax.core.lb.OutlierDetection(
             (int) Math.min(Integer.toUnsignedLong(o.getConsecutiveFailures()), Integer.MAX_VALUE),
-            o.getBaseEjectionMs() == 0 ? Resilience.OutlierDetection.DEFAULT_BASE_EJECTION_TIME : Duration.ofMillis(Integer.toUnsignedLong(o.getBaseEjectionMs())),
-            o.getMaxEjectionPercent() == 0 ? Resilience.OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT : (int) Math.min(Integer.toUnsignedLong(o.getMaxEjectionPercent()), 101)));
+            o.getBaseEjectionMs() == 0 ? io.ax.core.lb.OutlierDetection.DEFAULT_BASE_EJECTION_TIME : Duration.ofMillis(Integer.toUnsignedLong(o.getBaseEjectionMs())),
+            o.getMaxEjectionPercent() == 0 ? io.ax.core.lb.OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT : (int) Math.min(Integer.toUnsignedLong(o.getMaxEjectionPercent()), 101)));
       } catch (InvalidFieldException e) {
         throw e.renamed(prefix + ".outlier_detection." + e.field());
       }

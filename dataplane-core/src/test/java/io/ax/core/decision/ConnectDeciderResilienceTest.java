@@ -36,7 +36,7 @@ class ConnectDeciderResilienceTest {
   static final Inet4Endpoint A = Endpoints.parse("a", "198.19.0.1:80");
   static final Inet4Endpoint B = Endpoints.parse("b", "198.19.0.2:80");
   static final Inet4Endpoint C = Endpoints.parse("c", "198.19.0.3:80");
-  static final Resilience.OutlierDetection EJECT_AFTER_2 = new Resilience.OutlierDetection(2, Duration.ofSeconds(30), 100);
+  static final io.ax.core.lb.OutlierDetection EJECT_AFTER_2 = new io.ax.core.lb.OutlierDetection(2, Duration.ofSeconds(30), 100);
 
   static DataplaneState mesh(Resilience r) {
     VService vs = vservice("svc", "198.18.0.1", LbPolicy.ROUND_ROBIN, List.of("80"), "198.19.0.1", "198.19.0.2", "198.19.0.3").withResilience(r);

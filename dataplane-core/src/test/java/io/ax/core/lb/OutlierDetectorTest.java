@@ -3,7 +3,7 @@ package io.ax.core.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ax.bridge.net.Inet4Endpoint;
-import io.ax.core.model.Resilience.OutlierDetection;
+
 import io.ax.core.net.Endpoints;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

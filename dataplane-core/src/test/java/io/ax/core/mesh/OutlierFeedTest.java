@@ -32,7 +32,7 @@ class OutlierFeedTest {
   }
 
   private static Resilience ejectAfter(int n) {
-    return new Resilience(Optional.empty(), OptionalInt.empty(), Optional.of(new Resilience.OutlierDetection(n, Duration.ofSeconds(30), 100)));
+    return new Resilience(Optional.empty(), OptionalInt.empty(), Optional.of(new io.ax.core.lb.OutlierDetection(n, Duration.ofSeconds(30), 100)));
   }
 
   @Test

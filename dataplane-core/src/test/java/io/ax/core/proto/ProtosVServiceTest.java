@@ -54,7 +54,7 @@ class ProtosVServiceTest {
 
     assertThat(model.resilience().connectTimeout()).contains(java.time.Duration.ofMillis(250));
     assertThat(model.resilience().maxConnections()).hasValue(2);
-    assertThat(model.resilience().outlierDetection()).contains(new io.ax.core.model.Resilience.OutlierDetection(3, java.time.Duration.ofSeconds(30), 50));
+    assertThat(model.resilience().outlierDetection()).contains(new io.ax.core.lb.OutlierDetection(3, java.time.Duration.ofSeconds(30), 50));
     assertThat(model.subsets().getFirst().resilience().outlierDetection()).isEmpty();
     assertThat(model.subsets().get(1).resilience().isNone()).isTrue();
     assertThat(Protos.vservice(model)).isEqualTo(m);
@@ -69,7 +69,7 @@ class ProtosVServiceTest {
 
     assertThat(model.maxConnections()).isEmpty();
     assertThat(model.connectTimeout()).isEmpty();
-    assertThat(model.outlierDetection()).contains(new io.ax.core.model.Resilience.OutlierDetection(5, java.time.Duration.ofSeconds(30), 10));
+    assertThat(model.outlierDetection()).contains(new io.ax.core.lb.OutlierDetection(5, java.time.Duration.ofSeconds(30), 10));
   }
 
   @Test
