@@ -146,7 +146,7 @@ public final class Daemon implements AutoCloseable {
         "[daemon] pool ports {} are also the kernel's ephemeral ports: an outgoing connection may take one (it is then skipped for a minute);"
             + " reserve them with sysctl net.ipv4.ip_local_reserved_ports={} or give --ports outside net.ipv4.ip_local_port_range",
         open, config.ports()));
-    MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
+    MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp(), config.locality());
     AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode, new ClaimsGate(config.claims(), new EtcAccounts()));
     log.info("[daemon] claims: {} ({} rules)", config.claims().source(), config.claims().rules().size());
     PortLeases leases = new PortLeases(portPool);

@@ -12,6 +12,8 @@ import io.ax.core.lb.PickContext;
 import io.ax.core.model.App;
 import io.ax.core.model.Backend;
 import io.ax.core.model.Labels;
+import io.ax.core.model.Locality;
+import io.ax.core.model.LocalityLb;
 import io.ax.core.model.PortMapping;
 import io.ax.core.model.Resilience;
 import io.ax.core.model.ServerEntry;
@@ -65,9 +67,17 @@ public final class ConnectDecider {
   }
 
   public static ConnectDecision decide(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, LbState lb) {
+    return decide(state, client, protocol, destination, lb, Locality.NONE);
+  }
+
+  /**
+   * @param node this node's locality, which vservices with a {@link LocalityLb} setting prefer
+   *     backends by
+   */
+  public static ConnectDecision decide(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, LbState lb, Locality node) {
     Optional<VService> vservice = state.vserviceAt(destination);
     if (vservice.isPresent()) {
-      return viaVService(state, new AppClient(client), protocol, destination, vservice.get(), lb);
+      return viaVService(state, new AppClient(client), protocol, destination, vservice.get(), lb, node);
     }
     List<ServerEntry> entries = state.serversAt(destination);
     if (!entries.isEmpty()) {
@@ -110,7 +120,7 @@ public final class ConnectDecider {
     if (vs.mappingFor(vport).isEmpty()) {
       return new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no port " + vport, ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
-    return viaVService(state, new OutsideClient(clientIp), protocol, Endpoints.of(vs.ip(), vport), vs, lb);
+    return viaVService(state, new OutsideClient(clientIp), protocol, Endpoints.of(vs.ip(), vport), vs, lb, Locality.NONE);
   }
 
   /** Who connects: whose labels the ACL admits, the address balancers hash, and how a refusal names it. */
@@ -151,7 +161,8 @@ public final class ConnectDecider {
     }
   }
 
-  private static ConnectDecision viaVService(DataplaneState state, Client client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb) {
+  private static ConnectDecision viaVService(
+      DataplaneState state, Client client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb, Locality node) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
     String key = vs.name();
@@ -174,12 +185,14 @@ public final class ConnectDecider {
     // A target is a service table entry or an external address, as before the bridge's
     // endpoint carried it: two entries at one real address stay two candidates.
     Map<Pick, Integer> candidates = new LinkedHashMap<>();
+    Map<Inet4Endpoint, Locality> localities = new java.util.HashMap<>();
     boolean deniedAny = false;
     for (Backend b : backends) {
       Inet4Endpoint at = Endpoints.of(b.ip(), b.port().orElse(mapping.appPort()));
       List<ServerEntry> all = state.serversAt(at);
       if (all.isEmpty()) {
         candidates.putIfAbsent(new Pick(at, ""), b.weight());
+        localities.putIfAbsent(at, b.locality());
         continue;
       }
       // Entries there, but of the other protocol: this backend has nothing for this socket.
@@ -189,6 +202,7 @@ public final class ConnectDecider {
         }
         if (client.admits(e.labels())) {
           candidates.putIfAbsent(new Pick(e.hostAddr(), e.id()), b.weight());
+          localities.putIfAbsent(e.hostAddr(), b.locality());
         } else {
           deniedAny = true;
         }
@@ -211,7 +225,10 @@ public final class ConnectDecider {
             Errno.ECONNREFUSED, what + " has " + open + " open connections from this node, its limit is " + max, ConnectDecision.Refuse.Cause.OVERFLOW);
       }
     }
-    List<Inet4Endpoint> order = policy.order(list, new PickContext(key, lb, client.ip()));
+    List<Inet4Endpoint> order = new ArrayList<>(list.size());
+    for (LocalityOrder.Group g : LocalityOrder.groups(list, localities, node, resilience.localityLb(), lb, key)) {
+      order.addAll(policy.order(g.candidates(), new PickContext(g.name().isEmpty() ? key : key + "#" + g.name(), lb, client.ip())));
+    }
     if (resilience.outlierDetection().isPresent()) {
       order = ejectedLast(order, key, lb.outliers());
     }

@@ -71,9 +71,11 @@ public final class SharedLbState implements LbState {
   public void forget(String key) {
     tickets.remove(key);
     smooth.remove(key);
+    // Subsets are key/NAME, locality groups key#GROUP (and key/NAME#GROUP).
     String prefix = key + "/";
-    tickets.keySet().removeIf(k -> k.startsWith(prefix));
-    smooth.keySet().removeIf(k -> k.startsWith(prefix));
+    String groups = key + "#";
+    tickets.keySet().removeIf(k -> k.startsWith(prefix) || k.startsWith(groups));
+    smooth.keySet().removeIf(k -> k.startsWith(prefix) || k.startsWith(groups));
     outliers.forget(key);
   }
 }

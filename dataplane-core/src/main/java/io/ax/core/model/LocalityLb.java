@@ -49,16 +49,35 @@ public sealed interface LocalityLb {
     }
   }
 
-  /** Istio's {@code distribute} entry: locality patterns with their weights, in order. */
+  /**
+   * Istio's {@code distribute} entry: locality patterns with their weights, the most specific
+   * first (a backend counts for the first it matches; Istio's map has no order).
+   */
   record DistributeRule(String from, Map<String, Integer> to) {
     public DistributeRule {
       Objects.requireNonNull(from, "from");
-      to = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(to));
+      Map<String, Integer> given = to;
+      LinkedHashMap<String, Integer> sorted = new LinkedHashMap<>();
+      given.keySet().stream().sorted(java.util.Comparator.comparingInt(DistributeRule::specificity).reversed().thenComparing(k -> k))
+          .forEach(k -> sorted.put(k, given.get(k)));
+      to = java.util.Collections.unmodifiableMap(sorted);
       for (Map.Entry<String, Integer> e : to.entrySet()) {
         if (e.getValue() < 1 || e.getValue() > Subset.MAX_WEIGHT) {
           throw new InvalidFieldException("distribute.to", "weight " + e.getValue() + " of '" + e.getKey() + "' is outside 1-" + Subset.MAX_WEIGHT);
         }
       }
+    }
+
+    /** Parts before the first {@code *}: {@code r/z/*} is 2, {@code *} is 0. */
+    static int specificity(String pattern) {
+      int n = 0;
+      for (String part : pattern.split("/")) {
+        if (part.equals("*")) {
+          break;
+        }
+        n++;
+      }
+      return n;
     }
   }
 }

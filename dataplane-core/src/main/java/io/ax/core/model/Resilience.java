@@ -18,8 +18,9 @@ import java.util.OptionalInt;
  *     beyond which connects are refused (Envoy's {@code circuit_breakers} {@code max_connections});
  *     empty: no limit
  * @param outlierDetection ejects a backend after consecutive failed connects; empty: never
+ * @param localityLb how backends are preferred by locality relative to this node
  */
-public record Resilience(Optional<Duration> connectTimeout, OptionalInt maxConnections, Optional<OutlierDetection> outlierDetection) {
+public record Resilience(Optional<Duration> connectTimeout, OptionalInt maxConnections, Optional<OutlierDetection> outlierDetection, LocalityLb localityLb) {
   public static final Resilience NONE = new Resilience(Optional.empty(), OptionalInt.empty(), Optional.empty());
 
   /** An hour: Envoy takes any duration, but a connect that waits longer is no timeout at all. */
@@ -29,12 +30,18 @@ public record Resilience(Optional<Duration> connectTimeout, OptionalInt maxConne
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(maxConnections, "maxConnections");
     Objects.requireNonNull(outlierDetection, "outlierDetection");
+    Objects.requireNonNull(localityLb, "localityLb");
     if (connectTimeout.isPresent()) {
       checkTimeout("connect_timeout", connectTimeout.get());
     }
     if (maxConnections.isPresent() && maxConnections.getAsInt() < 1) {
       throw new InvalidFieldException("max_connections", maxConnections.getAsInt() + " is not a connection limit (expected at least 1, or none)");
     }
+  }
+
+  /** Without a locality setting. */
+  public Resilience(Optional<Duration> connectTimeout, OptionalInt maxConnections, Optional<OutlierDetection> outlierDetection) {
+    this(connectTimeout, maxConnections, outlierDetection, LocalityLb.OFF);
   }
 
   /** Whether it asks for nothing. */

@@ -14,6 +14,8 @@ import io.ax.core.model.ExposedPort;
 import io.ax.core.model.Labels;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.PortMapping;
+import io.ax.core.model.Locality;
+import io.ax.core.model.LocalityLb;
 import io.ax.core.model.ProxyInfo;
 import io.ax.core.model.Resilience;
 import io.ax.core.model.ServerEntry;
@@ -122,7 +124,8 @@ public final class Protos {
 
   /** A backend; weight 1 is left out (the wire's 0 means 1), so plain backends print as before. */
   public static io.ax.admin.v1.Backend backend(Backend be) {
-    return io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)).setWeight(be.weight() == 1 ? 0 : be.weight()).build();
+    return io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)).setWeight(be.weight() == 1 ? 0 : be.weight())
+        .setLocality(be.locality().toString()).build();
   }
 
   public static io.ax.admin.v1.VService vservice(VService vs) {
@@ -239,10 +242,43 @@ public final class Protos {
     long max = Integer.toUnsignedLong(m.getMaxConnections());
     Optional<Duration> timeout = m.getConnectTimeoutMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(Integer.toUnsignedLong(m.getConnectTimeoutMs())));
     try {
-      return new Resilience(timeout, max == 0 || max > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) max), outlier);
+      return new Resilience(timeout, max == 0 || max > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) max), outlier, localityLb(m.getLocalityLb()));
     } catch (InvalidFieldException e) {
       throw e.renamed(prefix + "." + e.field());
     }
+  }
+
+  private static LocalityLb localityLb(io.ax.admin.v1.LocalityLb m) {
+    return switch (m.getMode()) {
+      case LOCALITY_OFF -> LocalityLb.OFF;
+      case LOCALITY_FAILOVER -> new LocalityLb.Failover(m.getFailoverList().stream().map(f -> new LocalityLb.FailoverRule(f.getFrom(), f.getTo())).toList());
+      case LOCALITY_DISTRIBUTE -> {
+        List<LocalityLb.DistributeRule> rules = new ArrayList<>();
+        for (io.ax.admin.v1.LocalityDistribute d : m.getDistributeList()) {
+          Map<String, Integer> to = new java.util.LinkedHashMap<>();
+          d.getToMap().forEach((k, v) -> to.put(k, (int) Math.min(Integer.toUnsignedLong(v), Integer.MAX_VALUE)));
+          rules.add(new LocalityLb.DistributeRule(d.getFrom(), to));
+        }
+        yield new LocalityLb.Distribute(rules);
+      }
+      case UNRECOGNIZED -> throw new InvalidFieldException("locality_lb.mode", m.getModeValue() + " is not a locality mode (expected 0-2)");
+    };
+  }
+
+  private static io.ax.admin.v1.LocalityLb localityLb(LocalityLb l) {
+    io.ax.admin.v1.LocalityLb.Builder b = io.ax.admin.v1.LocalityLb.newBuilder();
+    switch (l) {
+      case LocalityLb.Off off -> {}
+      case LocalityLb.Failover f -> {
+        b.setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER);
+        f.rules().forEach(r -> b.addFailover(io.ax.admin.v1.LocalityFailover.newBuilder().setFrom(r.from()).setTo(r.to())));
+      }
+      case LocalityLb.Distribute d -> {
+        b.setMode(io.ax.admin.v1.LocalityMode.LOCALITY_DISTRIBUTE);
+        d.rules().forEach(r -> b.addDistribute(io.ax.admin.v1.LocalityDistribute.newBuilder().setFrom(r.from()).putAllTo(r.to())));
+      }
+    }
+    return b.build();
   }
 
   /** Resilience to the wire. */
@@ -254,6 +290,9 @@ public final class Protos {
         .setConsecutiveFailures(o.consecutiveFailures())
         .setBaseEjectionMs((int) o.baseEjectionTime().toMillis())
         .setMaxEjectionPercent(o.maxEjectionPercent())));
+    if (!(r.localityLb() instanceof LocalityLb.Off)) {
+      b.setLocalityLb(localityLb(r.localityLb()));
+    }
     return b.build();
   }
 
@@ -265,7 +304,7 @@ public final class Protos {
       OptionalInt port = be.getPort() == 0 ? OptionalInt.empty() : OptionalInt.of(Ports.check(f + ".port", be.getPort()));
       // uint32 on the wire: read it unsigned, or 2^31 and above would look negative.
       int weight = be.getWeight() == 0 ? 1 : Backend.checkWeight(f + ".weight", Integer.toUnsignedLong(be.getWeight()));
-      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port, weight));
+      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port, weight, Locality.parse(f + ".locality", be.getLocality())));
     }
     return backends;
   }
