@@ -87,7 +87,55 @@ final class ClusterParser {
         max = v > Integer.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(v);
       }
     }
-    return new ClusterResilience(timeout, max, c.hasOutlierDetection() ? outlier(c.getOutlierDetection()) : Optional.empty());
+    return new ClusterResilience(timeout, max, c.hasOutlierDetection() ? outlier(c.getOutlierDetection()) : Optional.empty(), localityLb(name, c));
+  }
+
+  /** At most this many failover or distribute entries: Istio's have one per region or so. */
+  private static final int MAX_LOCALITY_RULES = 64;
+
+  /**
+   * {@code filter_metadata.ax.locality_lb}: {@code {mode: FAILOVER|DISTRIBUTE, failover: [{from,
+   * to}], distribute: [{from, to: {PATTERN: WEIGHT}}]}}, as pilot-lite writes it.
+   */
+  private static io.ax.admin.v1.LocalityLb localityLb(String name, Cluster c) throws InvalidResourceException {
+    com.google.protobuf.Struct ax = c.getMetadata().getFilterMetadataMap().get(ClusterResilience.METADATA);
+    if (ax == null || !ax.containsFields("locality_lb")) {
+      return io.ax.admin.v1.LocalityLb.getDefaultInstance();
+    }
+    String at = "metadata " + ClusterResilience.METADATA + ".locality_lb";
+    com.google.protobuf.Struct l = ax.getFieldsOrThrow("locality_lb").getStructValue();
+    io.ax.admin.v1.LocalityLb.Builder b = io.ax.admin.v1.LocalityLb.newBuilder();
+    String mode = l.getFieldsOrDefault("mode", com.google.protobuf.Value.getDefaultInstance()).getStringValue();
+    switch (mode) {
+      case "FAILOVER" -> b.setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER);
+      case "DISTRIBUTE" -> b.setMode(io.ax.admin.v1.LocalityMode.LOCALITY_DISTRIBUTE);
+      default -> throw invalid(name, at + ".mode '" + mode + "' is not a locality mode (expected FAILOVER or DISTRIBUTE)");
+    }
+    List<com.google.protobuf.Value> failover = l.getFieldsOrDefault("failover", com.google.protobuf.Value.getDefaultInstance()).getListValue().getValuesList();
+    List<com.google.protobuf.Value> distribute = l.getFieldsOrDefault("distribute", com.google.protobuf.Value.getDefaultInstance()).getListValue().getValuesList();
+    if (failover.size() > MAX_LOCALITY_RULES || distribute.size() > MAX_LOCALITY_RULES) {
+      throw invalid(name, at + " has more than " + MAX_LOCALITY_RULES + " rules");
+    }
+    for (com.google.protobuf.Value f : failover) {
+      var s = f.getStructValue();
+      b.addFailover(io.ax.admin.v1.LocalityFailover.newBuilder()
+          .setFrom(s.getFieldsOrDefault("from", com.google.protobuf.Value.getDefaultInstance()).getStringValue())
+          .setTo(s.getFieldsOrDefault("to", com.google.protobuf.Value.getDefaultInstance()).getStringValue()));
+    }
+    for (com.google.protobuf.Value d : distribute) {
+      var s = d.getStructValue();
+      io.ax.admin.v1.LocalityDistribute.Builder db = io.ax.admin.v1.LocalityDistribute.newBuilder()
+          .setFrom(s.getFieldsOrDefault("from", com.google.protobuf.Value.getDefaultInstance()).getStringValue());
+      for (var e : s.getFieldsOrDefault("to", com.google.protobuf.Value.getDefaultInstance()).getStructValue().getFieldsMap().entrySet()) {
+        double w = e.getValue().getNumberValue();
+        if (w < 1 || w > 1_000_000 || w != Math.rint(w)) {
+          throw invalid(name, at + ".distribute: weight " + e.getValue() + " of '" + e.getKey() + "' is not a whole number 1-1000000");
+        }
+        db.putTo(e.getKey(), (int) w);
+      }
+      b.addDistribute(db);
+    }
+    return b.build();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.ax.xds.resource;
 
+import io.ax.admin.v1.LocalityLb;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,14 +16,23 @@ import java.util.OptionalLong;
  * keeps the daemon's behaviour.
  *
  * @param maxConnections empty when unset or above int range (Istio's "unlimited" is 2^32-1)
+ * @param localityLb from the cluster's {@code ax} metadata ({@link #METADATA}); off when absent
  */
-public record ClusterResilience(Optional<Duration> connectTimeout, OptionalLong maxConnections, Optional<Outlier> outlier) {
-  public static final ClusterResilience NONE = new ClusterResilience(Optional.empty(), OptionalLong.empty(), Optional.empty());
+public record ClusterResilience(Optional<Duration> connectTimeout, OptionalLong maxConnections, Optional<Outlier> outlier, LocalityLb localityLb) {
+  public static final ClusterResilience NONE = new ClusterResilience(Optional.empty(), OptionalLong.empty(), Optional.empty(), LocalityLb.getDefaultInstance());
+
+  /**
+   * The cluster metadata pilot-lite writes Istio's {@code localityLbSetting} into, under
+   * {@code filter_metadata}: istiod instead orders each proxy's endpoints by its locality, which
+   * one snapshot for every node cannot do, so each daemon orders them by its own.
+   */
+  public static final String METADATA = "ax";
 
   public ClusterResilience {
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(maxConnections, "maxConnections");
     Objects.requireNonNull(outlier, "outlier");
+    Objects.requireNonNull(localityLb, "localityLb");
   }
 
   /**

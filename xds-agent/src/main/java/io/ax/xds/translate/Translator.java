@@ -308,6 +308,20 @@ public final class Translator {
      * {@code Resilience} (each subset of a split has its own cluster's); empty when it asks for
      * nothing.
      */
+    // What the daemon takes as a locality part (Kubernetes' topology label values).
+    private static final Pattern LOCALITY_PART = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?|");
+
+    /** {@code region/zone/subzone} without trailing empty parts; empty when unknown or not one the daemon takes. */
+    static String locality(io.ax.xds.resource.Locality l) {
+      if (!LOCALITY_PART.matcher(l.region()).matches() || !LOCALITY_PART.matcher(l.zone()).matches() || !LOCALITY_PART.matcher(l.subZone()).matches()) {
+        return "";
+      }
+      if (!l.subZone().isEmpty()) {
+        return l.region() + "/" + l.zone() + "/" + l.subZone();
+      }
+      return l.zone().isEmpty() ? l.region() : l.region() + "/" + l.zone();
+    }
+
     private static Optional<Resilience> resilience(ClusterResource c) {
       ClusterResilience r = c.resilience();
       if (r.equals(ClusterResilience.NONE)) {
@@ -316,6 +330,9 @@ public final class Translator {
       Resilience.Builder b = Resilience.newBuilder();
       r.connectTimeout().ifPresent(d -> b.setConnectTimeoutMs((int) d.toMillis()));
       r.maxConnections().ifPresent(n -> b.setMaxConnections((int) n));
+      if (r.localityLb().getMode() != io.ax.admin.v1.LocalityMode.LOCALITY_OFF) {
+        b.setLocalityLb(r.localityLb());
+      }
       r.outlier().ifPresent(o -> b.setOutlierDetection(OutlierDetection.newBuilder()
           .setConsecutiveFailures(o.consecutiveFailures())
           .setBaseEjectionMs((int) o.baseEjectionTime().toMillis())
@@ -372,7 +389,7 @@ public final class Translator {
       int i = 0;
       for (LbEndpoint e : usable.values()) {
         XdsAddress.Ipv4 a = (XdsAddress.Ipv4) e.address();
-        out.add(Backend.newBuilder().setIp(a.ip()).setPort(a.port()).setWeight(scaled[i++]).build());
+        out.add(Backend.newBuilder().setIp(a.ip()).setPort(a.port()).setWeight(scaled[i++]).setLocality(locality(e.locality())).build());
       }
       if (!left.isEmpty()) {
         notes.service(name, "left out " + left.size() + " endpoint(s) of " + c.name() + " that are not IPv4 addresses (ax backends are): "

@@ -84,4 +84,16 @@ class ClusterResilienceParserTest {
 
     assertThatThrownBy(() -> parse(c)).hasMessageContaining("connect_timeout 0 ms is outside 1 ms-1 h");
   }
+
+  @Test
+  void parse_localityMetadataWithUnknownMode_nackedNamingTheValue() {
+    com.google.protobuf.Struct lb = com.google.protobuf.Struct.newBuilder()
+        .putFields("mode", com.google.protobuf.Value.newBuilder().setStringValue("NEAREST").build()).build();
+    Cluster c = edsCluster(NAME, Cluster.LbPolicy.ROUND_ROBIN).toBuilder()
+        .setMetadata(io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder().putFilterMetadata("ax",
+            com.google.protobuf.Struct.newBuilder().putFields("locality_lb", com.google.protobuf.Value.newBuilder().setStructValue(lb).build()).build()))
+        .build();
+
+    assertThatThrownBy(() -> parse(c)).hasMessageContaining("metadata ax.locality_lb.mode 'NEAREST' is not a locality mode (expected FAILOVER or DISTRIBUTE)");
+  }
 }

@@ -123,6 +123,29 @@ class PilotLiteTranslationTest {
   }
 
   @Test
+  void translate_localityOfIstio_backendLocalitiesAndFailoverReachTheDaemon() throws Exception {
+    Translation t = translate("""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: locality, namespace: default}
+        spec:
+          hosts: [locality.cluster.local]
+          addresses: [198.18.0.6]
+          ports: [{number: 80, name: tcp, protocol: TCP}]
+          resolution: STATIC
+          endpoints:
+          - {address: 198.19.0.1, locality: us-east/a/rack1}
+          - {address: 198.19.0.2, locality: eu-west/b}
+        """, "tests/testdata/config/destination-rule-locality.yaml");
+    VService v = t.vservices().stream().filter(x -> x.getName().equals("locality.cluster.local-80")).findFirst().orElseThrow();
+
+    assertThat(v.getBackendsList()).extracting(b -> b.getIp() + " " + b.getLocality()).containsExactlyInAnyOrder("198.19.0.1 us-east/a/rack1", "198.19.0.2 eu-west/b");
+    assertThat(v.getResilience().getLocalityLb().getMode()).isEqualTo(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER);
+    assertThat(v.getResilience().getOutlierDetection().getBaseEjectionMs()).isEqualTo(180_000);
+    assertThat(v.getResilience().getOutlierDetection().getMaxEjectionPercent()).isEqualTo(100);
+  }
+
+  @Test
   void translate_bookinfo_givesFourServicesWithVipsAndBackends() throws Exception {
     Translation t = translate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS);
 

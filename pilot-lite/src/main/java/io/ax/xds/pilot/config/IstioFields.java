@@ -135,16 +135,22 @@ final class IstioFields {
       approximated("minimumRingSize", SCALAR,
           "ax's ring has 128 points per backend of the highest weight, at most 16,384, whatever the minimum"));
 
+  // Carried in the cluster's "ax" metadata and applied by each daemon relative to its own
+  // --locality (istiod orders each proxy's endpoints; one snapshot serves every node here).
   private static final Shape.Fields LOCALITY_LB = fields(
-      notApplied("distribute", listOf(fields(applied("from", SCALAR), applied("to", STRING_MAP))), ALL_LOCALITIES),
-      notApplied("failover", listOf(fields(applied("from", SCALAR), applied("to", SCALAR))), ALL_LOCALITIES),
-      notApplied("failoverPriority", STRINGS, ALL_LOCALITIES),
-      notApplied("enabled", SCALAR, ALL_LOCALITIES, "false"));
+      applied("distribute", listOf(fields(
+          applied("from", SCALAR, "the entry of each daemon whose --locality matches it"),
+          applied("to", STRING_MAP, "each connection picks a locality pattern by weight (smooth weighted round robin); the other backends follow for failover")))),
+      applied("failover", listOf(fields(
+          applied("from", SCALAR, "the daemon's region; locality failover applies with outlierDetection, as in istiod"),
+          applied("to", SCALAR, "dialed after the daemon's own subzone, zone and region, before the other regions")))),
+      notApplied("failoverPriority", STRINGS, "backends are ordered by locality only, not by labels"),
+      applied("enabled", SCALAR, "false turns it off; on by default, as Istio's mesh default"));
 
   private static final Shape.Fields LOAD_BALANCER = fields(
       applied("simple", SCALAR),
       applied("consistentHash", CONSISTENT_HASH),
-      notApplied("localityLbSetting", LOCALITY_LB, ALL_LOCALITIES),
+      applied("localityLbSetting", LOCALITY_LB),
       notApplied("warmupDurationSecs", SCALAR, "a new backend gets its full share at once"),
       notApplied("warmup", ANY, "a new backend gets its full share at once"),
       notApplied("backendUtilization", ANY, "backends are weighted by their configured weights only"),

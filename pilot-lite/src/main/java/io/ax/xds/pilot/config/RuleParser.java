@@ -82,7 +82,31 @@ final class RuleParser {
           o.has("baseEjectionTime") ? Optional.of(GoDuration.parse(o.req("baseEjectionTime"), MIN_DURATION)) : Optional.empty(),
           o.has("maxEjectionPercent") ? OptionalInt.of(o.req("maxEjectionPercent").integer(0, 100)) : OptionalInt.empty()));
     }
-    return new ConnectionSettings(tcp, outlier);
+    Optional<ConnectionSettings.LocalitySetting> locality = Optional.empty();
+    if (tp.has("loadBalancer") && tp.req("loadBalancer").has("localityLbSetting")) {
+      At l = tp.req("loadBalancer").req("localityLbSetting");
+      List<Map.Entry<String, String>> failover = new ArrayList<>();
+      for (At f : l.optList("failover")) {
+        failover.add(Map.entry(f.req("from").name(), f.req("to").name()));
+      }
+      List<Map.Entry<String, Map<String, Integer>>> distribute = new ArrayList<>();
+      for (At d : l.optList("distribute")) {
+        Map<String, Integer> to = new LinkedHashMap<>();
+        for (Map.Entry<String, At> e : d.req("to").entries()) {
+          to.put(e.getKey(), e.getValue().integer(1, MAX_WEIGHT));
+        }
+        if (to.isEmpty()) {
+          throw d.req("to").error("must name at least one locality with its weight");
+        }
+        distribute.add(Map.entry(d.req("from").name(), to));
+      }
+      if (!failover.isEmpty() && !distribute.isEmpty()) {
+        throw l.error("failover and distribute cannot both be set (as Istio's validation says)");
+      }
+      boolean enabled = !l.has("enabled") || !l.req("enabled").string().strip().equalsIgnoreCase("false");
+      locality = Optional.of(new ConnectionSettings.LocalitySetting(enabled, failover, distribute));
+    }
+    return new ConnectionSettings(tcp, outlier, locality);
   }
 
   private static OptionalInt optCount(At o, String key) throws ConfigException {

@@ -32,6 +32,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import java.util.TreeMap;
 
@@ -139,6 +140,46 @@ final class ClusterGenerator {
       }
       c.setOutlierDetection(out);
     });
+    localityLb(settings).ifPresent(l -> c.getMetadataBuilder().putFilterMetadata("ax", Struct.newBuilder().putFields("locality_lb", value(l)).build()));
+  }
+
+  /**
+   * Istio's {@code localityLbSetting}, for each daemon to apply relative to its own locality
+   * (istiod orders each proxy's endpoints instead, which one snapshot for every node cannot):
+   * {@code distribute} when it has entries; otherwise locality failover when the policy has
+   * {@code outlierDetection} (istiod fails over between localities only then) and the setting
+   * is not disabled, Istio's mesh default being on.
+   */
+  static Optional<Struct> localityLb(ConnectionSettings settings) {
+    Optional<ConnectionSettings.LocalitySetting> l = settings.locality();
+    if (l.isPresent() && !l.get().enabled()) {
+      return Optional.empty();
+    }
+    if (l.isPresent() && !l.get().distribute().isEmpty()) {
+      ListValue.Builder rules = ListValue.newBuilder();
+      for (Map.Entry<String, Map<String, Integer>> d : l.get().distribute()) {
+        Struct.Builder to = Struct.newBuilder();
+        d.getValue().forEach((pattern, w) -> to.putFields(pattern, Value.newBuilder().setNumberValue(w).build()));
+        rules.addValues(value(Struct.newBuilder().putFields("from", string(d.getKey())).putFields("to", value(to.build())).build()));
+      }
+      return Optional.of(Struct.newBuilder().putFields("mode", string("DISTRIBUTE")).putFields("distribute", Value.newBuilder().setListValue(rules).build()).build());
+    }
+    if (settings.outlier().isEmpty()) {
+      return Optional.empty();
+    }
+    ListValue.Builder rules = ListValue.newBuilder();
+    for (Map.Entry<String, String> f : l.map(ConnectionSettings.LocalitySetting::failover).orElse(List.of())) {
+      rules.addValues(value(Struct.newBuilder().putFields("from", string(f.getKey())).putFields("to", string(f.getValue())).build()));
+    }
+    return Optional.of(Struct.newBuilder().putFields("mode", string("FAILOVER")).putFields("failover", Value.newBuilder().setListValue(rules).build()).build());
+  }
+
+  private static Value value(Struct s) {
+    return Value.newBuilder().setStructValue(s).build();
+  }
+
+  private static Value string(String s) {
+    return Value.newBuilder().setStringValue(s).build();
   }
 
   private static Duration duration(java.time.Duration d) {

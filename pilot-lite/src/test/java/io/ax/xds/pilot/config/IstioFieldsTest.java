@@ -188,7 +188,6 @@ class IstioFieldsTest {
             + " (ax routes whole connections at connect(), before any request is sent)",
         "WARN DestinationRule sample/helloworld: spec.trafficPolicy.connectionPool.tcp.tcpKeepalive is not applied: the app's own socket and its options stand;"
             + " ax only makes the connect",
-        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.loadBalancer.localityLbSetting is not applied: backends of every locality are used alike",
         "INFO DestinationRule sample/helloworld: spec.trafficPolicy.outlierDetection.consecutive5xxErrors is approximated: counts failed connects"
             + " (refused, unreachable, timed out), the only errors a connect sees",
         "INFO DestinationRule sample/helloworld: spec.trafficPolicy.outlierDetection.interval is approximated: an ejection ends exactly when its time is up,"

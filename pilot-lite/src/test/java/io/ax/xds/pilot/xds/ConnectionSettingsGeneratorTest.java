@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import io.ax.xds.pilot.Fixtures;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -62,6 +63,55 @@ class ConnectionSettingsGeneratorTest {
     assertThat(c.getOutlierDetection().getInterval()).isEqualTo(seconds(1));
     assertThat(c.getOutlierDetection().getBaseEjectionTime()).isEqualTo(seconds(180));
     assertThat(c.getOutlierDetection().getMaxEjectionPercent()).isEqualTo(UInt32Value.of(100));
+  }
+
+  @Test
+  void generate_destinationRuleLocalityOfIstio_outlierDetectionMakesLocalityFailoverForEachDaemon() throws Exception {
+    Cluster c = cluster(generate(LOCALITY_HOST, "tests/testdata/config/destination-rule-locality.yaml"), "outbound|80||locality.cluster.local");
+
+    Struct lb = c.getMetadata().getFilterMetadataOrThrow("ax").getFieldsOrThrow("locality_lb").getStructValue();
+    assertThat(lb.getFieldsOrThrow("mode").getStringValue()).isEqualTo("FAILOVER");
+    assertThat(lb.getFieldsOrThrow("failover").getListValue().getValuesList()).isEmpty();
+    assertThat(c.getMetadata().getFilterMetadataMap()).containsKey("istio");
+  }
+
+  @Test
+  void generate_localityLbSetting_distributeOrFailoverRulesOrOff() throws Exception {
+    String rule = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: locality, namespace: default}
+        spec:
+          host: locality.cluster.local
+          trafficPolicy:
+            loadBalancer:
+              localityLbSetting:
+                distribute:
+                - from: us-east/a/*
+                  to: {"us-east/a/*": 80, "us-west/*": 20}
+          subsets:
+          - name: failover
+            labels: {}
+            trafficPolicy:
+              outlierDetection: {consecutive5xxErrors: 2}
+              loadBalancer: {localityLbSetting: {failover: [{from: us-east, to: eu-west}]}}
+          - name: off
+            labels: {}
+            trafficPolicy:
+              outlierDetection: {consecutive5xxErrors: 2}
+              loadBalancer: {localityLbSetting: {enabled: false}}
+        """;
+    var r = generate(LOCALITY_HOST, rule);
+
+    Struct distribute = cluster(r, "outbound|80||locality.cluster.local").getMetadata().getFilterMetadataOrThrow("ax").getFieldsOrThrow("locality_lb").getStructValue();
+    assertThat(distribute.getFieldsOrThrow("mode").getStringValue()).isEqualTo("DISTRIBUTE");
+    Struct entry = distribute.getFieldsOrThrow("distribute").getListValue().getValues(0).getStructValue();
+    assertThat(entry.getFieldsOrThrow("from").getStringValue()).isEqualTo("us-east/a/*");
+    assertThat(entry.getFieldsOrThrow("to").getStructValue().getFieldsOrThrow("us-west/*").getNumberValue()).isEqualTo(20);
+    Struct failover = cluster(r, "outbound|80|failover|locality.cluster.local").getMetadata().getFilterMetadataOrThrow("ax").getFieldsOrThrow("locality_lb").getStructValue();
+    assertThat(failover.getFieldsOrThrow("mode").getStringValue()).isEqualTo("FAILOVER");
+    assertThat(failover.getFieldsOrThrow("failover").getListValue().getValues(0).getStructValue().getFieldsOrThrow("to").getStringValue()).isEqualTo("eu-west");
+    assertThat(cluster(r, "outbound|80|off|locality.cluster.local").getMetadata().getFilterMetadataMap()).doesNotContainKey("ax");
   }
 
   @Test
