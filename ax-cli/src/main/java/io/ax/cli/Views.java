@@ -140,6 +140,12 @@ final class Views {
           + (o.getBaseEjectionMs() == 0 ? "30000" : Integer.toUnsignedString(o.getBaseEjectionMs())) + "ms/"
           + (o.getMaxEjectionPercent() == 0 ? "10" : Integer.toUnsignedString(o.getMaxEjectionPercent())) + "%");
     }
+    switch (r.getLocalityLb().getMode()) {
+      case LOCALITY_FAILOVER -> parts.add("locality=failover" + r.getLocalityLb().getFailoverList().stream()
+          .map(f -> f.getFrom() + ">" + f.getTo()).collect(Collectors.joining(",", r.getLocalityLb().getFailoverCount() == 0 ? "" : "(", r.getLocalityLb().getFailoverCount() == 0 ? "" : ")")));
+      case LOCALITY_DISTRIBUTE -> parts.add("locality=distribute");
+      default -> {}
+    }
     return String.join(" ", parts);
   }
 

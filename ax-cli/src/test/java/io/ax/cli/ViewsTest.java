@@ -87,6 +87,9 @@ class ViewsTest {
         .build();
 
     assertThat(Views.resilience(vs)).isEqualTo("timeout=300ms max=2 eject=3x/30000ms/10% v1:timeout=50ms,max=7");
+    VService failover = MYVSVC.toBuilder().setResilience(io.ax.admin.v1.Resilience.newBuilder().setLocalityLb(io.ax.admin.v1.LocalityLb.newBuilder()
+        .setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER).addFailover(io.ax.admin.v1.LocalityFailover.newBuilder().setFrom("us-east").setTo("eu-west")))).build();
+    assertThat(Views.resilience(failover)).isEqualTo("locality=failover(us-east>eu-west)");
   }
 
   @Test

@@ -69,7 +69,7 @@ class ResilienceIT {
 
   @BeforeAll
   void startDaemon() {
-    daemon = new AxProcess.Daemon(tmp.resolve("run")).start();
+    daemon = new AxProcess.Daemon(tmp.resolve("run")).start("--locality", "us-east/a/rack1");
     ax = new AxRun(daemon);
   }
 
@@ -183,6 +183,33 @@ class ResilienceIT {
         }
       }
     }
+  }
+
+  @Test
+  void localityFailover_ownSubzoneThenZoneFirst_otherRegionNeverWhileTheyServe() throws Exception {
+    server("far", "198.18.24.1", 7400);
+    server("near", "198.18.24.2", 7400);
+    // Three localities for a node in us-east/a/rack1: its own subzone (a refusing port), its zone
+    // (near) and another region (far).
+    io.ax.admin.v1.VService vs = ItAdminClient.vs("local-first", "198.18.24.100", 7400, io.ax.admin.v1.LbType.ROUND_ROBIN)
+        .addBackends(io.ax.admin.v1.Backend.newBuilder().setIp("198.18.24.1").setLocality("eu-west/b"))
+        .addBackends(io.ax.admin.v1.Backend.newBuilder().setIp("127.0.0.1").setPort(refusingPort()).setLocality("us-east/a/rack1"))
+        .addBackends(io.ax.admin.v1.Backend.newBuilder().setIp("198.18.24.2").setLocality("us-east/a/rack2"))
+        .setResilience(io.ax.admin.v1.Resilience.newBuilder().setLocalityLb(io.ax.admin.v1.LocalityLb.newBuilder()
+            .setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER)))
+        .build();
+    try (ItAdminClient admin = new ItAdminClient(daemon)) {
+      var r = admin.apply("resilience-it", List.of(vs));
+      assertThat(r.getCreated()).as(r.toString()).isEqualTo(1);
+    }
+    assertThat(daemon.ax("get", "vservices", "-o", "wide").out()).contains("locality=failover");
+
+    List<String> out = client("local-client", "198.18.24.100", 7400, 6, "close");
+
+    // Round robin alone would start at each backend in turn (far twice in six); by locality
+    // every connect dials the node's own subzone first, fails over to its zone, never further.
+    assertThat(out).hasSize(6).allMatch(l -> l.startsWith("near "));
+    assertThat(decisions("local-client", "failed_over")).isEqualTo(6);
   }
 
   /**
