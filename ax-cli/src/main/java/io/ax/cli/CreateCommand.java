@@ -89,7 +89,7 @@ final class CreateCommand {
     String outlierEjectionTime;
 
     @Option(names = "--outlier-max-percent", paramLabel = "N",
-        description = "At most N% of the backends are ejected at once, at least one (default: 10).")
+        description = "At most N%% of the backends are ejected at once, at least one (default: 10).")
     Integer outlierMaxPercent;
 
     @Option(names = "--force", description = "Create it even where running apps serve one of its IP:vport pairs (it then takes their clients).")

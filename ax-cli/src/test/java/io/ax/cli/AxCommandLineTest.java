@@ -42,6 +42,7 @@ class AxCommandLineTest {
       daemon --neighbors 10.0.0.1:99999                           | 1 | --neighbors: '10.0.0.1:99999' has no valid port
       daemon --neighbors 10.0.0.1 --gossip-port 65500             | 1 | --gossip-port: port 65500 is out of range
       daemon --tls                                                | 1 | --tls: secures the traffic between daemons of a cluster
+      daemon --locality us-east/a/rack1/x                         | 1 | --locality: 'us-east/a/rack1/x' is not a locality (expected region/zone/subzone)
       daemon --neighbors 10.0.0.1 --tls                           | 1 | --tls: needs --tls-ca-cert, --tls-cert and --tls-key
       daemon --neighbors 10.0.0.1 --tls-cert /c.pem               | 1 | --tls-cert: is given but --tls is not
       daemon --neighbors 10.0.0.1 --tls --tls-ca-cert /nonexistent/ca.pem --tls-cert /c --tls-key /k | 1 | --tls-ca-cert: cannot read /nonexistent/ca.pem: no such file

@@ -215,9 +215,10 @@ public final class ConnectDecider {
     }
     List<Candidate<Inet4Endpoint>> list = new ArrayList<>(candidates.size());
     candidates.forEach((p, w) -> list.add(new Candidate<>(p.address(), p.address(), w)));
-    if (resilience.maxConnections().isPresent()) {
+    if (protocol == Transport.TCP && resilience.maxConnections().isPresent()) {
       // Envoy's circuit breaker counts one proxy's connections to the cluster; here one node's
-      // (every app's) to these backends, read from the kernel at this connect.
+      // (every app's) TCP connections to these backends, read from the kernel at this connect.
+      // A datagram socket's connect makes no connection and is never refused for it.
       int max = resilience.maxConnections().getAsInt();
       int open = lb.connections().openNow(candidates.keySet().stream().map(Pick::address).distinct().toList());
       if (open >= max) {

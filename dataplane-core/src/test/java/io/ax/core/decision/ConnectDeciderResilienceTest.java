@@ -97,6 +97,17 @@ class ConnectDeciderResilienceTest {
   }
 
   @Test
+  void decide_datagramConnectAtTheConnectionLimit_notRefused() {
+    VService vs = vservice("dns", "198.18.0.1", LbPolicy.ROUND_ROBIN, List.of("80"), "198.19.0.1")
+        .withResilience(new Resilience(Optional.empty(), OptionalInt.of(1), Optional.empty()));
+    DataplaneState s = DataplaneState.EMPTY.withApp(WEB).withVService(vs);
+
+    ConnectDecision d = ConnectDecider.decide(s, WEB, io.ax.bridge.SocketPolicy.Transport.UDP, VIP, lb(Map.of(A, 5), Outliers.NEVER));
+
+    assertThat(d).isEqualTo(new ConnectDecision.Targets("dns", List.of(A)));
+  }
+
+  @Test
   void decide_belowTheConnectionLimit_balancesAsUsual() {
     DataplaneState s = mesh(new Resilience(Optional.empty(), OptionalInt.of(2), Optional.empty()));
 
