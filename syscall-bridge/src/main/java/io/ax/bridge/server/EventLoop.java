@@ -47,6 +47,13 @@ final class EventLoop implements AutoCloseable {
   private final ConcurrentLinkedQueue<Timer> newTimers = new ConcurrentLinkedQueue<>();
   // Confined to the loop thread.
   private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
+  /**
+   * Cancelled timers stay in the heap until purged: a connect timeout is cancelled as soon as the
+   * connect ends, long before its deadline. Purging when the heap doubles keeps it within twice
+   * the live timers, at amortised constant cost.
+   */
+  private int purgeAt = MIN_PURGE;
+  private static final int MIN_PURGE = 1024;
 
   /** A task to run on the loop at a deadline, unless cancelled first. */
   static final class Timer {
@@ -143,9 +150,7 @@ final class EventLoop implements AutoCloseable {
 
   /** Up to the next timer's deadline (rounded up), at most a second. */
   private int waitMillis() {
-    for (Timer t; (t = newTimers.poll()) != null; ) {
-      timers.add(t);
-    }
+    takeNewTimers();
     Timer next = timers.peek();
     if (next == null) {
       return 1000;
@@ -154,10 +159,23 @@ final class EventLoop implements AutoCloseable {
     return nanos <= 0 ? 0 : (int) Math.min(1000, (nanos + 999_999) / 1_000_000);
   }
 
-  private void runDueTimers() {
+  private void takeNewTimers() {
     for (Timer t; (t = newTimers.poll()) != null; ) {
       timers.add(t);
     }
+    if (timers.size() >= purgeAt) {
+      timers.removeIf(t -> t.cancelled);
+      purgeAt = Math.max(MIN_PURGE, 2 * timers.size());
+    }
+  }
+
+  /** For tests: timers held, cancelled or not (read on the loop thread only). */
+  int heldTimers() {
+    return timers.size();
+  }
+
+  private void runDueTimers() {
+    takeNewTimers();
     long now = System.nanoTime();
     while (!timers.isEmpty() && timers.peek().deadline - now <= 0) {
       Timer t = timers.poll();

@@ -164,4 +164,18 @@ class EventLoopTest {
       assertThat(seen.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
   }
+
+  @Test
+  void schedule_manyCancelledLongTimers_purgedSoTheHeapStaysBounded() throws Exception {
+    BlockingQueue<Integer> held = new ArrayBlockingQueue<>(16);
+    try (EventLoop loop = new EventLoop("event-loop-test-8")) {
+      loop.start();
+      for (int i = 0; i < 10_000; i++) {
+        loop.schedule(Duration.ofHours(1), () -> {}).cancel();
+      }
+      loop.schedule(Duration.ofMillis(10), () -> held.add(loop.heldTimers()));
+
+      assertThat(held.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isLessThan(2048);
+    }
+  }
 }
