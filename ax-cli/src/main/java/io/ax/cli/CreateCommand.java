@@ -3,7 +3,9 @@ package io.ax.cli;
 import io.ax.admin.v1.Backend;
 import io.ax.admin.v1.CreateVServiceRequest;
 import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.OutlierDetection;
 import io.ax.admin.v1.PortMapping;
+import io.ax.admin.v1.Resilience;
 import io.ax.admin.v1.VService;
 import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
@@ -70,6 +72,26 @@ final class CreateCommand {
     @Option(names = "--source-ip", paramLabel = "IP", description = "Host IP address to use when making the outbound connection.")
     String sourceIp;
 
+    @Option(names = "--connect-timeout", paramLabel = "DURATION",
+        description = "How long a blocking connect waits for each backend before it dials the next, e.g. 500ms or 2s (default: as long as the kernel).")
+    String connectTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+        description = "Refuse connects while this node has N connections open to the backends (default: no limit).")
+    Integer maxConnections;
+
+    @Option(names = "--outlier-failures", paramLabel = "N",
+        description = "Eject a backend after N failed connects in a row, on each node for its own connects (default: never).")
+    Integer outlierFailures;
+
+    @Option(names = "--outlier-ejection-time", paramLabel = "DURATION",
+        description = "How long the first ejection lasts; the n-th in a row n times as long, at most 300s (default: 30s).")
+    String outlierEjectionTime;
+
+    @Option(names = "--outlier-max-percent", paramLabel = "N",
+        description = "At most N%% of the backends are ejected at once, at least one (default: 10).")
+    Integer outlierMaxPercent;
+
     @Option(names = "--force", description = "Create it even where running apps serve one of its IP:vport pairs (it then takes their clients).")
     boolean force;
 
@@ -103,6 +125,7 @@ final class CreateCommand {
           b.setSourceIp(sourceIp);
         }
         b.addAllHostnames(hostnames);
+        resilience().ifPresent(b::setResilience);
         // The remaining rules (name, ip, duplicates) are checked once, as the daemon checks them.
         Protos.vservice("", b.build(), LbPolicy.RANDOM);
       } catch (InvalidFieldException e) {
@@ -112,6 +135,63 @@ final class CreateCommand {
         b.setLbType(LbType.RANDOM);
       }
       return b.build();
+    }
+
+    /** The resilience flags, checked here so that errors name the flag. */
+    private java.util.Optional<Resilience> resilience() {
+      if (connectTimeout == null && maxConnections == null && outlierFailures == null && outlierEjectionTime == null && outlierMaxPercent == null) {
+        return java.util.Optional.empty();
+      }
+      Resilience.Builder r = Resilience.newBuilder();
+      if (connectTimeout != null) {
+        r.setConnectTimeoutMs(millis("--connect-timeout", connectTimeout, io.ax.core.model.Resilience.MAX_CONNECT_TIMEOUT));
+      }
+      if (maxConnections != null) {
+        if (maxConnections < 1) {
+          throw new CliException("--max-connections: " + maxConnections + " is not a connection limit (expected at least 1)");
+        }
+        r.setMaxConnections(maxConnections);
+      }
+      if (outlierFailures == null && (outlierEjectionTime != null || outlierMaxPercent != null)) {
+        throw new CliException("--outlier-ejection-time and --outlier-max-percent configure outlier detection; give --outlier-failures too");
+      }
+      if (outlierFailures != null) {
+        if (outlierFailures < 1) {
+          throw new CliException("--outlier-failures: " + outlierFailures + " is not a failure count (expected at least 1)");
+        }
+        OutlierDetection.Builder o = OutlierDetection.newBuilder().setConsecutiveFailures(outlierFailures);
+        if (outlierEjectionTime != null) {
+          o.setBaseEjectionMs(millis("--outlier-ejection-time", outlierEjectionTime, io.ax.core.lb.OutlierDetection.MAX_EJECTION_TIME));
+        }
+        if (outlierMaxPercent != null) {
+          if (outlierMaxPercent < 1 || outlierMaxPercent > 100) {
+            throw new CliException("--outlier-max-percent: " + outlierMaxPercent + " is outside 1-100");
+          }
+          o.setMaxEjectionPercent(outlierMaxPercent);
+        }
+        r.setOutlierDetection(o);
+      }
+      return java.util.Optional.of(r.build());
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    /** {@code 500ms}, {@code 2s}, {@code 1m}: at least 1 ms, at most {@code max}. */
+    static int millis(String flag, String text, java.time.Duration max) {
+      java.util.regex.Matcher m = DURATION.matcher(text.strip());
+      if (!m.matches()) {
+        throw new CliException(flag + ": '" + text + "' is not a duration (expected a number and ms, s or m, e.g. 500ms or 2s)");
+      }
+      long n = Long.parseLong(m.group(1));
+      long ms = switch (m.group(2)) {
+        case "ms" -> n;
+        case "s" -> n * 1000;
+        default -> n * 60_000;
+      };
+      if (ms < 1 || ms > max.toMillis()) {
+        throw new CliException(flag + ": '" + text + "' is outside 1ms-" + max.toSeconds() + "s");
+      }
+      return (int) ms;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

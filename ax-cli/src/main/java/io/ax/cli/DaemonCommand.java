@@ -157,6 +157,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--admin-address", paramLabel = "IP", defaultValue = DaemonConfig.DEFAULT_ADMIN_ADDRESS, description = "Address for --admin-port (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  @Option(names = "--locality", paramLabel = "REGION/ZONE/SUBZONE",
+      description = "Where this node runs, for Istio's localityLbSetting: vservices that set it prefer backends in this locality (default: none).")
+  String locality = "";
+
   @Option(names = "--outbound-traffic-policy", paramLabel = "MODE", defaultValue = "ALLOW_ANY",
       description = "Istio's outboundTrafficPolicy: ALLOW_ANY connects an address the mesh has never held directly; REGISTRY_ONLY refuses it (ECONNREFUSED) (default: ${DEFAULT-VALUE}).")
   String outboundTrafficPolicy;
@@ -176,7 +180,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics()).withOutbound(outbound()).withClaims(claims());
+    DaemonConfig config = config(spec.commandLine().getParseResult()).withMetrics(metrics()).withOutbound(outbound()).withClaims(claims()).withLocality(locality());
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
@@ -222,6 +226,14 @@ final class DaemonCommand implements Callable<Integer> {
           egressGateway(joins),
           federation(parsed, joins));
     } catch (InvalidFieldException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  private io.ax.core.model.Locality locality() {
+    try {
+      return io.ax.core.model.Locality.parse("--locality", locality);
+    } catch (io.ax.core.field.InvalidFieldException e) {
       throw new CliException(e.getMessage());
     }
   }

@@ -93,18 +93,60 @@ final class Views {
     boolean wide = columns == Columns.WIDE;
     List<String> header = new ArrayList<>(List.of("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS"));
     if (wide) {
-      header.addAll(List.of("EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES"));
+      header.addAll(List.of("EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES", "RESILIENCE"));
     }
     Table t = new Table(header);
     for (VService v : vservices) {
       List<String> row = new ArrayList<>(List.of(v.getName(), VServiceCells.lbType(v.getLbType()), v.getIp(), VServiceCells.ports(v.getPortsList()), VServiceCells.backendsCell(v)));
       if (wide) {
         row.addAll(List.of(Boolean.toString(v.getExternal()), v.getSourceIp(), v.getOwner().isEmpty() ? "-" : v.getOwner(),
-            "[" + String.join(" ", v.getHostnamesList()) + "]"));
+            "[" + String.join(" ", v.getHostnamesList()) + "]", resilience(v)));
       }
       t.row(row);
     }
     return t;
+  }
+
+  /**
+   * The vservice's connect timeout, connection limit and outlier detection, then each subset's
+   * own: {@code timeout=300ms max=2 eject=3x/30s/10%}, {@code v1:max=7}; {@code -} for none.
+   */
+  static String resilience(VService v) {
+    List<String> parts = new ArrayList<>();
+    if (v.hasResilience()) {
+      parts.add(resilience(v.getResilience()));
+    }
+    for (io.ax.admin.v1.Subset s : v.getSubsetsList()) {
+      if (s.hasResilience()) {
+        parts.add(s.getName() + ":" + resilience(s.getResilience()).replace(' ', ','));
+      }
+    }
+    parts.removeIf(String::isEmpty);
+    return parts.isEmpty() ? "-" : String.join(" ", parts);
+  }
+
+  private static String resilience(io.ax.admin.v1.Resilience r) {
+    List<String> parts = new ArrayList<>();
+    if (r.getConnectTimeoutMs() != 0) {
+      parts.add("timeout=" + Integer.toUnsignedString(r.getConnectTimeoutMs()) + "ms");
+    }
+    if (r.getMaxConnections() != 0) {
+      parts.add("max=" + Integer.toUnsignedString(r.getMaxConnections()));
+    }
+    io.ax.admin.v1.OutlierDetection o = r.getOutlierDetection();
+    if (o.getConsecutiveFailures() != 0) {
+      // The wire's zeros are the daemon's defaults: 30 s, 10%.
+      parts.add("eject=" + Integer.toUnsignedString(o.getConsecutiveFailures()) + "x/"
+          + (o.getBaseEjectionMs() == 0 ? "30000" : Integer.toUnsignedString(o.getBaseEjectionMs())) + "ms/"
+          + (o.getMaxEjectionPercent() == 0 ? "10" : Integer.toUnsignedString(o.getMaxEjectionPercent())) + "%");
+    }
+    switch (r.getLocalityLb().getMode()) {
+      case LOCALITY_FAILOVER -> parts.add("locality=failover" + r.getLocalityLb().getFailoverList().stream()
+          .map(f -> f.getFrom() + ">" + f.getTo()).collect(Collectors.joining(",", r.getLocalityLb().getFailoverCount() == 0 ? "" : "(", r.getLocalityLb().getFailoverCount() == 0 ? "" : ")")));
+      case LOCALITY_DISTRIBUTE -> parts.add("locality=distribute");
+      default -> {}
+    }
+    return String.join(" ", parts);
   }
 
   static Table nodes(List<Node> nodes) {

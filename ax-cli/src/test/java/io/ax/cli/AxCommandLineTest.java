@@ -42,6 +42,7 @@ class AxCommandLineTest {
       daemon --neighbors 10.0.0.1:99999                           | 1 | --neighbors: '10.0.0.1:99999' has no valid port
       daemon --neighbors 10.0.0.1 --gossip-port 65500             | 1 | --gossip-port: port 65500 is out of range
       daemon --tls                                                | 1 | --tls: secures the traffic between daemons of a cluster
+      daemon --locality us-east/a/rack1/x                         | 1 | --locality: 'us-east/a/rack1/x' is not a locality (expected region/zone/subzone)
       daemon --neighbors 10.0.0.1 --tls                           | 1 | --tls: needs --tls-ca-cert, --tls-cert and --tls-key
       daemon --neighbors 10.0.0.1 --tls-cert /c.pem               | 1 | --tls-cert: is given but --tls is not
       daemon --neighbors 10.0.0.1 --tls --tls-ca-cert /nonexistent/ca.pem --tls-cert /c --tls-key /k | 1 | --tls-ca-cert: cannot read /nonexistent/ca.pem: no such file
@@ -65,6 +66,13 @@ class AxCommandLineTest {
       create vservice x --ip 1.2.3.4 --ports 80 --lbtype Weighted --admin /nonexistent/admin.sock | 1 | --lbtype: unknown load balancer type 'Weighted'
       create vservice x --ip 1.2.3.4 --ports 80 --backends 10.0.0.5,10.0.0 --admin /nonexistent/admin.sock | 1 | --backends: '10.0.0'
       create vservice x --ip 1.2.3.4 --ports 80 --source-ip 1.2 --admin /nonexistent/admin.sock | 1 | --source-ip: '1.2'
+      create vservice x --ip 1.2.3.4 --ports 80 --connect-timeout 5sec --admin /nonexistent/admin.sock | 1 | --connect-timeout: '5sec' is not a duration (expected a number and ms, s or m, e.g. 500ms or 2s)
+      create vservice x --ip 1.2.3.4 --ports 80 --connect-timeout 2h --admin /nonexistent/admin.sock | 1 | --connect-timeout: '2h' is not a duration
+      create vservice x --ip 1.2.3.4 --ports 80 --connect-timeout 0ms --admin /nonexistent/admin.sock | 1 | --connect-timeout: '0ms' is outside 1ms-3600s
+      create vservice x --ip 1.2.3.4 --ports 80 --max-connections 0 --admin /nonexistent/admin.sock | 1 | --max-connections: 0 is not a connection limit (expected at least 1)
+      create vservice x --ip 1.2.3.4 --ports 80 --outlier-max-percent 50 --admin /nonexistent/admin.sock | 1 | give --outlier-failures too
+      create vservice x --ip 1.2.3.4 --ports 80 --outlier-failures 2 --outlier-max-percent 101 --admin /nonexistent/admin.sock | 1 | --outlier-max-percent: 101 is outside 1-100
+      create vservice x --ip 1.2.3.4 --ports 80 --connect-timeout 300ms --max-connections 2 --outlier-failures 2 --admin /nonexistent/admin.sock | 1 | no admin socket at /nonexistent/admin.sock
       create vservice x --ip 1.2.3.4 --ports 80 --admin /nonexistent/admin.sock           | 1 | no admin socket at /nonexistent/admin.sock
       run -- ls                                                   | 1 | native launcher
       """)

@@ -74,15 +74,29 @@ class ViewsTest {
 
     List<List<String>> rows = cells(Views.vservices(List.of(vs), Views.Columns.WIDE));
 
-    assertThat(rows.get(0)).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS", "EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES");
-    assertThat(rows.get(1)).endsWith("true", "192.168.1.2", "xds-agent", "[myvsvc.default.svc.cluster.local myvsvc.default]");
+    assertThat(rows.get(0)).containsExactly("VSNAME", "VSTYPE", "VSIP", "VSPORTS", "VSBACKENDIPS", "EXTERNAL", "SOURCEIP", "OWNER", "HOSTNAMES", "RESILIENCE");
+    assertThat(rows.get(1)).endsWith("true", "192.168.1.2", "xds-agent", "[myvsvc.default.svc.cluster.local myvsvc.default]", "-");
+  }
+
+  @Test
+  void vservices_wide_resilienceOfTheVserviceAndItsSubsets() {
+    VService vs = MYVSVC.toBuilder()
+        .setResilience(io.ax.admin.v1.Resilience.newBuilder().setConnectTimeoutMs(300).setMaxConnections(2)
+            .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(3)))
+        .addSubsets(Subset.newBuilder().setName("v1").setWeight(1).setResilience(io.ax.admin.v1.Resilience.newBuilder().setMaxConnections(7).setConnectTimeoutMs(50)))
+        .build();
+
+    assertThat(Views.resilience(vs)).isEqualTo("timeout=300ms max=2 eject=3x/30000ms/10% v1:timeout=50ms,max=7");
+    VService failover = MYVSVC.toBuilder().setResilience(io.ax.admin.v1.Resilience.newBuilder().setLocalityLb(io.ax.admin.v1.LocalityLb.newBuilder()
+        .setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER).addFailover(io.ax.admin.v1.LocalityFailover.newBuilder().setFrom("us-east").setTo("eu-west")))).build();
+    assertThat(Views.resilience(failover)).isEqualTo("locality=failover(us-east>eu-west)");
   }
 
   @Test
   void vservices_wide_userVServiceHasDashForOwner() {
     List<List<String>> rows = cells(Views.vservices(List.of(MYVSVC), Views.Columns.WIDE));
 
-    assertThat(rows.get(1)).endsWith("-", "[]");
+    assertThat(rows.get(1)).endsWith("-", "[]", "-");
   }
 
   @Test

@@ -133,14 +133,27 @@ public interface SocketPolicy {
      *
      * @param via what was balanced: a vservice name, {@code name/subset}, an implicit service
      *     address, or the app's own loopback
+     * @param connectTimeout how long the bridge waits for each target of a blocking connect
+     *     before it gives up on it (ETIMEDOUT) and dials the next (Envoy's cluster
+     *     {@code connect_timeout}); empty: as long as the kernel does. A non-blocking connect
+     *     that the app was told is in progress is the app's to time out, as without ax.
      */
-    record Targets(String via, List<Inet4Endpoint> targets) implements ConnectDecision {
+    record Targets(String via, List<Inet4Endpoint> targets, java.util.Optional<java.time.Duration> connectTimeout) implements ConnectDecision {
       public Targets {
         java.util.Objects.requireNonNull(via, "via");
+        java.util.Objects.requireNonNull(connectTimeout, "connectTimeout");
         targets = List.copyOf(targets);
         if (targets.isEmpty()) {
           throw new IllegalArgumentException("Targets needs at least one target");
         }
+        if (connectTimeout.isPresent() && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
+          throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout.get());
+        }
+      }
+
+      /** Targets with no timeout of the mesh: a blocking connect waits as long as the kernel does. */
+      public Targets(String via, List<Inet4Endpoint> targets) {
+        this(via, targets, java.util.Optional.empty());
       }
     }
 
@@ -180,7 +193,9 @@ public interface SocketPolicy {
         /** Anything else (an unregistered app...). */
         OTHER,
         /** Outside the mesh, where the node's outbound policy (REGISTRY_ONLY) lets nothing go. */
-        OUTSIDE
+        OUTSIDE,
+        /** The vservice's connection limit (Istio's {@code maxConnections}, a circuit breaker) is reached on this node. */
+        OVERFLOW
       }
     }
   }

@@ -35,6 +35,7 @@ import io.ax.core.lb.ConnectionCounts;
 import io.ax.core.claims.ClaimsGate;
 import io.ax.core.claims.EtcAccounts;
 import io.ax.core.mesh.AppRegistry;
+import io.ax.core.mesh.BothObservers;
 import io.ax.core.mesh.KernelConnectionCounts;
 import io.ax.core.mesh.Loopbacks;
 import io.ax.core.mesh.MeshSocketPolicy;
@@ -145,7 +146,7 @@ public final class Daemon implements AutoCloseable {
         "[daemon] pool ports {} are also the kernel's ephemeral ports: an outgoing connection may take one (it is then skipped for a minute);"
             + " reserve them with sysctl net.ipv4.ip_local_reserved_ports={} or give --ports outside net.ipv4.ip_local_port_range",
         open, config.ports()));
-    MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp());
+    MeshSocketPolicy.Node node = new MeshSocketPolicy.Node(config.nodeName(), config.cluster(), config.nodeIp(), config.locality());
     AppRegistry apps = new AppRegistry(store, node, new SecureRandom(), this::isOtherNode, new ClaimsGate(config.claims(), new EtcAccounts()));
     log.info("[daemon] claims: {} ({} rules)", config.claims().source(), config.claims().rules().size());
     PortLeases leases = new PortLeases(portPool);
@@ -157,7 +158,8 @@ public final class Daemon implements AutoCloseable {
     recovery.forgetDeadApps();
     DecisionLog decisions = DecisionLog.withSystemClock(store::current);
     metrics.ifPresent(m -> m.decisions(decisions));
-    BridgeObserver observer = metrics.<BridgeObserver>map(m -> m).orElse(decisions);
+    metrics.ifPresent(m -> m.ejections(policy::ejections));
+    BridgeObserver observer = new BothObservers(policy.outlierFeed(), metrics.<BridgeObserver>map(m -> m).orElse(decisions));
     BridgeServer bridge = BridgeServer.start(config.runDir().resolve("bridge.sock"), policy, config.wakeUp(), observer);
     started.push(bridge);
     recovery.adoptRestored(bridge::adoptPublished);

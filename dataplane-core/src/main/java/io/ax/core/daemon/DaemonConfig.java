@@ -7,6 +7,7 @@ import io.ax.core.cluster.ClusterConfig;
 import io.ax.core.dns.DnsConfig;
 import io.ax.core.federation.FederationConfig;
 import io.ax.core.mesh.OutboundPolicy;
+import io.ax.core.model.Locality;
 import io.ax.core.net.Ipv4;
 import io.ax.core.ports.PortRanges;
 import java.net.InetSocketAddress;
@@ -38,6 +39,8 @@ import java.util.Optional;
  * @param metrics where {@code /metrics} is served; empty for none
  * @param outbound whether apps may connect to addresses the mesh has never held
  * @param claims who other than root may claim which labels, vIPs and names in {@code ax run}
+ * @param locality where this node runs ({@code --locality}), which vservices with Istio's
+ *     {@code localityLbSetting} prefer backends by; {@link Locality#NONE} prefers none
  */
 public record DaemonConfig(
     Path runDir,
@@ -57,7 +60,8 @@ public record DaemonConfig(
     Optional<FederationConfig> federation,
     Optional<InetSocketAddress> metrics,
     OutboundPolicy outbound,
-    ClaimsPolicy claims) {
+    ClaimsPolicy claims,
+    Locality locality) {
 
   /**
    * {@code /var/run/appswitch}: AppSwitch's run directory, which its users' scripts and container
@@ -133,6 +137,20 @@ public record DaemonConfig(
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(outbound, "outbound");
     Objects.requireNonNull(claims, "claims");
+    Objects.requireNonNull(locality, "locality");
+  }
+
+  /** A node of no known locality. */
+  public DaemonConfig(
+      Path runDir, String nodeName, String cluster, Ipv4 nodeIp, PortRanges ports, InetSocketAddress rest, AdminServer.Config admin,
+      boolean clean, Optional<Path> cpuProfile, Optional<Path> memProfile, WakeUp wakeUp, Optional<DnsConfig> dns, Optional<ClusterConfig> peers,
+      boolean egressGateway, Optional<FederationConfig> federation, Optional<InetSocketAddress> metrics, OutboundPolicy outbound, ClaimsPolicy claims) {
+    this(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims, Locality.NONE);
+  }
+
+  /** This config with {@code locality} as the node's ({@code --locality}). */
+  public DaemonConfig withLocality(Locality locality) {
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims, locality);
   }
 
   /** A node whose users claim what the built-in claims policy lets them. */
@@ -154,17 +172,17 @@ public record DaemonConfig(
 
   /** This config with /metrics served at {@code metrics} (or not, when empty). */
   public DaemonConfig withMetrics(Optional<InetSocketAddress> metrics) {
-    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims);
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims, locality);
   }
 
   /** This config with {@code outbound} as its outbound traffic policy. */
   public DaemonConfig withOutbound(OutboundPolicy outbound) {
-    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims);
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims, locality);
   }
 
   /** This config with another claims policy ({@code --claims-policy}). */
   public DaemonConfig withClaims(ClaimsPolicy claims) {
-    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims);
+    return new DaemonConfig(runDir, nodeName, cluster, nodeIp, ports, rest, admin, clean, cpuProfile, memProfile, wakeUp, dns, peers, egressGateway, federation, metrics, outbound, claims, locality);
   }
 
   /** A node that is no federation gateway. */

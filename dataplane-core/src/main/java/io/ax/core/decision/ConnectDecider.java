@@ -7,11 +7,15 @@ import io.ax.bridge.sys.Errno;
 import io.ax.core.lb.Candidate;
 import io.ax.core.lb.LbPolicy;
 import io.ax.core.lb.LbState;
+import io.ax.core.lb.Outliers;
 import io.ax.core.lb.PickContext;
 import io.ax.core.model.App;
 import io.ax.core.model.Backend;
 import io.ax.core.model.Labels;
+import io.ax.core.model.Locality;
+import io.ax.core.model.LocalityLb;
 import io.ax.core.model.PortMapping;
+import io.ax.core.model.Resilience;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.Subset;
 import io.ax.core.model.VService;
@@ -34,7 +38,9 @@ import java.util.Optional;
  *       the client shares no label with are left out. Ordered by the vservice's policy. A
  *       vservice with subsets first picks a subset by smooth weighted round robin over their
  *       weights, then orders that subset's backends by the subset's policy; the rest of the
- *       split is not tried.
+ *       split is not tried. The vservice's (or subset's) {@link Resilience} applies: at its
+ *       connection limit the connect is refused, ejected backends come last, and the bridge
+ *       gets its connect timeout.
  *   <li>The destination is the service address of service table entries (apps started with
  *       {@code --ip X} form the implicit vservice of X): those the client shares a label with,
  *       in round-robin order.
@@ -61,9 +67,17 @@ public final class ConnectDecider {
   }
 
   public static ConnectDecision decide(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, LbState lb) {
+    return decide(state, client, protocol, destination, lb, Locality.NONE);
+  }
+
+  /**
+   * @param node this node's locality, which vservices with a {@link LocalityLb} setting prefer
+   *     backends by
+   */
+  public static ConnectDecision decide(DataplaneState state, App client, Transport protocol, Inet4Endpoint destination, LbState lb, Locality node) {
     Optional<VService> vservice = state.vserviceAt(destination);
     if (vservice.isPresent()) {
-      return viaVService(state, new AppClient(client), protocol, destination, vservice.get(), lb);
+      return viaVService(state, new AppClient(client), protocol, destination, vservice.get(), lb, node);
     }
     List<ServerEntry> entries = state.serversAt(destination);
     if (!entries.isEmpty()) {
@@ -106,7 +120,7 @@ public final class ConnectDecider {
     if (vs.mappingFor(vport).isEmpty()) {
       return new ConnectDecision.Refuse(Errno.ECONNREFUSED, "vservice " + vs.name() + " has no port " + vport, ConnectDecision.Refuse.Cause.NO_BACKEND);
     }
-    return viaVService(state, new OutsideClient(clientIp), protocol, Endpoints.of(vs.ip(), vport), vs, lb);
+    return viaVService(state, new OutsideClient(clientIp), protocol, Endpoints.of(vs.ip(), vport), vs, lb, Locality.NONE);
   }
 
   /** Who connects: whose labels the ACL admits, the address balancers hash, and how a refusal names it. */
@@ -147,13 +161,15 @@ public final class ConnectDecider {
     }
   }
 
-  private static ConnectDecision viaVService(DataplaneState state, Client client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb) {
+  private static ConnectDecision viaVService(
+      DataplaneState state, Client client, Transport protocol, Inet4Endpoint destination, VService vs, LbState lb, Locality node) {
     // The index only holds vIP:vport pairs that a mapping serves.
     PortMapping mapping = vs.mappingFor(destination.port()).orElseThrow();
     String key = vs.name();
     String what = "vservice " + vs.name();
     List<Backend> backends = vs.backends();
     LbPolicy policy = vs.policy();
+    Resilience resilience = vs.resilience();
     if (!vs.subsets().isEmpty()) {
       // The split is made before the label ACL and the backends are looked at, so the shares
       // hold whatever the client may reach; failover stays within the chosen subset.
@@ -162,18 +178,21 @@ public final class ConnectDecider {
       what = "subset " + subset.name() + " of vservice " + vs.name();
       backends = subset.backends();
       policy = subset.policy();
+      resilience = subset.resilience();
     }
     // Two backends may name the same address (10.0.0.7 and 10.0.0.7:8080 under 80:8080);
     // each target counts once (with its first weight), or it would be picked twice as often.
     // A target is a service table entry or an external address, as before the bridge's
     // endpoint carried it: two entries at one real address stay two candidates.
     Map<Pick, Integer> candidates = new LinkedHashMap<>();
+    Map<Inet4Endpoint, Locality> localities = new java.util.HashMap<>();
     boolean deniedAny = false;
     for (Backend b : backends) {
       Inet4Endpoint at = Endpoints.of(b.ip(), b.port().orElse(mapping.appPort()));
       List<ServerEntry> all = state.serversAt(at);
       if (all.isEmpty()) {
         candidates.putIfAbsent(new Pick(at, ""), b.weight());
+        localities.putIfAbsent(at, b.locality());
         continue;
       }
       // Entries there, but of the other protocol: this backend has nothing for this socket.
@@ -183,6 +202,7 @@ public final class ConnectDecider {
         }
         if (client.admits(e.labels())) {
           candidates.putIfAbsent(new Pick(e.hostAddr(), e.id()), b.weight());
+          localities.putIfAbsent(e.hostAddr(), b.locality());
         } else {
           deniedAny = true;
         }
@@ -195,8 +215,65 @@ public final class ConnectDecider {
     }
     List<Candidate<Inet4Endpoint>> list = new ArrayList<>(candidates.size());
     candidates.forEach((p, w) -> list.add(new Candidate<>(p.address(), p.address(), w)));
-    return new ConnectDecision.Targets(key, policy.order(list, new PickContext(key, lb, client.ip())));
+    if (protocol == Transport.TCP && resilience.maxConnections().isPresent()) {
+      // Envoy's circuit breaker counts one proxy's connections to the cluster; here one node's
+      // (every app's) TCP connections to these backends, read from the kernel at this connect.
+      // A datagram socket's connect makes no connection and is never refused for it.
+      int max = resilience.maxConnections().getAsInt();
+      int open = lb.connections().openNow(candidates.keySet().stream().map(Pick::address).distinct().toList());
+      if (open >= max) {
+        return new ConnectDecision.Refuse(
+            Errno.ECONNREFUSED, what + " has " + open + " open connections from this node, its limit is " + max, ConnectDecision.Refuse.Cause.OVERFLOW);
+      }
+    }
+    List<Inet4Endpoint> order = new ArrayList<>(list.size());
+    for (LocalityOrder.Group g : LocalityOrder.groups(list, localities, node, resilience.localityLb(), lb, key)) {
+      order.addAll(policy.order(g.candidates(), new PickContext(g.name().isEmpty() ? key : key + "#" + g.name(), lb, client.ip())));
+    }
+    if (resilience.outlierDetection().isPresent()) {
+      order = ejectedLast(order, key, lb.outliers());
+    }
+    return new ConnectDecision.Targets(key, order, resilience.connectTimeout());
   }
+
+  /**
+   * The order with ejected backends moved to its end, in their own order: they are dialed only
+   * when every other backend failed, where Envoy leaves them out (and, below its panic
+   * threshold, uses them all again). A connect then never fails for an ejection alone.
+   */
+  static List<Inet4Endpoint> ejectedLast(List<Inet4Endpoint> order, String key, Outliers outliers) {
+    List<Inet4Endpoint> in = new ArrayList<>(order.size());
+    List<Inet4Endpoint> out = new ArrayList<>();
+    for (Inet4Endpoint t : order) {
+      (outliers.ejected(key, t) ? out : in).add(t);
+    }
+    if (out.isEmpty()) {
+      return order;
+    }
+    in.addAll(out);
+    return in;
+  }
+
+  /**
+   * What a key of {@link ConnectDecision.Targets#via} ({@code name} or {@code name/subset})
+   * balances over in {@code state}: its resilience and how many backends it has. Empty for keys
+   * that are no vservice (implicit services, loopbacks) or no longer exist.
+   */
+  public static Optional<Balanced> balanced(DataplaneState state, String via) {
+    int slash = via.indexOf('/');
+    VService vs = state.vservices().get(slash < 0 ? via : via.substring(0, slash));
+    if (vs == null) {
+      return Optional.empty();
+    }
+    if (slash < 0) {
+      return vs.subsets().isEmpty() ? Optional.of(new Balanced(vs.resilience(), vs.backends().size())) : Optional.empty();
+    }
+    String name = via.substring(slash + 1);
+    return vs.subsets().stream().filter(s -> s.name().equals(name)).findFirst().map(s -> new Balanced(s.resilience(), s.backends().size()));
+  }
+
+  /** What a vservice or subset asks of connects, and how many backends it has. */
+  public record Balanced(Resilience resilience, int backends) {}
 
   /** A backend's target: a service table entry's real address and id, or an external address ({@code serverId} empty). */
   private record Pick(Inet4Endpoint address, String serverId) {}

@@ -11,6 +11,19 @@ public interface ConnectionCounts {
   /** Open (established or connecting) connections to {@code address}; never negative. */
   int openTo(Inet4Endpoint address);
 
+  /**
+   * Open connections to all of {@code addresses} now, as exactly as can be known: for a limit
+   * rather than a balance. By default the sum of {@link #openTo}; an implementation that reads
+   * the kernel reads it afresh (it may block briefly).
+   */
+  default int openNow(java.util.Collection<Inet4Endpoint> addresses) {
+    int n = 0;
+    for (Inet4Endpoint a : addresses) {
+      n += openTo(a);
+    }
+    return n;
+  }
+
   /** A connection to {@code address} is being made now: count it until the kernel's count has it. */
   void connecting(Inet4Endpoint address);
 

@@ -20,6 +20,11 @@ public interface LbState {
   /** Open connections per address, for least connections. */
   ConnectionCounts connections();
 
+  /** Which backends outlier detection has ejected; none by default. */
+  default Outliers outliers() {
+    return Outliers.NEVER;
+  }
+
   /** The randomness of random policies. */
   RandomGenerator random();
 }

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 /**
  * The daemon's {@link LbState}: one atomic counter and one smooth weighted round-robin memory
  * per key, a bounded cache of hash rings, the connection counts it is given, and the calling
- * thread's {@link ThreadLocalRandom}. Thread-safe. The memory of deleted vservices is dropped by
+ * thread's {@link ThreadLocalRandom}, and the node's {@link OutlierDetector}. Thread-safe. The memory of deleted vservices is dropped by
  * {@link #forget}.
  */
 public final class SharedLbState implements LbState {
@@ -26,6 +26,7 @@ public final class SharedLbState implements LbState {
   private final ConcurrentHashMap<String, SmoothWeighted> smooth = new ConcurrentHashMap<>();
   private final Cache<HashRing.Shape, HashRing> rings = Caffeine.newBuilder().maximumSize(MAX_RINGS).build();
   private final ConnectionCounts connections;
+  private final OutlierDetector outliers = new OutlierDetector(System::nanoTime);
 
   public SharedLbState(ConnectionCounts connections) {
     this.connections = Objects.requireNonNull(connections, "connections");
@@ -57,6 +58,11 @@ public final class SharedLbState implements LbState {
   }
 
   @Override
+  public OutlierDetector outliers() {
+    return outliers;
+  }
+
+  @Override
   public RandomGenerator random() {
     return ThreadLocalRandom.current();
   }
@@ -65,8 +71,11 @@ public final class SharedLbState implements LbState {
   public void forget(String key) {
     tickets.remove(key);
     smooth.remove(key);
+    // Subsets are key/NAME, locality groups key#GROUP (and key/NAME#GROUP).
     String prefix = key + "/";
-    tickets.keySet().removeIf(k -> k.startsWith(prefix));
-    smooth.keySet().removeIf(k -> k.startsWith(prefix));
+    String groups = key + "#";
+    tickets.keySet().removeIf(k -> k.startsWith(prefix) || k.startsWith(groups));
+    smooth.keySet().removeIf(k -> k.startsWith(prefix) || k.startsWith(groups));
+    outliers.forget(key);
   }
 }

@@ -100,6 +100,27 @@ public final class KernelConnectionCounts implements ConnectionCounts {
     return r.counts().getOrDefault(address, 0) + (mine == null ? 0 : mine.get());
   }
 
+  /**
+   * Reads the kernel's table now, on the caller's thread, and counts nothing twice: a connection
+   * limit must not refuse a connect for one that the last reading and the connects since both
+   * hold. A failed read counts as the last reading plus the connects since.
+   */
+  @Override
+  public int openNow(java.util.Collection<Inet4Endpoint> addresses) {
+    Map<Inet4Endpoint, Integer> now;
+    try {
+      now = source.read();
+    } catch (Exception e) {
+      log.debug("[lb] cannot read the kernel's connection counts for a limit: {}", e.toString());
+      return ConnectionCounts.super.openNow(addresses);
+    }
+    int n = 0;
+    for (Inet4Endpoint a : addresses) {
+      n += now.getOrDefault(a, 0);
+    }
+    return n;
+  }
+
   @Override
   public void connecting(Inet4Endpoint address) {
     since.get().computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();

@@ -10,6 +10,7 @@ import io.ax.core.lb.SharedLbState;
 import io.ax.core.model.App;
 import io.ax.core.model.AppId;
 import io.ax.core.model.ExposedPort;
+import io.ax.core.model.Locality;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.net.Endpoints;
@@ -48,12 +49,18 @@ import org.slf4j.LoggerFactory;
 public final class MeshSocketPolicy implements SocketPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeshSocketPolicy.class);
 
-  /** This node, as the policy needs it. */
-  public record Node(String name, String cluster, Ipv4 ip) {
+  /** This node, as the policy needs it; {@code locality} is its {@code --locality}. */
+  public record Node(String name, String cluster, Ipv4 ip, Locality locality) {
     public Node {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(ip, "ip");
+      Objects.requireNonNull(locality, "locality");
+    }
+
+    /** A node of no known locality. */
+    public Node(String name, String cluster, Ipv4 ip) {
+      this(name, cluster, ip, Locality.NONE);
     }
   }
 
@@ -263,7 +270,7 @@ public final class MeshSocketPolicy implements SocketPolicy {
           .orElseGet(() -> new ConnectDecision.Refuse(
               Errno.ECONNREFUSED, "app " + appId + " serves nothing at " + transport.display() + " " + destination, ConnectDecision.Refuse.Cause.NO_BACKEND));
     }
-    ConnectDecision d = ConnectDecider.decide(s, client, transport, destination, lb);
+    ConnectDecision d = ConnectDecider.decide(s, client, transport, destination, lb, node.locality());
     if (d instanceof ConnectDecision.Direct && meshAddresses.held(destination.ip())) {
       // Fail closed: a mesh address that nothing serves at this port is no way to the outside.
       d = new ConnectDecision.Refuse(Errno.ECONNREFUSED, "nothing in the mesh serves " + transport.display() + " " + destination, ConnectDecision.Refuse.Cause.NO_BACKEND);
@@ -296,6 +303,19 @@ public final class MeshSocketPolicy implements SocketPolicy {
    */
   private boolean isNodeDns(Inet4Endpoint destination) {
     return destination.port() == 53 && node.ip().equals(new Ipv4(destination.ip()));
+  }
+
+  /**
+   * What the bridge must tell this policy after each connect, for outlier detection: give it to
+   * the bridge as (part of) its observer.
+   */
+  public io.ax.bridge.BridgeObserver outlierFeed() {
+    return new OutlierFeed(store::current, lb.outliers());
+  }
+
+  /** Backends ejected by outlier detection since start, for metrics. */
+  public long ejections() {
+    return lb.outliers().ejections();
   }
 
   @Override

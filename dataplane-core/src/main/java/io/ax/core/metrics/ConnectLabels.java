@@ -67,7 +67,9 @@ public final class ConnectLabels {
     /** Refused by the decision for another reason (an unregistered app). */
     REFUSED_OTHER,
     /** Outside the mesh, refused by the outbound policy REGISTRY_ONLY (Istio's BlackHoleCluster). */
-    REFUSED_OUTSIDE;
+    REFUSED_OUTSIDE,
+    /** Refused at the vservice's connection limit on this node (Istio's maxConnections, Envoy's circuit breaker). */
+    REFUSED_OVERFLOW;
 
     /** {@code failed_over}, as labels show it. */
     public String display() {
@@ -87,6 +89,7 @@ public final class ConnectLabels {
           case NO_BACKEND -> NO_BACKEND;
           case OTHER -> REFUSED_OTHER;
           case OUTSIDE -> REFUSED_OUTSIDE;
+          case OVERFLOW -> REFUSED_OVERFLOW;
         };
       }
       if (errno == 0) {

@@ -65,6 +65,7 @@ public final class DaemonMetrics implements BridgeObserver {
   private volatile BridgeObserver decisions = BridgeObserver.NONE;
   private volatile DataplaneStore store;
   private volatile IstioTcpMetrics istio;
+  private volatile java.util.function.LongSupplier ejections = () -> 0;
 
   /**
    * Metrics that read an empty state until {@link #watch} gives them the store.
@@ -134,6 +135,11 @@ public final class DaemonMetrics implements BridgeObserver {
         .help("REST API requests, by HTTP status code")
         .labelNames("code")
         .register(registry);
+    CounterWithCallback.builder()
+        .name("ax_outlier_ejections_total")
+        .help("Backends ejected by outlier detection on this node (each ejection once)")
+        .callback(cb -> cb.call(ejections.getAsLong()))
+        .register(registry);
     // Zero from the start, so that rate() and absent() work before the first write or failure.
     stateWrites.initLabelValues("ok");
     stateWrites.initLabelValues("failed");
@@ -174,6 +180,11 @@ public final class DaemonMetrics implements BridgeObserver {
   /** The DNS server's counters, once it runs. */
   public void dnsStats(DnsStats stats) {
     this.dns = Objects.requireNonNull(stats, "stats");
+  }
+
+  /** Where {@code ax_outlier_ejections_total} is read from. */
+  public void ejections(java.util.function.LongSupplier count) {
+    this.ejections = Objects.requireNonNull(count, "count");
   }
 
   /** Also tells every connect's end to {@code decisions} (the decision log). */

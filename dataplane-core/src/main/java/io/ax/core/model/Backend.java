@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  *     {@code load_balancing_weight}), 1 to {@link #MAX_WEIGHT}; every service table entry the IP
  *     names gets this weight
  */
-public record Backend(Ipv4 ip, OptionalInt port, int weight) {
+public record Backend(Ipv4 ip, OptionalInt port, int weight, Locality locality) {
   /** The balancers' bound on a weight: see {@link Candidate#MAX_WEIGHT}. */
   public static final int MAX_WEIGHT = Candidate.MAX_WEIGHT;
 
@@ -24,6 +24,12 @@ public record Backend(Ipv4 ip, OptionalInt port, int weight) {
     Objects.requireNonNull(port, "port");
     port.ifPresent(p -> Ports.check("port", p));
     checkWeight("weight", weight);
+    Objects.requireNonNull(locality, "locality");
+  }
+
+  /** A backend of unknown locality. */
+  public Backend(Ipv4 ip, OptionalInt port, int weight) {
+    this(ip, port, weight, Locality.NONE);
   }
 
   /** A backend of weight 1. */

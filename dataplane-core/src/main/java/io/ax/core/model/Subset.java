@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  *     names ({@code v1}, {@code canary_2})
  * @param weight the subset's share of connections relative to its siblings, 1 to
  *     {@link #MAX_WEIGHT}
+ * @param resilience the subset's own connect timeout, connection limit and outlier detection
+ *     (an Istio subset is a cluster of its own)
  */
-public record Subset(String name, int weight, LbPolicy policy, List<Backend> backends) {
+public record Subset(String name, int weight, LbPolicy policy, List<Backend> backends, Resilience resilience) {
   // Istio takes subset names from DestinationRules, where they are labels-like names.
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
   /** Envoy's weighted_clusters weights are uint32; a million keeps sums of 64 subsets small. */
@@ -32,5 +34,11 @@ public record Subset(String name, int weight, LbPolicy policy, List<Backend> bac
       throw new InvalidFieldException("weight", "subset " + name + ": weight " + weight + " is outside 1-" + MAX_WEIGHT);
     }
     backends = List.copyOf(backends);
+    Objects.requireNonNull(resilience, "resilience");
+  }
+
+  /** A subset that asks nothing of connects beyond balancing. */
+  public Subset(String name, int weight, LbPolicy policy, List<Backend> backends) {
+    this(name, weight, policy, backends, Resilience.NONE);
   }
 }

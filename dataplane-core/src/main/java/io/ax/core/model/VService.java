@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *     such as Istio's {@code reviews.default.svc.cluster.local}
  * @param owner who manages it: empty for vservices made by users (CLI, REST), an agent's id
  *     ({@code xds-agent}) for those it reconciles with {@code VServices.Apply}
+ * @param resilience connect timeout, connection limit and outlier detection of the backends
+ *     (a subset has its own)
  */
 public record VService(
     String name,
@@ -35,7 +37,8 @@ public record VService(
     Optional<Ipv4> sourceIp,
     List<Subset> subsets,
     List<String> hostnames,
-    String owner) {
+    String owner,
+    Resilience resilience) {
 
   /** Whether a vservice is reachable from outside the mesh. */
   public enum Exposure {
@@ -63,6 +66,7 @@ public record VService(
     Objects.requireNonNull(exposure, "exposure");
     Objects.requireNonNull(sourceIp, "sourceIp");
     Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(resilience, "resilience");
     checkName(name);
     if (ip.isAny()) {
       throw new InvalidFieldException("ip", "0.0.0.0 cannot be a vservice IP");
@@ -95,6 +99,13 @@ public record VService(
     checkSubsets(backends, subsets);
     checkHostnames(hostnames);
     checkOwner(owner);
+  }
+
+  /** A vservice that asks nothing of connects beyond balancing. */
+  public VService(
+      String name, Ipv4 ip, List<PortMapping> ports, List<Backend> backends, LbPolicy policy, Exposure exposure, Optional<Ipv4> sourceIp,
+      List<Subset> subsets, List<String> hostnames, String owner) {
+    this(name, ip, ports, backends, policy, exposure, sourceIp, subsets, hostnames, owner, Resilience.NONE);
   }
 
   /** A plain vservice made by a user: backends, no subsets, no extra hostnames. */
@@ -159,7 +170,12 @@ public record VService(
 
   /** The same vservice under another owner. */
   public VService withOwner(String newOwner) {
-    return new VService(name, ip, ports, backends, policy, exposure, sourceIp, subsets, hostnames, newOwner);
+    return new VService(name, ip, ports, backends, policy, exposure, sourceIp, subsets, hostnames, newOwner, resilience);
+  }
+
+  /** The same vservice with {@code r} for its own backends. */
+  public VService withResilience(Resilience r) {
+    return new VService(name, ip, ports, backends, policy, exposure, sourceIp, subsets, hostnames, owner, r);
   }
 
   /** The mapping for a vport, if this vservice serves it. */

@@ -14,7 +14,10 @@ import io.ax.core.model.ExposedPort;
 import io.ax.core.model.Labels;
 import io.ax.core.model.NodeInfo;
 import io.ax.core.model.PortMapping;
+import io.ax.core.model.Locality;
+import io.ax.core.model.LocalityLb;
 import io.ax.core.model.ProxyInfo;
+import io.ax.core.model.Resilience;
 import io.ax.core.model.ServerEntry;
 import io.ax.core.model.SocketEntry;
 import io.ax.core.model.Subset;
@@ -22,6 +25,7 @@ import io.ax.core.model.VService;
 import io.ax.core.net.Endpoints;
 import io.ax.core.net.Ipv4;
 import io.ax.core.net.Ports;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +124,8 @@ public final class Protos {
 
   /** A backend; weight 1 is left out (the wire's 0 means 1), so plain backends print as before. */
   public static io.ax.admin.v1.Backend backend(Backend be) {
-    return io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)).setWeight(be.weight() == 1 ? 0 : be.weight()).build();
+    return io.ax.admin.v1.Backend.newBuilder().setIp(be.ip().toString()).setPort(be.port().orElse(0)).setWeight(be.weight() == 1 ? 0 : be.weight())
+        .setLocality(be.locality().toString()).build();
   }
 
   public static io.ax.admin.v1.VService vservice(VService vs) {
@@ -138,9 +143,15 @@ public final class Protos {
     for (Subset s : vs.subsets()) {
       io.ax.admin.v1.Subset.Builder sb = io.ax.admin.v1.Subset.newBuilder().setName(s.name()).setWeight(s.weight()).setLbType(lbType(s.policy()));
       s.backends().forEach(be -> sb.addBackends(backend(be)));
+      if (!s.resilience().isNone()) {
+        sb.setResilience(resilience(s.resilience()));
+      }
       b.addSubsets(sb);
     }
     vs.sourceIp().ifPresent(ip -> b.setSourceIp(ip.toString()));
+    if (!vs.resilience().isNone()) {
+      b.setResilience(resilience(vs.resilience()));
+    }
     return b.addAllHostnames(vs.hostnames()).setOwner(vs.owner()).build();
   }
 
@@ -195,20 +206,94 @@ public final class Protos {
       // A subset without a type balances like its vservice.
       LbPolicy subsetPolicy = policy(f + ".lb_type", sm.getLbType(), sm.getLbTypeValue(), policy);
       List<Backend> subsetBackends = backends(f + ".backends", sm.getBackendsList());
+      Resilience subsetResilience = resilience(f + ".resilience", sm.getResilience());
       try {
-        subsets.add(new Subset(sm.getName(), sm.getWeight(), subsetPolicy, subsetBackends));
+        subsets.add(new Subset(sm.getName(), sm.getWeight(), subsetPolicy, subsetBackends, subsetResilience));
       } catch (InvalidFieldException e) {
         throw e.renamed(f + "." + e.field());
       }
     }
     Optional<Ipv4> source = m.getSourceIp().isEmpty() ? Optional.empty() : Optional.of(Ipv4.parse(prefix + "source_ip", m.getSourceIp()));
+    Resilience resilience = resilience(prefix + "resilience", m.getResilience());
     try {
       return new VService(
           name, ip, ports, backends, policy, m.getExternal() ? VService.Exposure.EXTERNAL : VService.Exposure.INTERNAL, source,
-          subsets, m.getHostnamesList(), m.getOwner());
+          subsets, m.getHostnamesList(), m.getOwner(), resilience);
     } catch (InvalidFieldException e) {
       throw e.renamed(prefix + e.field());
     }
+  }
+
+  /** Resilience from the wire: each zero asks for nothing (an absent message is all zeros). */
+  public static Resilience resilience(String prefix, io.ax.admin.v1.Resilience m) {
+    Optional<io.ax.core.lb.OutlierDetection> outlier = Optional.empty();
+    io.ax.admin.v1.OutlierDetection o = m.getOutlierDetection();
+    if (o.getConsecutiveFailures() != 0) {
+      try {
+        outlier = Optional.of(new io.ax.core.lb.OutlierDetection(
+            (int) Math.min(Integer.toUnsignedLong(o.getConsecutiveFailures()), Integer.MAX_VALUE),
+            o.getBaseEjectionMs() == 0 ? io.ax.core.lb.OutlierDetection.DEFAULT_BASE_EJECTION_TIME : Duration.ofMillis(Integer.toUnsignedLong(o.getBaseEjectionMs())),
+            o.getMaxEjectionPercent() == 0 ? io.ax.core.lb.OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT : (int) Math.min(Integer.toUnsignedLong(o.getMaxEjectionPercent()), 101)));
+      } catch (InvalidFieldException e) {
+        throw e.renamed(prefix + ".outlier_detection." + e.field());
+      }
+    }
+    // uint32 on the wire: read unsigned; past int range is no limit (Istio's default is 2^32-1).
+    long max = Integer.toUnsignedLong(m.getMaxConnections());
+    Optional<Duration> timeout = m.getConnectTimeoutMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(Integer.toUnsignedLong(m.getConnectTimeoutMs())));
+    try {
+      return new Resilience(timeout, max == 0 || max > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) max), outlier, localityLb(m.getLocalityLb()));
+    } catch (InvalidFieldException e) {
+      throw e.renamed(prefix + "." + e.field());
+    }
+  }
+
+  private static LocalityLb localityLb(io.ax.admin.v1.LocalityLb m) {
+    return switch (m.getMode()) {
+      case LOCALITY_OFF -> LocalityLb.OFF;
+      case LOCALITY_FAILOVER -> new LocalityLb.Failover(m.getFailoverList().stream().map(f -> new LocalityLb.FailoverRule(f.getFrom(), f.getTo())).toList());
+      case LOCALITY_DISTRIBUTE -> {
+        List<LocalityLb.DistributeRule> rules = new ArrayList<>();
+        for (io.ax.admin.v1.LocalityDistribute d : m.getDistributeList()) {
+          Map<String, Integer> to = new java.util.LinkedHashMap<>();
+          d.getToMap().forEach((k, v) -> to.put(k, (int) Math.min(Integer.toUnsignedLong(v), Integer.MAX_VALUE)));
+          rules.add(new LocalityLb.DistributeRule(d.getFrom(), to));
+        }
+        yield new LocalityLb.Distribute(rules);
+      }
+      case UNRECOGNIZED -> throw new InvalidFieldException("locality_lb.mode", m.getModeValue() + " is not a locality mode (expected 0-2)");
+    };
+  }
+
+  private static io.ax.admin.v1.LocalityLb localityLb(LocalityLb l) {
+    io.ax.admin.v1.LocalityLb.Builder b = io.ax.admin.v1.LocalityLb.newBuilder();
+    switch (l) {
+      case LocalityLb.Off off -> {}
+      case LocalityLb.Failover f -> {
+        b.setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER);
+        f.rules().forEach(r -> b.addFailover(io.ax.admin.v1.LocalityFailover.newBuilder().setFrom(r.from()).setTo(r.to())));
+      }
+      case LocalityLb.Distribute d -> {
+        b.setMode(io.ax.admin.v1.LocalityMode.LOCALITY_DISTRIBUTE);
+        d.rules().forEach(r -> b.addDistribute(io.ax.admin.v1.LocalityDistribute.newBuilder().setFrom(r.from()).putAllTo(r.to())));
+      }
+    }
+    return b.build();
+  }
+
+  /** Resilience to the wire. */
+  public static io.ax.admin.v1.Resilience resilience(Resilience r) {
+    io.ax.admin.v1.Resilience.Builder b = io.ax.admin.v1.Resilience.newBuilder();
+    r.connectTimeout().ifPresent(d -> b.setConnectTimeoutMs((int) d.toMillis()));
+    r.maxConnections().ifPresent(b::setMaxConnections);
+    r.outlierDetection().ifPresent(o -> b.setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder()
+        .setConsecutiveFailures(o.consecutiveFailures())
+        .setBaseEjectionMs((int) o.baseEjectionTime().toMillis())
+        .setMaxEjectionPercent(o.maxEjectionPercent())));
+    if (!(r.localityLb() instanceof LocalityLb.Off)) {
+      b.setLocalityLb(localityLb(r.localityLb()));
+    }
+    return b.build();
   }
 
   private static List<Backend> backends(String field, List<io.ax.admin.v1.Backend> list) {
@@ -219,7 +304,7 @@ public final class Protos {
       OptionalInt port = be.getPort() == 0 ? OptionalInt.empty() : OptionalInt.of(Ports.check(f + ".port", be.getPort()));
       // uint32 on the wire: read it unsigned, or 2^31 and above would look negative.
       int weight = be.getWeight() == 0 ? 1 : Backend.checkWeight(f + ".weight", Integer.toUnsignedLong(be.getWeight()));
-      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port, weight));
+      backends.add(new Backend(Ipv4.parse(f + ".ip", be.getIp()), port, weight, Locality.parse(f + ".locality", be.getLocality())));
     }
     return backends;
   }

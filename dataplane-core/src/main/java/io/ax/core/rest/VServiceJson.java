@@ -3,15 +3,20 @@ package io.ax.core.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
+import io.ax.core.lb.OutlierDetection;
 import io.ax.core.model.Backend;
 import io.ax.core.model.PortMapping;
+import io.ax.core.model.Resilience;
 import io.ax.core.model.VService;
 import io.ax.core.net.Ipv4;
 import io.ax.core.net.Ports;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -23,11 +28,15 @@ import java.util.Set;
  * Strict, because a typo silently ignored is worse than a refusal: unknown fields and wrong JSON
  * types are errors naming the field ({@code extports[0].appport}). {@code extports} make the
  * vservice external (exposed on each extport on every node), as AppSwitch did; {@code ports},
- * with the same shape, maps ports for mesh clients only. Stateless: pure functions of their
- * arguments, safe on any thread.
+ * with the same shape, maps ports for mesh clients only. ax's own optional fields set the
+ * vservice's resilience: {@code connecttimeoutms}, {@code maxconnections}, {@code outlierfailures},
+ * {@code outlierejectionms}, {@code outliermaxpercent} (as {@code ax create vservice}'s flags).
+ * Stateless: pure functions of their arguments, safe on any thread.
  */
 final class VServiceJson {
-  private static final Set<String> FIELDS = Set.of("name", "ip", "type", "backendips", "extports", "ports", "sourceip", "force");
+  private static final Set<String> FIELDS = Set.of(
+      "name", "ip", "type", "backendips", "extports", "ports", "sourceip", "force",
+      "connecttimeoutms", "maxconnections", "outlierfailures", "outlierejectionms", "outliermaxpercent");
   private static final Set<String> PORT_FIELDS = Set.of("extport", "appport");
 
   private VServiceJson() {}
@@ -60,10 +69,38 @@ final class VServiceJson {
         : Optional.empty();
     VService.Exposure exposure = ext.isEmpty() ? VService.Exposure.INTERNAL : VService.Exposure.EXTERNAL;
     try {
-      return new VService(name, ip, ports, backends, policy, exposure, source);
+      return new VService(name, ip, ports, backends, policy, exposure, source).withResilience(resilience(body));
     } catch (InvalidFieldException e) {
       throw e.field().equals("ports") ? e.renamed(ext.isEmpty() ? "ports" : "extports") : e;
     }
+  }
+
+  private static Resilience resilience(JsonNode body) {
+    OptionalLong timeout = optInt(body, "connecttimeoutms", Resilience.MAX_CONNECT_TIMEOUT.toMillis());
+    OptionalLong max = optInt(body, "maxconnections", Integer.MAX_VALUE);
+    OptionalLong failures = optInt(body, "outlierfailures", Integer.MAX_VALUE);
+    OptionalLong ejection = optInt(body, "outlierejectionms", OutlierDetection.MAX_EJECTION_TIME.toMillis());
+    OptionalLong percent = optInt(body, "outliermaxpercent", 100);
+    if (failures.isEmpty() && (ejection.isPresent() || percent.isPresent())) {
+      throw new InvalidFieldException(ejection.isPresent() ? "outlierejectionms" : "outliermaxpercent", "configures outlier detection; give outlierfailures too");
+    }
+    Optional<OutlierDetection> outlier = failures.isEmpty() ? Optional.empty() : Optional.of(new OutlierDetection((int) failures.getAsLong(),
+        ejection.isPresent() ? Duration.ofMillis(ejection.getAsLong()) : OutlierDetection.DEFAULT_BASE_EJECTION_TIME,
+        percent.isPresent() ? (int) percent.getAsLong() : OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT));
+    return new Resilience(timeout.isPresent() ? Optional.of(Duration.ofMillis(timeout.getAsLong())) : Optional.empty(),
+        max.isPresent() ? OptionalInt.of((int) max.getAsLong()) : OptionalInt.empty(), outlier);
+  }
+
+  /** An optional whole number 1 to {@code max}. */
+  private static OptionalLong optInt(JsonNode body, String field, long max) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return OptionalLong.empty();
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1 || n.asLong() > max) {
+      throw new InvalidFieldException(field, "expected a whole number 1-" + max + ", got " + describe(n));
+    }
+    return OptionalLong.of(n.asLong());
   }
 
   private static List<PortMapping> portList(JsonNode list, String field) {

@@ -10,6 +10,7 @@ import io.ax.admin.v1.Subset;
 import io.ax.admin.v1.VService;
 import io.ax.core.field.InvalidFieldException;
 import io.ax.core.lb.LbPolicy;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,6 +40,77 @@ class ProtosVServiceTest {
     assertThat(model.hostnames()).containsExactly("reviews.default.svc.cluster.local");
     assertThat(model.owner()).isEqualTo("xds-agent");
     assertThat(Protos.vservice(model)).isEqualTo(SPLIT);
+  }
+
+  @Test
+  void vservice_resilience_roundTripsOnTheVserviceAndItsSubsets() {
+    io.ax.admin.v1.Resilience r = io.ax.admin.v1.Resilience.newBuilder()
+        .setConnectTimeoutMs(250)
+        .setMaxConnections(2)
+        .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(3).setBaseEjectionMs(30_000).setMaxEjectionPercent(50))
+        .build();
+    VService m = SPLIT.toBuilder().setResilience(r).setSubsets(0, SPLIT.getSubsets(0).toBuilder().setResilience(r.toBuilder().clearOutlierDetection())).build();
+
+    io.ax.core.model.VService model = Protos.vservice("", m, LbPolicy.RANDOM);
+
+    assertThat(model.resilience().connectTimeout()).contains(java.time.Duration.ofMillis(250));
+    assertThat(model.resilience().maxConnections()).hasValue(2);
+    assertThat(model.resilience().outlierDetection()).contains(new io.ax.core.lb.OutlierDetection(3, java.time.Duration.ofSeconds(30), 50));
+    assertThat(model.subsets().getFirst().resilience().outlierDetection()).isEmpty();
+    assertThat(model.subsets().get(1).resilience().isNone()).isTrue();
+    assertThat(Protos.vservice(model)).isEqualTo(m);
+  }
+
+  @Test
+  void vservice_localityOfBackendsAndLocalitySettings_roundTrip() {
+    io.ax.admin.v1.Resilience failover = io.ax.admin.v1.Resilience.newBuilder().setLocalityLb(io.ax.admin.v1.LocalityLb.newBuilder()
+        .setMode(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER).addFailover(io.ax.admin.v1.LocalityFailover.newBuilder().setFrom("us-east").setTo("eu-west"))).build();
+    io.ax.admin.v1.Resilience distribute = io.ax.admin.v1.Resilience.newBuilder().setLocalityLb(io.ax.admin.v1.LocalityLb.newBuilder()
+        .setMode(io.ax.admin.v1.LocalityMode.LOCALITY_DISTRIBUTE)
+        .addDistribute(io.ax.admin.v1.LocalityDistribute.newBuilder().setFrom("us-east/*").putTo("us-east/a/*", 80).putTo("us-west/*", 20))).build();
+    VService m = SPLIT.toBuilder().setResilience(failover)
+        .setSubsets(0, SPLIT.getSubsets(0).toBuilder().setResilience(distribute).setBackends(0, SPLIT.getSubsets(0).getBackends(0).toBuilder().setLocality("us-east/a/rack1")))
+        .build();
+
+    io.ax.core.model.VService model = Protos.vservice("", m, LbPolicy.RANDOM);
+
+    assertThat(model.resilience().localityLb()).isEqualTo(new io.ax.core.model.LocalityLb.Failover(List.of(new io.ax.core.model.LocalityLb.FailoverRule("us-east", "eu-west"))));
+    assertThat(model.subsets().getFirst().backends().getFirst().locality()).isEqualTo(new io.ax.core.model.Locality("us-east", "a", "rack1"));
+    assertThat(model.subsets().getFirst().resilience().localityLb()).isInstanceOfSatisfying(io.ax.core.model.LocalityLb.Distribute.class,
+        d -> assertThat(d.rules().getFirst().to()).containsExactly(java.util.Map.entry("us-east/a/*", 80), java.util.Map.entry("us-west/*", 20)));
+    assertThat(Protos.vservice(model)).isEqualTo(m);
+  }
+
+  @Test
+  void vservice_badBackendLocality_namesTheField() {
+    VService m = SPLIT.toBuilder().setSubsets(0, SPLIT.getSubsets(0).toBuilder().setBackends(0, SPLIT.getSubsets(0).getBackends(0).toBuilder().setLocality("a/b/c/d"))).build();
+
+    assertThatThrownBy(() -> Protos.vservice("", m, LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("subsets[0].backends[0].locality"));
+  }
+
+  @Test
+  void vservice_resilienceZeros_askForNothingAndIstiosUnlimitedIsNoLimit() {
+    io.ax.admin.v1.Resilience r = io.ax.admin.v1.Resilience.newBuilder().setMaxConnections(-1) // 2^32-1 unsigned
+        .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(5)).build();
+
+    io.ax.core.model.Resilience model = Protos.resilience("resilience", r);
+
+    assertThat(model.maxConnections()).isEmpty();
+    assertThat(model.connectTimeout()).isEmpty();
+    assertThat(model.outlierDetection()).contains(new io.ax.core.lb.OutlierDetection(5, java.time.Duration.ofSeconds(30), 10));
+  }
+
+  @Test
+  void vservice_ejectionPercentAbove100_namesTheField() {
+    io.ax.admin.v1.Resilience r = io.ax.admin.v1.Resilience.newBuilder()
+        .setOutlierDetection(io.ax.admin.v1.OutlierDetection.newBuilder().setConsecutiveFailures(5).setMaxEjectionPercent(150)).build();
+
+    assertThatThrownBy(() -> Protos.vservice("vservices[1].", SPLIT.toBuilder().setResilience(r).build(), LbPolicy.RANDOM))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> {
+          assertThat(e.field()).isEqualTo("vservices[1].resilience.outlier_detection.max_ejection_percent");
+          assertThat(e.getMessage()).contains("101 is outside 0-100");
+        });
   }
 
   @Test

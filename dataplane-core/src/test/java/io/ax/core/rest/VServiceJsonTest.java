@@ -68,6 +68,22 @@ class VServiceJsonTest {
   void parse_unknownField_listsTheKnownOnes() {
     assertThatThrownBy(() -> VServiceJson.parse(json("{\"name\":\"w\",\"vip\":\"1.1.1.1\"}")))
         .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("vip"))
-        .hasMessageContaining("backendips, extports, force, ip, name, ports, sourceip, type");
+        .hasMessageContaining("backendips, connecttimeoutms, extports, force, ip, maxconnections, name, outlierejectionms, outlierfailures, outliermaxpercent, ports, sourceip, type");
+  }
+
+  @Test
+  void parse_resilienceFields_setTheVservicesResilience() throws Exception {
+    VService vs = VServiceJson.parse(json("""
+        {"name":"web","ip":"10.96.0.1","ports":[{"extport":80}],"connecttimeoutms":300,"maxconnections":2,"outlierfailures":3,"outliermaxpercent":50}"""));
+
+    assertThat(vs.resilience()).isEqualTo(new io.ax.core.model.Resilience(java.util.Optional.of(java.time.Duration.ofMillis(300)), java.util.OptionalInt.of(2),
+        java.util.Optional.of(new io.ax.core.lb.OutlierDetection(3, java.time.Duration.ofSeconds(30), 50))));
+  }
+
+  @Test
+  void parse_zeroMaxConnections_namesTheField() {
+    assertThatThrownBy(() -> VServiceJson.parse(json("{\"name\":\"w\",\"ip\":\"10.96.0.1\",\"ports\":[{\"extport\":80}],\"maxconnections\":0}")))
+        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("maxconnections"))
+        .hasMessageContaining("expected a whole number 1-2147483647, got the number 0");
   }
 }

@@ -11,6 +11,7 @@ import io.ax.bridge.seccomp.Notifier;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * non-blocking for the attempt and watched through {@link Readiness}, so one slow connect never
  * holds up another app; the app's thread waits in the kernel until we answer. A restarted
  * connect (the app took a signal) joins the attempt in progress.
+ *
+ * <p>A decision with a connect timeout (Istio's {@code connectTimeout}) bounds each target of a
+ * blocking connect: when the loop has not seen the socket writable in time, the attempt is
+ * dissolved (connect to AF_UNSPEC, which aborts a SYN_SENT socket) and the next target dialed,
+ * as a refusal would be; the last one's timeout is the app's ETIMEDOUT.
  *
  * <p>Threads: {@link #connect} runs on apps' receiver threads, with their {@link Kernel};
  * attempts in progress continue on the event loop with {@code loopSockets}, which is confined to
@@ -79,6 +85,8 @@ final class ConnectCalls {
     final Inet4Endpoint destination;
     final ConnectDecision decision;
     final int targetCount;
+    /** How long each target may take; empty: as long as the kernel takes. */
+    final Optional<Duration> timeout;
     // Guarded by this: a restarted call (on the app's receiver) may replace it while the event
     // loop finishes the attempt.
     long waitingId;
@@ -86,7 +94,8 @@ final class ConnectCalls {
 
     Pending(
         String appId, long inode, int fd, int family, int savedFlags, Deque<Inet4Endpoint> rest, Notifier notifier, long waitingId,
-        Inet4Endpoint destination, ConnectDecision decision, int targetCount) {
+        Inet4Endpoint destination, ConnectDecision decision, int targetCount, Optional<Duration> timeout) {
+      this.timeout = timeout;
       this.destination = destination;
       this.decision = decision;
       this.targetCount = targetCount;
@@ -243,7 +252,8 @@ final class ConnectCalls {
       case Outcome.InProgress p -> {
         state.connectedTo(dst);
         Pending attempt = new Pending(
-            call.appId, call.inode(), call.detachFd(), call.family(), flags, rest, call.kernel.notifier().anyThread(), call.n.id(), dst, decision, targets.size());
+            call.appId, call.inode(), call.detachFd(), call.family(), flags, rest, call.kernel.notifier().anyThread(), call.n.id(), dst, decision, targets.size(),
+            decision instanceof ConnectDecision.Targets t ? t.connectTimeout() : Optional.empty());
         call.answeredElsewhere();
         watch(attempt, ops);
       }
@@ -318,7 +328,11 @@ final class ConnectCalls {
   private void watch(Pending p, HostSockets ops) {
     pending.put(p.inode, p);
     try {
-      readiness.onceWritable(p.fd, () -> progress(p));
+      if (p.timeout.isPresent()) {
+        readiness.onceWritable(p.fd, p.timeout.get(), () -> progress(p), () -> timedOut(p));
+      } else {
+        readiness.onceWritable(p.fd, () -> progress(p));
+      }
     } catch (SysCallException e) {
       pending.remove(p.inode);
       finish(p, -e.errno(), ops);
@@ -333,6 +347,26 @@ final class ConnectCalls {
       return;
     }
     switch (failover(loopSockets, p.fd, p.family, p.remaining, errno, p.appId)) {
+      case Outcome.Connected c -> finish(p, 0, loopSockets);
+      case Outcome.InProgress i -> watch(p, loopSockets);
+      case Outcome.Failed f -> finish(p, -f.errno(), loopSockets);
+    }
+  }
+
+  /**
+   * On the loop: the target did not answer within the connect timeout. The half-open attempt is
+   * dissolved (AF_UNSPEC: the kernel drops the SYN_SENT state and the port it bound) so that the
+   * socket can dial the next target, which is then tried as after a refusal.
+   */
+  private void timedOut(Pending p) {
+    int dialed = p.targetCount - p.remaining.size();
+    log.debug("[bridge] app {}: target {} of {} did not answer within {} ms", p.appId, dialed, p.destination, p.timeout.map(Duration::toMillis).orElse(0L));
+    long r = loopSockets.connect(p.fd, SockAddrCodec.encode(new SockAddr.Unspec()));
+    if (r != 0) {
+      finish(p, r, loopSockets);
+      return;
+    }
+    switch (failover(loopSockets, p.fd, p.family, p.remaining, Errno.ETIMEDOUT, p.appId)) {
       case Outcome.Connected c -> finish(p, 0, loopSockets);
       case Outcome.InProgress i -> watch(p, loopSockets);
       case Outcome.Failed f -> finish(p, -f.errno(), loopSockets);

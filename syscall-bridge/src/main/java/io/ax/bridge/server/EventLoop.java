@@ -9,7 +9,10 @@ import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * ready. Handlers must not block; what may block (state writes) goes to virtual threads.
  * Registration is thread-safe (epoll_ctl is); handlers run on the loop thread only. The event
  * array lives in an arena confined to the loop thread and closed when the loop stops.
+ *
+ * <p>Timers ({@link #schedule}) run on the loop thread too: new ones pass through a concurrent
+ * queue, the due ones are kept in a heap confined to the loop, and epoll_wait waits no longer
+ * than the next deadline.
  */
 final class EventLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -37,6 +44,33 @@ final class EventLoop implements AutoCloseable {
   private final AtomicLong tokens = new AtomicLong(1);
   private final Thread thread;
   private volatile boolean running = true;
+  private final ConcurrentLinkedQueue<Timer> newTimers = new ConcurrentLinkedQueue<>();
+  // Confined to the loop thread.
+  private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
+  /**
+   * Cancelled timers stay in the heap until purged: a connect timeout is cancelled as soon as the
+   * connect ends, long before its deadline. Purging when the heap doubles keeps it within twice
+   * the live timers, at amortised constant cost.
+   */
+  private int purgeAt = MIN_PURGE;
+  private static final int MIN_PURGE = 1024;
+
+  /** A task to run on the loop at a deadline, unless cancelled first. */
+  static final class Timer {
+    final long deadline;
+    final Runnable task;
+    private volatile boolean cancelled;
+
+    Timer(long deadline, Runnable task) {
+      this.deadline = deadline;
+      this.task = task;
+    }
+
+    /** The task will not run (harmless when it ran already). */
+    void cancel() {
+      cancelled = true;
+    }
+  }
 
   EventLoop(String name) throws SysCallException {
     epfd = (int) Libc.check("epoll_create1", Libc.epollCreate1(Sys.EPOLL_CLOEXEC));
@@ -80,6 +114,16 @@ final class EventLoop implements AutoCloseable {
     Libc.epollCtl(epfd, Sys.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
   }
 
+  /** Runs {@code task} on the loop thread after {@code delay}; thread-safe. */
+  Timer schedule(Duration delay, Runnable task) {
+    Timer t = new Timer(System.nanoTime() + delay.toNanos(), task);
+    newTimers.add(t);
+    if (!inLoop()) {
+      wake(); // the loop may be waiting past the new deadline
+    }
+    return t;
+  }
+
   boolean inLoop() {
     return Thread.currentThread() == thread;
   }
@@ -88,7 +132,7 @@ final class EventLoop implements AutoCloseable {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment events = EpollEventStruct.allocate(arena, MAX_EVENTS);
       while (running) {
-        int n = Libc.epollWait(epfd, events, MAX_EVENTS, 1000);
+        int n = Libc.epollWait(epfd, events, MAX_EVENTS, waitMillis());
         if (n < 0) {
           if (n == -Errno.EINTR) {
             continue;
@@ -99,7 +143,57 @@ final class EventLoop implements AutoCloseable {
         for (int i = 0; i < n; i++) {
           dispatch(EpollEventStruct.data(events, i), EpollEventStruct.events(events, i));
         }
+        runDueTimers();
       }
+    }
+  }
+
+  /** Up to the next timer's deadline (rounded up), at most a second. */
+  private int waitMillis() {
+    takeNewTimers();
+    Timer next = timers.peek();
+    if (next == null) {
+      return 1000;
+    }
+    long nanos = next.deadline - System.nanoTime();
+    return nanos <= 0 ? 0 : (int) Math.min(1000, (nanos + 999_999) / 1_000_000);
+  }
+
+  private void takeNewTimers() {
+    for (Timer t; (t = newTimers.poll()) != null; ) {
+      timers.add(t);
+    }
+    if (timers.size() >= purgeAt) {
+      timers.removeIf(t -> t.cancelled);
+      purgeAt = Math.max(MIN_PURGE, 2 * timers.size());
+    }
+  }
+
+  /** For tests: timers held, cancelled or not (read on the loop thread only). */
+  int heldTimers() {
+    return timers.size();
+  }
+
+  private void runDueTimers() {
+    takeNewTimers();
+    long now = System.nanoTime();
+    while (!timers.isEmpty() && timers.peek().deadline - now <= 0) {
+      Timer t = timers.poll();
+      if (!t.cancelled) {
+        try {
+          t.task.run();
+        } catch (RuntimeException e) {
+          log.error("[bridge] timer failed", e);
+        }
+      }
+    }
+  }
+
+  private void wake() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment one = arena.allocate(JAVA_LONG);
+      one.set(JAVA_LONG, 0, 1L);
+      Libc.write(wakeFd, one, 8);
     }
   }
 
@@ -125,11 +219,7 @@ final class EventLoop implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment one = arena.allocate(JAVA_LONG);
-      one.set(JAVA_LONG, 0, 1L);
-      Libc.write(wakeFd, one, 8);
-    }
+    wake();
     try {
       thread.join(2000);
     } catch (InterruptedException e) {

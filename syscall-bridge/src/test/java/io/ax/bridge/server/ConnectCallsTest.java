@@ -9,8 +9,10 @@ import io.ax.bridge.net.Inet4Endpoint;
 import io.ax.bridge.server.FakeNotifier.Answer;
 import io.ax.bridge.sys.Errno;
 import io.ax.bridge.sys.Sys;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -141,6 +143,51 @@ class ConnectCallsTest {
     assertThat(h.sockets.connectedEndpoints()).containsExactly(A, A, B, B);
     assertThat(h.notifier.answers()).containsExactly(new Answer.Value(1, 0));
     assertThat(h.sockets.closed).containsExactly(100);
+  }
+
+  @Test
+  void connect_blockingTargetSilentPastTheTimeout_dissolvesAndFailsOverToTheNext() {
+    h.policy.connectDecision = new ConnectDecision.Targets("test vservice", List.of(A, B), Optional.of(Duration.ofMillis(250)));
+    h.sockets.answer(A, -Errno.EINPROGRESS, -Errno.EALREADY).answer(B, -Errno.EINPROGRESS, -Errno.EALREADY);
+    h.connect(1, VIP);
+
+    assertThat(h.loop.watches).extracting(FakeReadiness.Watch::timeout).containsExactly(Optional.of(Duration.ofMillis(250)));
+    h.loop.expire(); // A never answered
+
+    assertThat(h.sockets.connects).as("A's attempt dissolved before B is dialed")
+        .containsExactly(inet(A), inet(A), new FakeHostSockets.Address.Unspec(), inet(B), inet(B));
+    assertThat(h.notifier.answers()).as("B is in progress, with its own timeout").isEmpty();
+    assertThat(h.loop.watches).extracting(FakeReadiness.Watch::timeout).containsExactly(Optional.of(Duration.ofMillis(250)));
+    h.loop.fire(); // B connected
+
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Value(1, 0));
+    assertThat(h.sockets.closed).containsExactly(100);
+  }
+
+  @Test
+  void connect_lastTargetSilentPastTheTimeout_theAppHearsEtimedout() {
+    h.policy.connectDecision = new ConnectDecision.Targets("test vservice", List.of(A), Optional.of(Duration.ofSeconds(1)));
+    h.sockets.answer(A, -Errno.EINPROGRESS, -Errno.EALREADY);
+    h.connect(1, VIP);
+
+    h.loop.expire();
+
+    assertThat(h.notifier.answers()).containsExactly(new Answer.Failed(1, Errno.ETIMEDOUT));
+    assertThat(h.sockets.flagChanges).last().isEqualTo(BLOCKING);
+    assertThat(h.loop.watches).isEmpty();
+  }
+
+  @Test
+  void connect_withoutATimeout_waitsAsLongAsTheKernel() {
+    h.policy.connectDecision = new ConnectDecision.Targets("test vservice", List.of(A));
+    h.sockets.answer(A, -Errno.EINPROGRESS, -Errno.EALREADY);
+    h.connect(1, VIP);
+
+    assertThat(h.loop.watches).extracting(FakeReadiness.Watch::timeout).containsExactly(Optional.empty());
+  }
+
+  private static FakeHostSockets.Address inet(Inet4Endpoint e) {
+    return new FakeHostSockets.Address.Inet(e);
   }
 
   @Test

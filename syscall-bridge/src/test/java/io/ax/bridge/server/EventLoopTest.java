@@ -7,6 +7,7 @@ import io.ax.bridge.sys.Libc;
 import io.ax.bridge.sys.Sys;
 import io.ax.bridge.sys.SysCallException;
 import java.lang.foreign.Arena;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -117,5 +118,64 @@ class EventLoopTest {
 
     assertThat(Thread.getAllStackTraces().keySet())
         .noneMatch(t -> t.getName().equals("event-loop-test-4") && t.isAlive());
+  }
+
+  @Test
+  void schedule_dueTimerRunsOnTheLoopAndACancelledOneNever() throws Exception {
+    BlockingQueue<String> seen = new ArrayBlockingQueue<>(16);
+    try (EventLoop loop = new EventLoop("event-loop-test-5")) {
+      loop.start();
+      EventLoop.Timer cancelled = loop.schedule(Duration.ofMillis(20), () -> seen.add("cancelled"));
+      cancelled.cancel();
+      loop.schedule(Duration.ofMillis(50), () -> seen.add("due inLoop=" + loop.inLoop()));
+
+      assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("due inLoop=true");
+      assertThat(seen.poll(100, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void onceWritableWithTimeout_fdNeverReady_runsTimedOutOnceAndNotThen() throws Exception {
+    BlockingQueue<String> seen = new ArrayBlockingQueue<>(16);
+    try (EventLoop loop = new EventLoop("event-loop-test-6")) {
+      loop.start();
+      int fd = eventfd();
+      drain(fd); // an eventfd at 0 is writable; fill it so that it is not
+      try (Arena arena = Arena.ofConfined()) {
+        assertThat(Libc.write(fd, arena.allocateFrom(JAVA_LONG, 0xfffffffffffffffeL), 8)).isEqualTo(8);
+      }
+      Readiness.on(loop).onceWritable(fd, Duration.ofMillis(50), () -> seen.add("then"), () -> seen.add("timedOut"));
+
+      assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("timedOut");
+      drain(fd); // writable now: nothing watches it any more
+      assertThat(seen.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void onceWritableWithTimeout_fdReady_runsThenAndNeverTimedOut() throws Exception {
+    BlockingQueue<String> seen = new ArrayBlockingQueue<>(16);
+    try (EventLoop loop = new EventLoop("event-loop-test-7")) {
+      loop.start();
+      int fd = eventfd(); // writable at once
+      Readiness.on(loop).onceWritable(fd, Duration.ofMillis(100), () -> seen.add("then"), () -> seen.add("timedOut"));
+
+      assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("then");
+      assertThat(seen.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void schedule_manyCancelledLongTimers_purgedSoTheHeapStaysBounded() throws Exception {
+    BlockingQueue<Integer> held = new ArrayBlockingQueue<>(16);
+    try (EventLoop loop = new EventLoop("event-loop-test-8")) {
+      loop.start();
+      for (int i = 0; i < 10_000; i++) {
+        loop.schedule(Duration.ofHours(1), () -> {}).cancel();
+      }
+      loop.schedule(Duration.ofMillis(10), () -> held.add(loop.heldTimers()));
+
+      assertThat(held.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isLessThan(2048);
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param istioName the parts of an Istio-shaped name ({@code outbound|9080|v1|HOST}), if it has one
  * @param inlineEndpoints the endpoints of the cluster's own {@code load_assignment} (STATIC and DNS
  *     clusters); empty for EDS clusters
+ * @param resilience connect timeout, connection limit and outlier detection
  */
 public record ClusterResource(
     String name,
@@ -21,7 +22,8 @@ public record ClusterResource(
     Optional<IstioClusterName> istioName,
     DiscoveryType discoveryType,
     LbPolicy lbPolicy,
-    List<LbEndpoint> inlineEndpoints)
+    List<LbEndpoint> inlineEndpoints,
+    ClusterResilience resilience)
     implements XdsResource {
   public ClusterResource {
     Objects.requireNonNull(name, "name");
@@ -30,9 +32,17 @@ public record ClusterResource(
     Objects.requireNonNull(discoveryType, "discoveryType");
     Objects.requireNonNull(lbPolicy, "lbPolicy");
     inlineEndpoints = List.copyOf(inlineEndpoints);
+    Objects.requireNonNull(resilience, "resilience");
     if (edsServiceName.isPresent() != (discoveryType == DiscoveryType.EDS)) {
       throw new IllegalArgumentException("cluster " + name + ": edsServiceName is set exactly for EDS clusters");
     }
+  }
+
+  /** A cluster that asks nothing of connects beyond balancing. */
+  public ClusterResource(
+      String name, Optional<String> edsServiceName, Optional<IstioClusterName> istioName, DiscoveryType discoveryType, LbPolicy lbPolicy,
+      List<LbEndpoint> inlineEndpoints) {
+    this(name, edsServiceName, istioName, discoveryType, lbPolicy, inlineEndpoints, ClusterResilience.NONE);
   }
 
   @Override

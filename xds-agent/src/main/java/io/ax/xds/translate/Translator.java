@@ -2,9 +2,12 @@ package io.ax.xds.translate;
 
 import io.ax.admin.v1.Backend;
 import io.ax.admin.v1.LbType;
+import io.ax.admin.v1.OutlierDetection;
 import io.ax.admin.v1.PortMapping;
+import io.ax.admin.v1.Resilience;
 import io.ax.admin.v1.Subset;
 import io.ax.admin.v1.VService;
+import io.ax.xds.resource.ClusterResilience;
 import io.ax.xds.resource.ClusterResource;
 import io.ax.xds.resource.ClusterWeight;
 import io.ax.xds.resource.DiscoveryType;
@@ -126,12 +129,17 @@ public final class Translator {
       Map<String, Split> split = decide(hp, def, name);
       if (split.isEmpty()) {
         vs.addAllBackends(backends(def, name));
+        resilience(def).ifPresent(vs::setResilience);
       } else {
-        split.forEach((subset, w) -> vs.addSubsets(Subset.newBuilder()
-            .setName(subset)
-            .setWeight(w.weight)
-            .setLbType(lbType(w.cluster, name))
-            .addAllBackends(backends(w.cluster, name))));
+        split.forEach((subset, w) -> {
+          Subset.Builder sb = Subset.newBuilder()
+              .setName(subset)
+              .setWeight(w.weight)
+              .setLbType(lbType(w.cluster, name))
+              .addAllBackends(backends(w.cluster, name));
+          resilience(w.cluster).ifPresent(sb::setResilience);
+          vs.addSubsets(sb);
+        });
       }
       if (byName.containsKey(name)) {
         notes.service(name, "the name is taken by another host's vservice; " + hp + " is left out");
@@ -295,6 +303,44 @@ public final class Translator {
       return (r.name().isEmpty() ? "" : "'" + r.name() + "' ") + "matching " + String.join(", ", on) + " (to " + target + ")";
     }
 
+    /**
+     * The cluster's connect timeout, connection limit and outlier detection, as the daemon's
+     * {@code Resilience} (each subset of a split has its own cluster's); empty when it asks for
+     * nothing.
+     */
+    // What the daemon takes as a locality part (Kubernetes' topology label values).
+    private static final Pattern LOCALITY_PART = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?|");
+
+    /** {@code region/zone/subzone} without trailing empty parts; empty when unknown or not one the daemon takes. */
+    static String locality(io.ax.xds.resource.Locality l) {
+      if (!LOCALITY_PART.matcher(l.region()).matches() || !LOCALITY_PART.matcher(l.zone()).matches() || !LOCALITY_PART.matcher(l.subZone()).matches()) {
+        return "";
+      }
+      if (!l.subZone().isEmpty()) {
+        return l.region() + "/" + l.zone() + "/" + l.subZone();
+      }
+      return l.zone().isEmpty() ? l.region() : l.region() + "/" + l.zone();
+    }
+
+    private static Optional<Resilience> resilience(ClusterResource c) {
+      ClusterResilience r = c.resilience();
+      if (r.equals(ClusterResilience.NONE)) {
+        return Optional.empty();
+      }
+      Resilience.Builder b = Resilience.newBuilder();
+      r.connectTimeout().ifPresent(d -> b.setConnectTimeoutMs((int) d.toMillis()));
+      r.maxConnections().ifPresent(n -> b.setMaxConnections((int) n));
+      if (r.localityLb().getMode() != io.ax.admin.v1.LocalityMode.LOCALITY_OFF) {
+        b.setLocalityLb(r.localityLb());
+      }
+      r.outlier().ifPresent(o -> b.setOutlierDetection(OutlierDetection.newBuilder()
+          .setConsecutiveFailures(o.consecutiveFailures())
+          .setBaseEjectionMs((int) o.baseEjectionTime().toMillis())
+          // 0 on the wire is the default (10%): Istio's 0% ejects at most one, as 1% does.
+          .setMaxEjectionPercent(Math.max(1, o.maxEjectionPercent()))));
+      return Optional.of(b.build());
+    }
+
     private LbType lbType(ClusterResource c, String name) {
       Optional<LbType> t = LbTypes.of(c.lbPolicy());
       if (t.isEmpty()) {
@@ -343,7 +389,7 @@ public final class Translator {
       int i = 0;
       for (LbEndpoint e : usable.values()) {
         XdsAddress.Ipv4 a = (XdsAddress.Ipv4) e.address();
-        out.add(Backend.newBuilder().setIp(a.ip()).setPort(a.port()).setWeight(scaled[i++]).build());
+        out.add(Backend.newBuilder().setIp(a.ip()).setPort(a.port()).setWeight(scaled[i++]).setLocality(locality(e.locality())).build());
       }
       if (!left.isEmpty()) {
         notes.service(name, "left out " + left.size() + " endpoint(s) of " + c.name() + " that are not IPv4 addresses (ax backends are): "

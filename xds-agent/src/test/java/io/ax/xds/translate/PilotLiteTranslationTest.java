@@ -63,6 +63,89 @@ class PilotLiteTranslationTest {
   }
 
   @Test
+  void translate_destinationRuleAllOfIstio_clusterResilienceParsedAsTheDaemonTakesIt() throws Exception {
+    IstioResources r = XdsGenerator.generate(MeshBuilder.build(Fixtures.objects(Fixtures.TESTDATA_DR_ALL), MeshOptions.DEFAULTS));
+    Cluster destall = r.clusters().stream().filter(c -> c.getName().equals("outbound|81||destall.default.svc.cluster.local")).findFirst().orElseThrow();
+
+    io.ax.xds.resource.ClusterResilience res = ResourceParser.parseCluster(destall).resilience();
+
+    assertThat(res.connectTimeout()).contains(java.time.Duration.ofSeconds(6));
+    assertThat(res.maxConnections()).hasValue(99);
+    // consecutive5xxErrors unset: Envoy's default of 5 counts, enforced; gateway errors are not enforced by default.
+    assertThat(res.outlier()).contains(new io.ax.xds.resource.ClusterResilience.Outlier(5, java.time.Duration.ofMinutes(1), 11));
+  }
+
+  @Test
+  void translate_splitWithSubsetRules_eachSubsetCarriesItsClustersResilience() throws Exception {
+    Translation t = translate("""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: echo, namespace: default}
+        spec:
+          hosts: [echo.default.svc.cluster.local]
+          addresses: [198.18.0.5]
+          ports: [{number: 9000, name: tcp, protocol: TCP}]
+          resolution: STATIC
+          endpoints: [{address: 198.19.0.1, labels: {version: v1}}, {address: 198.19.0.2, labels: {version: v2}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: echo, namespace: default}
+        spec:
+          host: echo.default.svc.cluster.local
+          trafficPolicy:
+            connectionPool: {tcp: {connectTimeout: 300ms, maxConnections: 2}}
+            outlierDetection: {consecutiveGatewayErrors: 3, consecutive5xxErrors: 0, baseEjectionTime: 15s, maxEjectionPercent: 50}
+          subsets:
+          - {name: v1, labels: {version: v1}}
+          - name: v2
+            labels: {version: v2}
+            trafficPolicy: {connectionPool: {tcp: {maxConnections: 7}}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: echo, namespace: default}
+        spec:
+          hosts: [echo.default.svc.cluster.local]
+          tcp:
+          - route:
+            - {destination: {host: echo.default.svc.cluster.local, subset: v1}, weight: 50}
+            - {destination: {host: echo.default.svc.cluster.local, subset: v2}, weight: 50}
+        """);
+    VService echo = t.vservices().stream().filter(v -> v.getName().equals("echo.default-9000")).findFirst().orElseThrow();
+
+    io.ax.admin.v1.OutlierDetection outlier = io.ax.admin.v1.OutlierDetection.newBuilder()
+        .setConsecutiveFailures(3).setBaseEjectionMs(15_000).setMaxEjectionPercent(50).build();
+    assertThat(echo.getSubsetsList()).extracting(s -> s.getName() + " " + s.getResilience().getConnectTimeoutMs() + "ms max " + s.getResilience().getMaxConnections())
+        .as("v2's connectionPool replaces the host's as a whole (istiod's MergeTrafficPolicy): the mesh's 10 s timeout")
+        .containsExactly("v1 300ms max 2", "v2 10000ms max 7");
+    assertThat(echo.getSubsetsList()).allSatisfy(s -> assertThat(s.getResilience().getOutlierDetection()).isEqualTo(outlier));
+  }
+
+  @Test
+  void translate_localityOfIstio_backendLocalitiesAndFailoverReachTheDaemon() throws Exception {
+    Translation t = translate("""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: locality, namespace: default}
+        spec:
+          hosts: [locality.cluster.local]
+          addresses: [198.18.0.6]
+          ports: [{number: 80, name: tcp, protocol: TCP}]
+          resolution: STATIC
+          endpoints:
+          - {address: 198.19.0.1, locality: us-east/a/rack1}
+          - {address: 198.19.0.2, locality: eu-west/b}
+        """, "tests/testdata/config/destination-rule-locality.yaml");
+    VService v = t.vservices().stream().filter(x -> x.getName().equals("locality.cluster.local-80")).findFirst().orElseThrow();
+
+    assertThat(v.getBackendsList()).extracting(b -> b.getIp() + " " + b.getLocality()).containsExactlyInAnyOrder("198.19.0.1 us-east/a/rack1", "198.19.0.2 eu-west/b");
+    assertThat(v.getResilience().getLocalityLb().getMode()).isEqualTo(io.ax.admin.v1.LocalityMode.LOCALITY_FAILOVER);
+    assertThat(v.getResilience().getOutlierDetection().getBaseEjectionMs()).isEqualTo(180_000);
+    assertThat(v.getResilience().getOutlierDetection().getMaxEjectionPercent()).isEqualTo(100);
+  }
+
+  @Test
   void translate_bookinfo_givesFourServicesWithVipsAndBackends() throws Exception {
     Translation t = translate(Fixtures.BOOKINFO, Fixtures.BOOKINFO_WORKLOADS);
 

@@ -34,8 +34,8 @@ final class IstioFields {
   private static final String RETRIES = "nothing is retried; a refused or unreachable backend is followed by the next one at connect()";
   private static final String ALL_NAMESPACES = "the object applies in every namespace";
   private static final String NO_TLS = "ax connects in plain TCP: no mTLS is added, and an app's own TLS passes through unchanged";
-  private static final String NO_LIMITS = "no connection limits or timeouts are set; connects use the daemon's defaults";
   private static final String NO_EJECTION = "no backend is ejected; a refused or unreachable backend is followed by the next one at connect()";
+  private static final String APP_SOCKET = "the app's own socket and its options stand; ax only makes the connect";
   private static final String ALL_LOCALITIES = "backends of every locality are used alike";
   private static final String HASH_ON_IP = "hashed on the client app's IP, since a connect carries no ";
   /** Matches are served in xDS (an Envoy applies them) but decide nothing at connect(). */
@@ -135,16 +135,22 @@ final class IstioFields {
       approximated("minimumRingSize", SCALAR,
           "ax's ring has 128 points per backend of the highest weight, at most 16,384, whatever the minimum"));
 
+  // Carried in the cluster's "ax" metadata and applied by each daemon relative to its own
+  // --locality (istiod orders each proxy's endpoints; one snapshot serves every node here).
   private static final Shape.Fields LOCALITY_LB = fields(
-      notApplied("distribute", listOf(fields(applied("from", SCALAR), applied("to", STRING_MAP))), ALL_LOCALITIES),
-      notApplied("failover", listOf(fields(applied("from", SCALAR), applied("to", SCALAR))), ALL_LOCALITIES),
-      notApplied("failoverPriority", STRINGS, ALL_LOCALITIES),
-      notApplied("enabled", SCALAR, ALL_LOCALITIES, "false"));
+      applied("distribute", listOf(fields(
+          applied("from", SCALAR, "the entry of each daemon whose --locality matches it"),
+          applied("to", STRING_MAP, "each connection picks a locality pattern by weight (smooth weighted round robin); the other backends follow for failover")))),
+      applied("failover", listOf(fields(
+          applied("from", SCALAR, "the daemon's region; locality failover applies with outlierDetection, as in istiod"),
+          applied("to", SCALAR, "dialed after the daemon's own subzone, zone and region, before the other regions")))),
+      notApplied("failoverPriority", STRINGS, "backends are ordered by locality only, not by labels"),
+      applied("enabled", SCALAR, "false turns it off; on by default, as Istio's mesh default"));
 
   private static final Shape.Fields LOAD_BALANCER = fields(
       applied("simple", SCALAR),
       applied("consistentHash", CONSISTENT_HASH),
-      notApplied("localityLbSetting", LOCALITY_LB, ALL_LOCALITIES),
+      applied("localityLbSetting", LOCALITY_LB),
       notApplied("warmupDurationSecs", SCALAR, "a new backend gets its full share at once"),
       notApplied("warmup", ANY, "a new backend gets its full share at once"),
       notApplied("backendUtilization", ANY, "backends are weighted by their configured weights only"),
@@ -152,38 +158,40 @@ final class IstioFields {
 
   private static final Shape.Fields TCP_KEEPALIVE = fields(applied("probes", SCALAR), applied("time", SCALAR), applied("interval", SCALAR));
 
+  // Served in the cluster (connect_timeout, circuit_breakers, outlier_detection) and enforced by
+  // each node's daemon at connect(): see the README's "Connection limits, outlier detection".
   private static final Shape.Fields CONNECTION_POOL = fields(
-      notApplied("tcp", fields(
-          applied("maxConnections", SCALAR),
-          applied("connectTimeout", SCALAR),
-          applied("tcpKeepalive", TCP_KEEPALIVE),
-          applied("maxConnectionDuration", SCALAR),
-          applied("idleTimeout", SCALAR)), NO_LIMITS),
+      applied("tcp", fields(
+          applied("maxConnections", SCALAR, "each node's daemon refuses a connect (ECONNREFUSED) while this node has that many open to the backends"),
+          applied("connectTimeout", SCALAR, "a blocking connect gives each backend this long, then dials the next"),
+          notApplied("tcpKeepalive", TCP_KEEPALIVE, APP_SOCKET),
+          notApplied("maxConnectionDuration", SCALAR, "connections last as long as the app keeps them"),
+          notApplied("idleTimeout", SCALAR, "connections last as long as the app keeps them"))),
       notApplied("http", ANY, "no request limits are set (" + L7 + ")"));
 
   private static final Shape.Fields OUTLIER_DETECTION = fields(
-      applied("splitExternalLocalOriginErrors", SCALAR),
-      applied("consecutiveLocalOriginFailures", SCALAR),
-      applied("consecutiveGatewayErrors", SCALAR),
-      applied("consecutive5xxErrors", SCALAR),
-      applied("consecutiveErrors", SCALAR),
-      applied("interval", SCALAR),
-      applied("baseEjectionTime", SCALAR),
-      applied("maxEjectionPercent", SCALAR),
-      applied("minHealthPercent", SCALAR),
-      applied("outlierDetectionHttpErrorCodes", ANY));
+      applied("splitExternalLocalOriginErrors", SCALAR, "then consecutiveLocalOriginFailures counts the failed connects"),
+      applied("consecutiveLocalOriginFailures", SCALAR, "failed connects in a row eject the backend, on each node for its own connects"),
+      approximated("consecutiveGatewayErrors", SCALAR, "counts failed connects (refused, unreachable, timed out), the only errors a connect sees"),
+      approximated("consecutive5xxErrors", SCALAR, "counts failed connects (refused, unreachable, timed out), the only errors a connect sees"),
+      notApplied("consecutiveErrors", SCALAR, "deprecated in Istio and not served by istiod; consecutive5xxErrors counts"),
+      approximated("interval", SCALAR, "an ejection ends exactly when its time is up, not at the next interval's sweep"),
+      applied("baseEjectionTime", SCALAR, "times the ejections in a row, at most 300 s; an ejected backend is dialed only after the others failed"),
+      applied("maxEjectionPercent", SCALAR, "at least one backend may be ejected, as in Envoy"),
+      notApplied("minHealthPercent", SCALAR, "ejected backends are dialed last rather than left out, so none is needed"),
+      notApplied("outlierDetectionHttpErrorCodes", ANY, "only failed connects count (" + L7 + ")"));
 
   private static final Shape.Fields PORT_TRAFFIC_POLICY = fields(
       applied("port", PORT_SELECTOR),
       applied("loadBalancer", LOAD_BALANCER),
-      notApplied("connectionPool", CONNECTION_POOL, NO_LIMITS),
-      notApplied("outlierDetection", OUTLIER_DETECTION, NO_EJECTION),
+      applied("connectionPool", CONNECTION_POOL),
+      applied("outlierDetection", OUTLIER_DETECTION),
       notApplied("tls", ANY, NO_TLS, "DISABLE"));
 
   private static final Shape.Fields TRAFFIC_POLICY = fields(
       applied("loadBalancer", LOAD_BALANCER),
-      notApplied("connectionPool", CONNECTION_POOL, NO_LIMITS),
-      notApplied("outlierDetection", OUTLIER_DETECTION, NO_EJECTION),
+      applied("connectionPool", CONNECTION_POOL),
+      applied("outlierDetection", OUTLIER_DETECTION),
       notApplied("tls", ANY, NO_TLS),
       applied("portLevelSettings", listOf(PORT_TRAFFIC_POLICY)),
       notApplied("tunnel", ANY, "connections are made directly, not tunnelled"),
@@ -341,7 +349,7 @@ final class IstioFields {
             if (hasFields(field.shape())) {
               rows(b, kind, at, field.shape());
             } else {
-              row(b, kind, at, "applied");
+              row(b, kind, at, a.how().isEmpty() ? "applied" : "applied: " + a.how());
             }
           }
           case Shape.Use.Approximated a -> row(b, kind, at, "approximated: " + a.how());

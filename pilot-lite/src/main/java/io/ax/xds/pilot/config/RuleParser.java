@@ -41,6 +41,7 @@ final class RuleParser {
   private static TrafficPolicy trafficPolicy(At tp) throws ConfigException {
     Optional<LoadBalancer> lb = tp.opt("loadBalancer").isPresent() ? loadBalancer(tp.req("loadBalancer")) : Optional.empty();
     Map<Integer, LoadBalancer> portLevel = new LinkedHashMap<>();
+    Map<Integer, ConnectionSettings> portLevelConnection = new LinkedHashMap<>();
     for (At p : tp.optList("portLevelSettings")) {
       int port = p.req("port").req("number").port();
       if (p.opt("loadBalancer").isPresent()) {
@@ -49,8 +50,67 @@ final class RuleParser {
           throw p.error("port " + port + " is listed twice");
         }
       }
+      ConnectionSettings pc = connectionSettings(p);
+      if (!pc.equals(ConnectionSettings.NONE) && portLevelConnection.put(port, pc) != null) {
+        throw p.error("port " + port + " is listed twice");
+      }
     }
-    return new TrafficPolicy(lb, portLevel);
+    return new TrafficPolicy(lb, portLevel, connectionSettings(tp), portLevelConnection);
+  }
+
+  /** Istio's validation: a connect timeout and ejection times of at least 1 ms. */
+  private static final java.time.Duration MIN_DURATION = java.time.Duration.ofMillis(1);
+
+  /** {@code connectionPool.tcp} and {@code outlierDetection} of a (port-level) traffic policy. */
+  private static ConnectionSettings connectionSettings(At tp) throws ConfigException {
+    Optional<ConnectionSettings.TcpPool> tcp = Optional.empty();
+    if (tp.has("connectionPool") && tp.req("connectionPool").has("tcp")) {
+      At t = tp.req("connectionPool").req("tcp");
+      tcp = Optional.of(new ConnectionSettings.TcpPool(
+          t.has("connectTimeout") ? Optional.of(GoDuration.parse(t.req("connectTimeout"), MIN_DURATION)) : Optional.empty(),
+          t.has("maxConnections") ? OptionalInt.of(t.req("maxConnections").integer(0, Integer.MAX_VALUE)) : OptionalInt.empty()));
+    }
+    Optional<ConnectionSettings.Outlier> outlier = Optional.empty();
+    if (tp.has("outlierDetection")) {
+      At o = tp.req("outlierDetection");
+      outlier = Optional.of(new ConnectionSettings.Outlier(
+          optCount(o, "consecutive5xxErrors"),
+          optCount(o, "consecutiveGatewayErrors"),
+          o.has("splitExternalLocalOriginErrors") && Boolean.parseBoolean(o.req("splitExternalLocalOriginErrors").string().strip()),
+          optCount(o, "consecutiveLocalOriginFailures"),
+          o.has("interval") ? Optional.of(GoDuration.parse(o.req("interval"), MIN_DURATION)) : Optional.empty(),
+          o.has("baseEjectionTime") ? Optional.of(GoDuration.parse(o.req("baseEjectionTime"), MIN_DURATION)) : Optional.empty(),
+          o.has("maxEjectionPercent") ? OptionalInt.of(o.req("maxEjectionPercent").integer(0, 100)) : OptionalInt.empty()));
+    }
+    Optional<ConnectionSettings.LocalitySetting> locality = Optional.empty();
+    if (tp.has("loadBalancer") && tp.req("loadBalancer").has("localityLbSetting")) {
+      At l = tp.req("loadBalancer").req("localityLbSetting");
+      List<Map.Entry<String, String>> failover = new ArrayList<>();
+      for (At f : l.optList("failover")) {
+        failover.add(Map.entry(f.req("from").name(), f.req("to").name()));
+      }
+      List<Map.Entry<String, Map<String, Integer>>> distribute = new ArrayList<>();
+      for (At d : l.optList("distribute")) {
+        Map<String, Integer> to = new LinkedHashMap<>();
+        for (Map.Entry<String, At> e : d.req("to").entries()) {
+          to.put(e.getKey(), e.getValue().integer(1, MAX_WEIGHT));
+        }
+        if (to.isEmpty()) {
+          throw d.req("to").error("must name at least one locality with its weight");
+        }
+        distribute.add(Map.entry(d.req("from").name(), to));
+      }
+      if (!failover.isEmpty() && !distribute.isEmpty()) {
+        throw l.error("failover and distribute cannot both be set (as Istio's validation says)");
+      }
+      boolean enabled = !l.has("enabled") || !l.req("enabled").string().strip().equalsIgnoreCase("false");
+      locality = Optional.of(new ConnectionSettings.LocalitySetting(enabled, failover, distribute));
+    }
+    return new ConnectionSettings(tcp, outlier, locality);
+  }
+
+  private static OptionalInt optCount(At o, String key) throws ConfigException {
+    return o.has(key) ? OptionalInt.of(o.req(key).integer(0, Integer.MAX_VALUE)) : OptionalInt.empty();
   }
 
   /** Empty when the load balancer only sets locality or warm-up, which connect() cannot use. */

@@ -54,7 +54,15 @@ sealed interface Shape {
   /** What ax does with a field. */
   sealed interface Use {
     /** Read and applied as Istio applies it (or passed on in xDS as istiod would). */
-    record Applied() implements Use {}
+    record Applied(String how) implements Use {
+      public Applied {
+        Objects.requireNonNull(how, "how");
+      }
+
+      Applied() {
+        this("");
+      }
+    }
 
     /** Applied in a different way, said in {@code how}; noted at INFO. */
     record Approximated(String how) implements Use {}
@@ -102,6 +110,11 @@ sealed interface Shape {
 
   static Map.Entry<String, Field> applied(String name, Shape shape) {
     return Map.entry(name, new Field(shape, new Use.Applied()));
+  }
+
+  /** Applied, with {@code how} for the README's table (nothing is noted). */
+  static Map.Entry<String, Field> applied(String name, Shape shape, String how) {
+    return Map.entry(name, new Field(shape, new Use.Applied(how)));
   }
 
   static Map.Entry<String, Field> approximated(String name, Shape shape, String how) {

@@ -1,5 +1,6 @@
 package io.ax.xds.pilot.mesh;
 
+import io.ax.xds.pilot.config.ConnectionSettings;
 import io.ax.xds.pilot.config.DestinationRule;
 import io.ax.xds.pilot.config.LoadBalancer;
 import io.ax.xds.pilot.config.TrafficPolicy;
@@ -28,6 +29,16 @@ public record HostRules(TrafficPolicy policy, List<DestinationRule.Subset> subse
   public Optional<LoadBalancer> loadBalancer(DestinationRule.Subset subset, int port) {
     Optional<LoadBalancer> own = subset.trafficPolicy().forPort(port);
     return own.isPresent() ? own : loadBalancer(port);
+  }
+
+  /** The connection settings of the host's cluster on {@code port}. */
+  public ConnectionSettings connection(int port) {
+    return policy.connectionForPort(port);
+  }
+
+  /** The connection settings of a subset cluster: each part of the subset's own where it sets it, else the host's. */
+  public ConnectionSettings connection(DestinationRule.Subset subset, int port) {
+    return connection(port).overriddenBy(subset.trafficPolicy().connectionForPort(port));
   }
 
   public Optional<DestinationRule.Subset> subset(String name) {

@@ -180,7 +180,7 @@ public final class MeshBuilder {
         unknown.add(dr.meta().id() + " (host " + pattern + ")");
       }
       for (String host : covered) {
-        if (dr.trafficPolicy().loadBalancer().isPresent() || !dr.trafficPolicy().portLevel().isEmpty()) {
+        if (dr.trafficPolicy().setsAnything()) {
           policies.putIfAbsent(host, dr.trafficPolicy());
         }
         LinkedHashMap<String, DestinationRule.Subset> byName = subsets.computeIfAbsent(host, k -> new LinkedHashMap<>());

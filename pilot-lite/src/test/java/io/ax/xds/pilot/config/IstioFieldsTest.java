@@ -150,22 +150,25 @@ class IstioFieldsTest {
   }
 
   @Test
-  void parse_destinationRuleAllOfIstio_tlsPoolsAndOutlierNotedCookieHashApproximated() throws Exception {
+  void parse_destinationRuleAllOfIstio_tcpPoolAndOutlierAppliedHttpPoolNotedCookieHashApproximated() throws Exception {
     ConfigParser.Parsed p = fixture(Fixtures.TESTDATA_DR_ALL);
 
     assertThat(notes(p)).contains(
-        "WARN DestinationRule testns/destall: spec.trafficPolicy.connectionPool is not applied: no connection limits or timeouts are set; connects use the daemon's defaults",
-        "WARN DestinationRule testns/destall: spec.trafficPolicy.outlierDetection is not applied: no backend is ejected; a refused or unreachable backend is followed by the next one at connect()",
+        "WARN DestinationRule testns/destall: spec.trafficPolicy.connectionPool.http is not applied: no request limits are set"
+            + " (ax routes whole connections at connect(), before any request is sent)",
+        "INFO DestinationRule testns/destall: spec.trafficPolicy.outlierDetection.interval is approximated: an ejection ends exactly when its time is up,"
+            + " not at the next interval's sweep",
         "INFO DestinationRule testns/destall: spec.subsets[1].trafficPolicy.loadBalancer.consistentHash.httpCookie is approximated: hashed on the client app's IP, since a connect carries no cookie");
-    // A field noted as not applied is noted once, not once more for each of its parts.
-    assertThat(notes(p)).noneMatch(n -> n.contains("connectionPool.tcp") || n.contains("connectionPool.http"));
+    // maxConnections, connectTimeout, baseEjectionTime and maxEjectionPercent are applied: no note.
+    assertThat(notes(p)).noneMatch(n -> n.contains("connectionPool.tcp") || n.contains("baseEjectionTime") || n.contains("maxEjectionPercent")
+        || n.contains("outlierDetection is not applied"));
   }
 
   @Test
   void parse_localityAndTls_notedAsNotApplied() throws Exception {
     assertThat(notes(fixture("tests/testdata/config/destination-rule-locality.yaml")))
-        .containsExactly("WARN DestinationRule default/locality: spec.trafficPolicy.outlierDetection is not applied: no backend is ejected;"
-            + " a refused or unreachable backend is followed by the next one at connect()");
+        .containsExactly("INFO DestinationRule default/locality: spec.trafficPolicy.outlierDetection.interval is approximated:"
+            + " an ejection ends exactly when its time is up, not at the next interval's sweep");
     assertThat(notes(parse("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
@@ -173,19 +176,24 @@ class IstioFieldsTest {
         spec:
           host: helloworld.sample.svc.cluster.local
           trafficPolicy:
-            connectionPool: {http: {maxRequestsPerConnection: 1}}
+            connectionPool: {http: {maxRequestsPerConnection: 1}, tcp: {tcpKeepalive: {time: 7200s}}}
             loadBalancer:
               simple: ROUND_ROBIN
               localityLbSetting:
                 enabled: true
                 failover: [{from: region1, to: region2}]
-            outlierDetection: {consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1m}
+            outlierDetection: {consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1m, minHealthPercent: 50}
         """))).containsExactly(
-        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.connectionPool is not applied: no connection limits or timeouts are set;"
-            + " connects use the daemon's defaults",
-        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.loadBalancer.localityLbSetting is not applied: backends of every locality are used alike",
-        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.outlierDetection is not applied: no backend is ejected;"
-            + " a refused or unreachable backend is followed by the next one at connect()");
+        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.connectionPool.http is not applied: no request limits are set"
+            + " (ax routes whole connections at connect(), before any request is sent)",
+        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.connectionPool.tcp.tcpKeepalive is not applied: the app's own socket and its options stand;"
+            + " ax only makes the connect",
+        "INFO DestinationRule sample/helloworld: spec.trafficPolicy.outlierDetection.consecutive5xxErrors is approximated: counts failed connects"
+            + " (refused, unreachable, timed out), the only errors a connect sees",
+        "INFO DestinationRule sample/helloworld: spec.trafficPolicy.outlierDetection.interval is approximated: an ejection ends exactly when its time is up,"
+            + " not at the next interval's sweep",
+        "WARN DestinationRule sample/helloworld: spec.trafficPolicy.outlierDetection.minHealthPercent is not applied: ejected backends are dialed last"
+            + " rather than left out, so none is needed");
     assertThat(notes(fixture("tests/testdata/config/se-example.yaml")))
         .anyMatch(n -> n.contains("spec.trafficPolicy.tls is not applied: ax connects in plain TCP"));
   }
