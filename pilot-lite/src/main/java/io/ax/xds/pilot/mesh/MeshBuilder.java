@@ -161,7 +161,12 @@ public final class MeshBuilder {
         // A DNS ServiceEntry without endpoints resolves its own host, as istiod does.
         hostEndpoints = List.of(new Workload(host, Map.of(), Map.of(), 1, ""));
       }
-      drafts.put(host, new Draft(host, se.meta().namespace(), address, address.isEmpty(), ports, discovery, hostEndpoints, se.meta().source()));
+      // resolution NONE without addresses gets no vIP: the host must keep resolving upstream so the
+      // app connects where DNS says, as ORIGINAL_DST passes it through. DNS hosts get one, as
+      // Istio's DNS auto-allocation gives them: the daemon answers the name and the agent resolves
+      // the real addresses as Envoy's STRICT_DNS cluster would.
+      boolean needsVip = address.isEmpty() && discovery != MeshService.Discovery.PASSTHROUGH;
+      drafts.put(host, new Draft(host, se.meta().namespace(), address, needsVip, ports, discovery, hostEndpoints, se.meta().source()));
     }
   }
 
