@@ -15,7 +15,7 @@ import java.util.Set;
  * is refused on the first error, so a half-edited file never half-applies: the caller keeps the
  * file's last good objects. Stateless and thread-safe.
  *
- * <p>Known kinds: {@code v1 Service}; {@code networking.istio.io} (v1, v1beta1, v1alpha3)
+ * <p>Known kinds: {@code v1 Service} and {@code Endpoints}, {@code discovery.k8s.io/v1 EndpointSlice}; {@code networking.istio.io} (v1, v1beta1, v1alpha3)
  * ServiceEntry, WorkloadEntry, DestinationRule, VirtualService; {@code gateway.networking.k8s.io}
  * HTTPRoute (read as a VirtualService); {@code config.istio.io/v1alpha2} DestinationPolicy; and
  * {@code v1 List} of those. Every other kind is returned in {@link Parsed#ignoredKinds()} for the
@@ -80,6 +80,13 @@ public final class ConfigParser {
               out.add(s.get());
             }
           }
+          case "Endpoints" -> {
+            Meta meta = meta(source, doc, kind);
+            List<Note> fieldNotes = new ArrayList<>();
+            FieldCheck.check(doc.node(), IstioFields.topLevel(IstioFields.ENDPOINTS), "", meta.id(), fieldNotes);
+            notes.addAll(fieldNotes);
+            out.add(KubeEndpoints.endpoints(meta, doc, notes));
+          }
           case "List" -> {
             FieldCheck.check(doc.node(), IstioFields.LIST, "", "List", new ArrayList<>());
             for (At item : doc.optList("items")) {
@@ -134,6 +141,23 @@ public final class ConfigParser {
         vs.ifPresent(v -> {
           notes.addAll(fieldNotes);
           out.add(v);
+        });
+      }
+      case "discovery.k8s.io" -> {
+        if (!kind.equals("EndpointSlice")) {
+          ignored.add(apiVersion + "/" + kind);
+          return;
+        }
+        if (!version.equals("v1")) {
+          throw doc.req("apiVersion").error("unsupported version '" + apiVersion + "' of EndpointSlice (expected discovery.k8s.io/v1)");
+        }
+        Meta meta = meta(source, doc, kind);
+        List<Note> fieldNotes = new ArrayList<>();
+        FieldCheck.check(doc.node(), IstioFields.topLevel(IstioFields.ENDPOINT_SLICE), "", meta.id(), fieldNotes);
+        Optional<ConfigObject> slice = KubeEndpoints.slice(meta, doc, notes);
+        slice.ifPresent(o -> {
+          notes.addAll(fieldNotes);
+          out.add(o);
         });
       }
       case "config.istio.io" -> {

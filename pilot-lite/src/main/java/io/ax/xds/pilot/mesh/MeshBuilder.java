@@ -6,6 +6,7 @@ import io.ax.xds.pilot.config.DestinationPolicy;
 import io.ax.xds.pilot.config.DestinationRule;
 import io.ax.xds.pilot.config.KubeService;
 import io.ax.xds.pilot.config.LoadBalancer;
+import io.ax.xds.pilot.config.ServiceEndpoints;
 import io.ax.xds.pilot.config.ServiceEntry;
 import io.ax.xds.pilot.config.TrafficPolicy;
 import io.ax.xds.pilot.config.VirtualService;
@@ -33,7 +34,8 @@ import java.util.stream.Collectors;
  *
  * <p>Endpoints come from WorkloadEntries, as istiod takes them where no Kubernetes pods exist: a
  * WorkloadEntry is an endpoint of every Service (and ServiceEntry with a workloadSelector) of its
- * namespace whose selector its labels match.
+ * namespace whose selector its labels match. Endpoints and EndpointSlices add the endpoints they
+ * list to the Service they name.
  */
 public final class MeshBuilder {
   private MeshBuilder() {}
@@ -53,9 +55,9 @@ public final class MeshBuilder {
     }
   }
 
-  /** True for the objects {@link #services} reads: Services, ServiceEntries and WorkloadEntries. */
+  /** True for the objects {@link #services} reads: Services, ServiceEntries, WorkloadEntries, Endpoints and EndpointSlices. */
   static boolean definesServices(ConfigObject o) {
-    return o instanceof KubeService || o instanceof ServiceEntry || o instanceof WorkloadEntry;
+    return o instanceof KubeService || o instanceof ServiceEntry || o instanceof WorkloadEntry || o instanceof ServiceEndpoints;
   }
 
   /** The services of {@code objects} (only those for which {@link #definesServices} holds are read). */
@@ -105,7 +107,9 @@ public final class MeshBuilder {
     for (KubeService.ServicePort p : s.ports()) {
       ports.add(new MeshService.Port(p.port(), p.name(), Protocol.of(p.name(), p.appProtocol(), p.protocol()), p.targetPort()));
     }
-    List<Workload> endpoints = workloads.select(s.meta().namespace(), s.selector());
+    // Pods it selects (WorkloadEntries, ax apps), and the Endpoints/EndpointSlices that name it, as Kubernetes' controllers would write them.
+    List<Workload> endpoints = new ArrayList<>(workloads.select(s.meta().namespace(), s.selector()));
+    endpoints.addAll(workloads.ofService(s.meta().namespace(), s.meta().name()));
     Optional<String> vip = Optional.empty();
     boolean needsVip = false;
     switch (s.clusterIp()) {
