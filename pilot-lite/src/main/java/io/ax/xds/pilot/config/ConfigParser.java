@@ -73,6 +73,11 @@ public final class ConfigParser {
         switch (kind) {
           case "Service" -> {
             Meta meta = meta(source, doc, kind);
+            String annotation = doc.req("metadata").optStringMap("annotations").get(EXPORT_TO_ANNOTATION);
+            if (annotation != null) {
+              meta = meta.withExportTo(exportTo(doc.req("metadata").req("annotations").req(EXPORT_TO_ANNOTATION),
+                  java.util.Arrays.stream(annotation.split(",", -1)).map(String::strip).toList()));
+            }
             List<Note> fieldNotes = check(doc, IstioFields.SERVICE, meta);
             Optional<ConfigObject> s = kubeService(meta, doc.req("spec"), notes);
             if (s.isPresent()) {
@@ -115,6 +120,9 @@ public final class ConfigParser {
         Meta meta = meta(source, doc, kind);
         List<Note> fieldNotes = check(doc, spec, meta);
         At at = doc.req("spec");
+        if (!kind.equals("WorkloadEntry") && at.opt("exportTo").isPresent()) {
+          meta = meta.withExportTo(exportTo(at.req("exportTo"), at.req("exportTo").stringList()));
+        }
         Optional<ConfigObject> o = switch (kind) {
           case "ServiceEntry" -> Optional.of(serviceEntry(meta, at, notes));
           case "WorkloadEntry" -> Workloads.entry(meta, at, notes);
@@ -269,6 +277,23 @@ public final class ConfigParser {
       }
     }
     return new ServiceEntry(meta, hosts, addresses, ports, endpoints, resolution, location, selector);
+  }
+
+  /** The annotation that is a Service's exportTo (a comma-separated list), as istiod reads it. */
+  static final String EXPORT_TO_ANNOTATION = "networking.istio.io/exportTo";
+  private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /** Istio's exportTo rules: {@code .}, {@code *}, {@code ~} or namespace names; {@code *} and {@code ~} stand alone. */
+  private static List<String> exportTo(At at, List<String> items) throws ConfigException {
+    for (String to : items) {
+      if (!to.equals(".") && !to.equals("*") && !to.equals("~") && !NAMESPACE.matcher(to).matches()) {
+        throw at.error("'" + to + "' is not '.', '*', '~' or a namespace name");
+      }
+      if ((to.equals("*") || to.equals("~")) && items.size() > 1) {
+        throw at.error("'" + to + "' cannot be listed with other namespaces");
+      }
+    }
+    return items;
   }
 
   static String ipv4(At at) throws ConfigException {

@@ -32,7 +32,6 @@ final class IstioFields {
   // What happens instead, said once for the fields that share it.
   private static final String L7 = "ax routes whole connections at connect(), before any request is sent";
   private static final String RETRIES = "nothing is retried; a refused or unreachable backend is followed by the next one at connect()";
-  private static final String ALL_NAMESPACES = "the object applies in every namespace";
   private static final String NO_TLS = "ax connects in plain TCP: no mTLS is added, and an app's own TLS passes through unchanged";
   private static final String NO_LIMITS = "no connection limits or timeouts are set; connects use the daemon's defaults";
   private static final String NO_EJECTION = "no backend is ejected; a refused or unreachable backend is followed by the next one at connect()";
@@ -122,7 +121,7 @@ final class IstioFields {
       applied("http", listOf(HTTP_ROUTE)),
       notApplied("tls", ANY, "TLS (SNI) routes are not served; connections go to the host's own backends"),
       applied("tcp", listOf(fields(applied("match", listOf(L4_MATCH)), applied("route", listOf(ROUTE_DESTINATION))))),
-      notApplied("exportTo", STRINGS, ALL_NAMESPACES, "*"));
+      applied("exportTo", STRINGS));
 
   private static final Shape.Fields CONSISTENT_HASH = fields(
       approximated("httpHeaderName", SCALAR, HASH_ON_IP + "header"),
@@ -194,7 +193,7 @@ final class IstioFields {
       applied("host", SCALAR),
       applied("trafficPolicy", TRAFFIC_POLICY),
       applied("subsets", listOf(fields(applied("name", SCALAR), applied("labels", STRING_MAP), applied("trafficPolicy", TRAFFIC_POLICY)))),
-      notApplied("exportTo", STRINGS, ALL_NAMESPACES, "*"),
+      applied("exportTo", STRINGS),
       notApplied("workloadSelector", ANY, "the rule applies to every client"));
 
   private static final Shape.Fields WORKLOAD = fields(
@@ -216,7 +215,7 @@ final class IstioFields {
       applied("resolution", SCALAR),
       applied("endpoints", listOf(WORKLOAD)),
       applied("workloadSelector", fields(applied("labels", STRING_MAP))),
-      notApplied("exportTo", STRINGS, ALL_NAMESPACES, "*"),
+      applied("exportTo", STRINGS),
       notApplied("subjectAltNames", STRINGS, NO_TLS));
 
   static final Shape.Fields SERVICE = fields(

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +69,11 @@ public final class MeshBuilder {
     Map<String, Draft> drafts = new LinkedHashMap<>();
     Set<String> taken = new HashSet<>();
     for (ConfigObject o : objects) {
+      if ((o instanceof KubeService || o instanceof ServiceEntry) && !o.meta().visibleTo(options.proxyNamespace())) {
+        notes.add(o.meta().id() + ": exportTo " + o.meta().exportTo() + " does not include namespace " + options.proxyNamespace()
+            + " (the proxies'); not served");
+        continue;
+      }
       switch (o) {
         case KubeService s -> addService(s, options, workloadsByNs, drafts, taken, notes);
         case ServiceEntry se -> addServiceEntry(se, workloadsByNs, drafts, taken, notes);
@@ -88,7 +94,7 @@ public final class MeshBuilder {
   static Mesh build(List<ConfigObject> objects, MeshOptions options, Services services) {
     List<String> notes = new ArrayList<>(services.notes());
     Set<String> hosts = services.byHost().keySet();
-    return new Mesh(services.byHost(), rules(objects, hosts, options, notes), virtualServices(objects, hosts, options, notes), notes, options);
+    return new Mesh(services.byHost(), rules(objects, services.byHost(), options, notes), virtualServices(objects, hosts, options, notes), notes, options);
   }
 
   /** A service before vIP allocation. */
@@ -174,27 +180,63 @@ public final class MeshBuilder {
     }
   }
 
-  private static Map<String, HostRules> rules(List<ConfigObject> objects, Set<String> hosts, MeshOptions options, List<String> notes) {
+  private static Map<String, HostRules> rules(
+      List<ConfigObject> objects, SortedMap<String, MeshService> services, MeshOptions options, List<String> notes) {
+    Set<String> hosts = services.keySet();
     Map<String, TrafficPolicy> policies = new HashMap<>();
     Map<String, LinkedHashMap<String, DestinationRule.Subset>> subsets = new HashMap<>();
     Set<String> unknown = new TreeSet<>();
+    String client = options.proxyNamespace();
+    // The DestinationRules the client sees, by namespace, in precedence order.
+    Map<String, List<DestinationRule>> byNamespace = new HashMap<>();
+    Map<DestinationRule, String> patterns = new HashMap<>();
     for (ConfigObject o : objects) {
       if (!(o instanceof DestinationRule dr)) {
         continue;
       }
+      if (!dr.meta().visibleTo(client)) {
+        notes.add(dr.meta().id() + ": exportTo " + dr.meta().exportTo() + " does not include namespace " + client + " (the proxies'); not applied");
+        continue;
+      }
       String pattern = Hosts.resolve(dr.host(), dr.meta().namespace(), options.domainSuffix());
-      List<String> covered = pattern.startsWith("*") ? hosts.stream().filter(h -> Hosts.matches(pattern, h)).toList()
-          : hosts.contains(pattern) ? List.of(pattern) : List.of();
-      if (covered.isEmpty()) {
+      patterns.put(dr, pattern);
+      byNamespace.computeIfAbsent(dr.meta().namespace(), k -> new ArrayList<>()).add(dr);
+      if (pattern.startsWith("*") ? hosts.stream().noneMatch(h -> Hosts.matches(pattern, h)) : !hosts.contains(pattern)) {
         unknown.add(dr.meta().id() + " (host " + pattern + ")");
       }
-      for (String host : covered) {
-        if (dr.trafficPolicy().loadBalancer().isPresent() || !dr.trafficPolicy().portLevel().isEmpty()) {
-          policies.putIfAbsent(host, dr.trafficPolicy());
+    }
+    Set<DestinationRule> used = new HashSet<>();
+    for (String host : hosts) {
+      // Istio's lookup: the client's namespace, then the service's, then the root namespace; in
+      // the first that has a rule for the host, the most specific host wins (exact before wildcard).
+      for (String ns : new LinkedHashSet<>(List.of(client, services.get(host).namespace(), options.rootNamespace()))) {
+        List<DestinationRule> candidates = byNamespace.getOrDefault(ns, List.of());
+        Optional<String> best = DestinationRuleLookup.mostSpecific(host, candidates.stream().map(patterns::get).toList());
+        if (best.isEmpty()) {
+          continue;
         }
-        LinkedHashMap<String, DestinationRule.Subset> byName = subsets.computeIfAbsent(host, k -> new LinkedHashMap<>());
-        for (DestinationRule.Subset s : dr.subsets()) {
-          byName.putIfAbsent(s.name(), s);
+        // Rules of one namespace for the same host merge: the first one's policy, every subset once.
+        for (DestinationRule dr : candidates) {
+          if (!patterns.get(dr).equals(best.get())) {
+            continue;
+          }
+          used.add(dr);
+          if (dr.trafficPolicy().loadBalancer().isPresent() || !dr.trafficPolicy().portLevel().isEmpty()) {
+            policies.putIfAbsent(host, dr.trafficPolicy());
+          }
+          LinkedHashMap<String, DestinationRule.Subset> byName = subsets.computeIfAbsent(host, k -> new LinkedHashMap<>());
+          for (DestinationRule.Subset sub : dr.subsets()) {
+            byName.putIfAbsent(sub.name(), sub);
+          }
+        }
+        break;
+      }
+    }
+    for (List<DestinationRule> drs : byNamespace.values()) {
+      for (DestinationRule dr : drs) {
+        if (!used.contains(dr) && !unknown.contains(dr.meta().id() + " (host " + patterns.get(dr) + ")")) {
+          notes.add(dr.meta().id() + ": not applied: for each of its hosts another DestinationRule comes first (Istio's lookup: namespace "
+              + client + " of the proxies, then the service's, then " + options.rootNamespace() + "; an exact host before a wildcard)");
         }
       }
     }
@@ -241,6 +283,10 @@ public final class MeshBuilder {
     Map<String, VirtualService> out = new HashMap<>();
     for (ConfigObject o : objects) {
       if (!(o instanceof VirtualService vs)) {
+        continue;
+      }
+      if (!vs.meta().visibleTo(options.proxyNamespace())) {
+        notes.add(vs.meta().id() + ": exportTo " + vs.meta().exportTo() + " does not include namespace " + options.proxyNamespace() + " (the proxies'); not applied");
         continue;
       }
       for (String h : vs.hosts()) {
