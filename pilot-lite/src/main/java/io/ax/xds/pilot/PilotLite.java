@@ -54,29 +54,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class PilotLite implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PilotLite.class);
-  /**
-   * The most namespaces served a view of their own; nodes of further namespaces get the default
-   * namespace's (bounds the builds a stream of made-up node namespaces could cause).
-   */
-  static final int MAX_NAMESPACES = 64;
-  private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   /** Responses per stream awaiting an ACK or NACK that are remembered for the ACK latency. */
   private static final int MAX_UNANSWERED = 64;
 
   private final PilotConfig config;
-  // Nodes are grouped by their namespace (node metadata NAMESPACE), as istiod scopes a proxy's
-  // view by it: exportTo and the DestinationRule lookup depend on the client's namespace. A
-  // namespace gets its own snapshot once a node of it asks (see NodeLog), at most MAX_NAMESPACES.
-  private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
-  private final SimpleCache<String> cache = new SimpleCache<>(this::group);
-  /** The publisher of each namespace served; confined to the executor. The default namespace's drives {@link #state}. */
-  private final Map<String, SnapshotPublisher> publishers = new java.util.LinkedHashMap<>();
-  private final Set<String> reportedNotes = new java.util.HashSet<>();
-  private List<ConfigObject> lastObjects = List.of();
-  private List<String> lastNotes = List.of();
+  // One snapshot per node namespace (see NamespaceViews); the default namespace's drives state().
+  private final NamespaceViews views;
+  private final SimpleCache<String> cache;
   private final ScheduledExecutorService executor;
   private final ConfigDirectory directory;
-  private final SnapshotPublisher publisher;
   private final Consumer<ServingState> onChange;
   private final PilotObserver observer;
   private final AtomicReference<ServingState> state = new AtomicReference<>();
@@ -99,10 +85,15 @@ public final class PilotLite implements AutoCloseable {
     this.onChange = onChange;
     this.observer = observer;
     this.directory = new ConfigDirectory(config.configDir());
-    this.publisher = new SnapshotPublisher(cache, config.mesh().proxyNamespace(), config.mesh(), reportedNotes);
-    publishers.put(config.mesh().proxyNamespace(), publisher);
-    namespaces.add(config.mesh().proxyNamespace());
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pilot-config").daemon().factory());
+    this.views = new NamespaceViews(config.mesh(), r -> {
+      try {
+        executor.execute(r);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing: no view is built any more
+      }
+    });
+    this.cache = views.cache();
   }
 
   /** Starts serving with no change callback. */
@@ -162,42 +153,7 @@ public final class PilotLite implements AutoCloseable {
 
   /** The snapshot that nodes of {@code namespace} receive, if one was made for them. */
   public Optional<Snapshot> snapshot(String namespace) {
-    return Optional.ofNullable(cache.getSnapshot(namespace));
-  }
-
-  /** A node's group: its namespace when that namespace is served, else the default one. */
-  private String group(io.envoyproxy.envoy.config.core.v3.Node node) {
-    String ns = namespaceOf(node);
-    return namespaces.contains(ns) ? ns : config.mesh().proxyNamespace();
-  }
-
-  /** The namespace in a node's metadata ({@code NAMESPACE}, as istio-agent sends it), else the default one. */
-  private String namespaceOf(io.envoyproxy.envoy.config.core.v3.Node node) {
-    com.google.protobuf.Value v = node.getMetadata().getFieldsOrDefault("NAMESPACE", com.google.protobuf.Value.getDefaultInstance());
-    String ns = v.getStringValue();
-    return NAMESPACE.matcher(ns).matches() ? ns : config.mesh().proxyNamespace();
-  }
-
-  /** Called before the cache sees a node's request: a new namespace gets its snapshot built on the executor. */
-  private void nodeSeen(io.envoyproxy.envoy.config.core.v3.Node node) {
-    String ns = namespaceOf(node);
-    if (namespaces.contains(ns)) {
-      return;
-    }
-    if (namespaces.size() >= MAX_NAMESPACES) {
-      log.warn("[pilot] node {} of namespace {}: already {} namespaces served; it gets namespace {}'s view", node.getId(), ns, MAX_NAMESPACES,
-          config.mesh().proxyNamespace());
-      return;
-    }
-    // Added before the executor builds it: the node's watch then waits for that snapshot.
-    if (namespaces.add(ns)) {
-      executor.execute(() -> {
-        SnapshotPublisher p = new SnapshotPublisher(cache, ns, config.mesh().forNamespace(ns), reportedNotes);
-        publishers.put(ns, p);
-        p.publish(lastObjects, lastNotes);
-        log.info("[pilot] serving namespace {} its own view (exportTo, DestinationRule lookup)", ns);
-      });
-    }
+    return views.snapshot(namespace);
   }
 
   /** Files that currently fail to parse, with their one-line error {@code FILE:LINE: what is wrong}. */
@@ -222,14 +178,7 @@ public final class PilotLite implements AutoCloseable {
       List<String> notes = new ArrayList<>();
       List<ConfigObject> objects = new ArrayList<>(directory.objects(notes));
       objects.addAll(appWorkloads);
-      Optional<ServingState> next = publisher.publish(objects, notes);
-      lastObjects = objects;
-      lastNotes = notes;
-      for (SnapshotPublisher p : publishers.values()) {
-        if (p != publisher) {
-          p.publish(objects, notes);
-        }
-      }
+      Optional<ServingState> next = views.publish(objects, notes);
       observer.configBuilt(Duration.ofNanos(System.nanoTime() - start), next.isPresent() ? "published" : "unchanged");
       next.ifPresent(s -> {
         state.set(s);
@@ -408,7 +357,7 @@ public final class PilotLite implements AutoCloseable {
     public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
       if (request.hasNode() && streams.putIfAbsent(streamId, request.getNode().getId()) == null) {
         log.info("[pilot] node {} connected (stream {})", request.getNode().getId(), streamId);
-        nodeSeen(request.getNode());
+        views.nodeSeen(request.getNode());
       }
       String type = shortType(request.getTypeUrl());
       Map<String, Long> sent = unanswered.get(streamId);
