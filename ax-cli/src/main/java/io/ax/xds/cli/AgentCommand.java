@@ -129,6 +129,10 @@ public final class AgentCommand implements Callable<Integer> {
       description = "How often the whole state is pushed again, which heals a restarted daemon: e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
   String resync;
 
+  @Option(names = "--dns-servers", paramLabel = "CSV",
+      description = "List (csv) of 'IP[:port]' DNS servers that resolve the hosts of DNS ServiceEntries (STRICT_DNS clusters), as Envoy would (default: those of /etc/resolv.conf).")
+  String dnsServers;
+
   /** Counted down to stop the agent; the shutdown hook does it on SIGINT and SIGTERM. */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -144,7 +148,7 @@ public final class AgentCommand implements Callable<Integer> {
     return run(setup);
   }
 
-  private record Setup(PilotAddress address, PilotChannels.Security security, NodeIdentity node, Duration resync) {}
+  private record Setup(PilotAddress address, PilotChannels.Security security, NodeIdentity node, Duration resync, io.ax.xds.dns.HostResolver resolver) {}
 
   private Setup setup() {
     PilotAddress address = flag("--pilot", () -> PilotAddress.parse(pilot));
@@ -164,7 +168,13 @@ public final class AgentCommand implements Callable<Integer> {
     String pod = podName != null ? podName : hostName();
     NodeIdentity node = flag("--node-ip/--pod-name/--namespace/--label", () -> new NodeIdentity(
         ip, pod, namespace, clusterId, istioVersion, labels, Optional.ofNullable(serviceAccount), clusterDomain));
-    return new Setup(address, security, node, flag("--resync", () -> parseDuration(resync)));
+    io.ax.xds.dns.HostResolver resolver;
+    try {
+      resolver = io.ax.xds.dns.DnsJavaResolver.create(io.ax.core.dns.DnsConfig.parseServers("--dns-servers", dnsServers));
+    } catch (io.ax.core.field.InvalidFieldException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return new Setup(address, security, node, flag("--resync", () -> parseDuration(resync)), resolver);
   }
 
   private int run(Setup setup) throws InterruptedException {
@@ -199,8 +209,14 @@ public final class AgentCommand implements Callable<Integer> {
     dataplane = metrics.metered(dataplane);
     SerialScheduler adsScheduler = SerialScheduler.singleThread("ax-ads");
     SerialScheduler agentScheduler = SerialScheduler.singleThread("ax-agent");
-    Agent agent = Agent.standard(dataplane, agentScheduler, new SplittableRandom(),
+    // The agent resolves the hosts of DNS clusters itself, as Envoy does; a changed answer translates again.
+    java.util.concurrent.atomic.AtomicReference<Agent> agentRef = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.ExecutorService dnsQueries = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    io.ax.xds.dns.DnsRefresher dns = new io.ax.xds.dns.DnsRefresher(setup.resolver(), agentScheduler, dnsQueries,
+        io.ax.xds.dns.DnsRefresher.Config.DEFAULTS, () -> agentRef.get().refresh());
+    Agent agent = new Agent(io.ax.xds.dns.DnsClusters.translator(dns), dataplane, agentScheduler, new SplittableRandom(),
         new Agent.Config(Agent.Config.DEFAULT_DEBOUNCE, setup.resync(), Agent.Config.DEFAULT_PUSH_RETRY, Agent.Config.DEFAULT_WARMUP));
+    agentRef.set(agent);
     AdsClient ads = new AdsClient(channel, PilotChannels.credentials(setup.security()), adsConfig, ResourceDecoder.standard(), agent,
         adsScheduler, new SplittableRandom());
     adsRef.set(ads);
@@ -224,6 +240,8 @@ public final class AgentCommand implements Callable<Integer> {
     } finally {
       ads.close();
       agent.close();
+      agentScheduler.execute(dns::close);
+      dnsQueries.shutdownNow();
       channel.shutdownNow();
       channel.awaitTermination(5, TimeUnit.SECONDS);
       dataplane.close();

@@ -138,7 +138,7 @@ final class ConfigDirectory {
       log.info("[pilot] {}: {} object(s) loaded", p, parsed.objects().size());
       for (String kind : parsed.ignoredKinds()) {
         if (reportedKinds.add(kind)) {
-          log.info("[pilot] ignoring kind {} (first seen in {}): pilot-lite serves Service, ServiceEntry, WorkloadEntry, DestinationRule,"
+          log.info("[pilot] ignoring kind {} (first seen in {}): pilot-lite serves Service, Endpoints, EndpointSlice, ServiceEntry, WorkloadEntry, DestinationRule,"
               + " VirtualService, HTTPRoute and DestinationPolicy", kind, p.getFileName());
         }
       }

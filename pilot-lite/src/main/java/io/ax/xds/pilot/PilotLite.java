@@ -55,18 +55,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class PilotLite implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PilotLite.class);
-  /** Every node gets the same snapshot: istiod's per-proxy views are not modelled. */
-  static final String GROUP = "pilot-lite";
   /** How long the start waits for the daemon's first list of apps. */
   static final Duration FIRST_APPS_WAIT = Duration.ofSeconds(2);
   /** Responses per stream awaiting an ACK or NACK that are remembered for the ACK latency. */
   private static final int MAX_UNANSWERED = 64;
 
   private final PilotConfig config;
-  private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+  // One snapshot per node namespace (see NamespaceViews); the default namespace's drives state().
+  private final NamespaceViews views;
+  private final SimpleCache<String> cache;
   private final ScheduledExecutorService executor;
   private final ConfigDirectory directory;
-  private final SnapshotPublisher publisher;
   private final Consumer<ServingState> onChange;
   private final PilotObserver observer;
   private final AtomicReference<ServingState> state = new AtomicReference<>();
@@ -89,8 +88,15 @@ public final class PilotLite implements AutoCloseable {
     this.onChange = onChange;
     this.observer = observer;
     this.directory = new ConfigDirectory(config.configDir());
-    this.publisher = new SnapshotPublisher(cache, GROUP, config.mesh());
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pilot-config").daemon().factory());
+    this.views = new NamespaceViews(config.mesh(), r -> {
+      try {
+        executor.execute(r);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing: no view is built any more
+      }
+    });
+    this.cache = views.cache();
   }
 
   /** Starts serving with no change callback. */
@@ -145,7 +151,12 @@ public final class PilotLite implements AutoCloseable {
 
   /** The cache's current snapshot, as clients receive it. */
   public Snapshot snapshot() {
-    return cache.getSnapshot(GROUP);
+    return cache.getSnapshot(config.mesh().proxyNamespace());
+  }
+
+  /** The snapshot that nodes of {@code namespace} receive, if one was made for them. */
+  public Optional<Snapshot> snapshot(String namespace) {
+    return views.snapshot(namespace);
   }
 
   /** Files that currently fail to parse, with their one-line error {@code FILE:LINE: what is wrong}. */
@@ -170,7 +181,7 @@ public final class PilotLite implements AutoCloseable {
       List<String> notes = new ArrayList<>();
       List<ConfigObject> objects = new ArrayList<>(directory.objects(notes));
       objects.addAll(appWorkloads);
-      Optional<ServingState> next = publisher.publish(objects, notes);
+      Optional<ServingState> next = views.publish(objects, notes);
       observer.configBuilt(Duration.ofNanos(System.nanoTime() - start), next.isPresent() ? "published" : "unchanged");
       next.ifPresent(s -> {
         state.set(s);
@@ -371,6 +382,7 @@ public final class PilotLite implements AutoCloseable {
     public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
       if (request.hasNode() && streams.putIfAbsent(streamId, request.getNode().getId()) == null) {
         log.info("[pilot] node {} connected (stream {})", request.getNode().getId(), streamId);
+        views.nodeSeen(request.getNode());
       }
       String type = shortType(request.getTypeUrl());
       Map<String, Long> sent = unanswered.get(streamId);

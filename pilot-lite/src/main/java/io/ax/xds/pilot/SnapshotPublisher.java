@@ -27,15 +27,21 @@ final class SnapshotPublisher {
   private final IncrementalMeshBuilder meshes;
   private final IncrementalGenerator generator = new IncrementalGenerator();
   private final VersionedSnapshot.Maker snapshots = new VersionedSnapshot.Maker();
-  private final Set<String> reportedNotes = new HashSet<>();
+  private final Set<String> reportedNotes;
   private long version;
   private IstioResources current;
   private final long[] typeVersions = new long[4];
 
   SnapshotPublisher(SimpleCache<String> cache, String group, MeshOptions options) {
+    this(cache, group, options, new HashSet<>());
+  }
+
+  /** @param reportedNotes the notes already logged, shared by the publishers of one pilot so each is logged once */
+  SnapshotPublisher(SimpleCache<String> cache, String group, MeshOptions options, Set<String> reportedNotes) {
     this.cache = cache;
     this.group = group;
     this.meshes = new IncrementalMeshBuilder(options);
+    this.reportedNotes = reportedNotes;
   }
 
   /** Publishes the resources of {@code objects}; returns the new state when anything changed. */

@@ -122,6 +122,8 @@ public final class Agent implements SnapshotListener, AutoCloseable {
   private Optional<XdsSnapshot> warming = Optional.empty();
   private Optional<SerialScheduler.Cancellable> warmupTimer = Optional.empty();
   private List<String> lastRejected = List.of();
+  // The snapshot last translated, for {@link #refresh}.
+  private Optional<XdsSnapshot> lastTranslated = Optional.empty();
   private boolean pushed; // a snapshot has been translated and pushed (or tried) since the start
   private int failures;
   private boolean closed;
@@ -145,6 +147,20 @@ public final class Agent implements SnapshotListener, AutoCloseable {
     if (flushScheduled.compareAndSet(false, true)) {
       scheduler.schedule(this::flush, config.debounce());
     }
+  }
+
+  /**
+   * Translates the last snapshot again and pushes what changed: for inputs of the translation
+   * other than the snapshot (the DNS answers of {@link io.ax.xds.dns.DnsRefresher}). Does nothing
+   * before the first translation, or while a newer snapshot waits (its flush translates anyway).
+   * Any thread.
+   */
+  public void refresh() {
+    scheduler.execute(() -> {
+      if (!closed && lastTranslated.isPresent() && inbox.get() == null && warming.isEmpty()) {
+        translateAndPush(lastTranslated.get());
+      }
+    });
   }
 
   /** Cancels the timers and waits (up to 5 s) for a push in progress to end. Idempotent. */
@@ -202,6 +218,7 @@ public final class Agent implements SnapshotListener, AutoCloseable {
 
   private void translateAndPush(XdsSnapshot snapshot) {
     pushed = true;
+    lastTranslated = Optional.of(snapshot);
     Translation translation;
     try {
       translation = translator.apply(snapshot);

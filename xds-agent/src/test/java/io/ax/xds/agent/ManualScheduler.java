@@ -11,7 +11,7 @@ import java.util.Optional;
  * A {@link SerialScheduler} whose time moves only when the test says so: {@link #advance} runs,
  * on the test's thread, every task due by then in time order. {@code execute} tasks are due now.
  */
-final class ManualScheduler implements SerialScheduler {
+public final class ManualScheduler implements SerialScheduler {
   private record Task(long due, long seq, Runnable run, boolean[] cancelled) {}
 
   private final List<Task> tasks = new ArrayList<>();
@@ -31,12 +31,12 @@ final class ManualScheduler implements SerialScheduler {
   }
 
   /** Runs what is due now. */
-  void runDue() {
+  public void runDue() {
     advance(Duration.ZERO);
   }
 
   /** Moves time forward by {@code d}, running each task when its time comes. */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     long until = now + d.toNanos();
     while (true) {
       Optional<Task> next;
@@ -58,7 +58,7 @@ final class ManualScheduler implements SerialScheduler {
   }
 
   /** Timers not yet run or cancelled. */
-  synchronized long pending() {
+  public synchronized long pending() {
     return tasks.stream().filter(t -> !t.cancelled()[0]).count();
   }
 

@@ -15,7 +15,7 @@ import java.util.Set;
  * is refused on the first error, so a half-edited file never half-applies: the caller keeps the
  * file's last good objects. Stateless and thread-safe.
  *
- * <p>Known kinds: {@code v1 Service}; {@code networking.istio.io} (v1, v1beta1, v1alpha3)
+ * <p>Known kinds: {@code v1 Service} and {@code Endpoints}, {@code discovery.k8s.io/v1 EndpointSlice}; {@code networking.istio.io} (v1, v1beta1, v1alpha3)
  * ServiceEntry, WorkloadEntry, DestinationRule, VirtualService; {@code gateway.networking.k8s.io}
  * HTTPRoute (read as a VirtualService); {@code config.istio.io/v1alpha2} DestinationPolicy; and
  * {@code v1 List} of those. Every other kind is returned in {@link Parsed#ignoredKinds()} for the
@@ -73,12 +73,24 @@ public final class ConfigParser {
         switch (kind) {
           case "Service" -> {
             Meta meta = meta(source, doc, kind);
+            String annotation = doc.req("metadata").optStringMap("annotations").get(EXPORT_TO_ANNOTATION);
+            if (annotation != null) {
+              meta = meta.withExportTo(exportTo(doc.req("metadata").req("annotations").req(EXPORT_TO_ANNOTATION),
+                  java.util.Arrays.stream(annotation.split(",", -1)).map(String::strip).toList()));
+            }
             List<Note> fieldNotes = check(doc, IstioFields.SERVICE, meta);
             Optional<ConfigObject> s = kubeService(meta, doc.req("spec"), notes);
             if (s.isPresent()) {
               notes.addAll(fieldNotes);
               out.add(s.get());
             }
+          }
+          case "Endpoints" -> {
+            Meta meta = meta(source, doc, kind);
+            List<Note> fieldNotes = new ArrayList<>();
+            FieldCheck.check(doc.node(), IstioFields.topLevel(IstioFields.ENDPOINTS), "", meta.id(), fieldNotes);
+            notes.addAll(fieldNotes);
+            out.add(KubeEndpoints.endpoints(meta, doc, notes));
           }
           case "List" -> {
             FieldCheck.check(doc.node(), IstioFields.LIST, "", "List", new ArrayList<>());
@@ -108,6 +120,9 @@ public final class ConfigParser {
         Meta meta = meta(source, doc, kind);
         List<Note> fieldNotes = check(doc, spec, meta);
         At at = doc.req("spec");
+        if (!kind.equals("WorkloadEntry") && at.opt("exportTo").isPresent()) {
+          meta = meta.withExportTo(exportTo(at.req("exportTo"), at.req("exportTo").stringList()));
+        }
         Optional<ConfigObject> o = switch (kind) {
           case "ServiceEntry" -> Optional.of(serviceEntry(meta, at, notes));
           case "WorkloadEntry" -> Workloads.entry(meta, at, notes);
@@ -134,6 +149,23 @@ public final class ConfigParser {
         vs.ifPresent(v -> {
           notes.addAll(fieldNotes);
           out.add(v);
+        });
+      }
+      case "discovery.k8s.io" -> {
+        if (!kind.equals("EndpointSlice")) {
+          ignored.add(apiVersion + "/" + kind);
+          return;
+        }
+        if (!version.equals("v1")) {
+          throw doc.req("apiVersion").error("unsupported version '" + apiVersion + "' of EndpointSlice (expected discovery.k8s.io/v1)");
+        }
+        Meta meta = meta(source, doc, kind);
+        List<Note> fieldNotes = new ArrayList<>();
+        FieldCheck.check(doc.node(), IstioFields.topLevel(IstioFields.ENDPOINT_SLICE), "", meta.id(), fieldNotes);
+        Optional<ConfigObject> slice = KubeEndpoints.slice(meta, doc, notes);
+        slice.ifPresent(o -> {
+          notes.addAll(fieldNotes);
+          out.add(o);
         });
       }
       case "config.istio.io" -> {
@@ -245,6 +277,23 @@ public final class ConfigParser {
       }
     }
     return new ServiceEntry(meta, hosts, addresses, ports, endpoints, resolution, location, selector);
+  }
+
+  /** The annotation that is a Service's exportTo (a comma-separated list), as istiod reads it. */
+  static final String EXPORT_TO_ANNOTATION = "networking.istio.io/exportTo";
+  private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /** Istio's exportTo rules: {@code .}, {@code *}, {@code ~} or namespace names; {@code *} and {@code ~} stand alone. */
+  private static List<String> exportTo(At at, List<String> items) throws ConfigException {
+    for (String to : items) {
+      if (!to.equals(".") && !to.equals("*") && !to.equals("~") && !NAMESPACE.matcher(to).matches()) {
+        throw at.error("'" + to + "' is not '.', '*', '~' or a namespace name");
+      }
+      if ((to.equals("*") || to.equals("~")) && items.size() > 1) {
+        throw at.error("'" + to + "' cannot be listed with other namespaces");
+      }
+    }
+    return items;
   }
 
   static String ipv4(At at) throws ConfigException {

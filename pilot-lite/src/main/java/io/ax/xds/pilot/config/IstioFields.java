@@ -32,7 +32,6 @@ final class IstioFields {
   // What happens instead, said once for the fields that share it.
   private static final String L7 = "ax routes whole connections at connect(), before any request is sent";
   private static final String RETRIES = "nothing is retried; a refused or unreachable backend is followed by the next one at connect()";
-  private static final String ALL_NAMESPACES = "the object applies in every namespace";
   private static final String NO_TLS = "ax connects in plain TCP: no mTLS is added, and an app's own TLS passes through unchanged";
   private static final String NO_EJECTION = "no backend is ejected; a refused or unreachable backend is followed by the next one at connect()";
   private static final String APP_SOCKET = "the app's own socket and its options stand; ax only makes the connect";
@@ -122,7 +121,7 @@ final class IstioFields {
       applied("http", listOf(HTTP_ROUTE)),
       notApplied("tls", ANY, "TLS (SNI) routes are not served; connections go to the host's own backends"),
       applied("tcp", listOf(fields(applied("match", listOf(L4_MATCH)), applied("route", listOf(ROUTE_DESTINATION))))),
-      notApplied("exportTo", STRINGS, ALL_NAMESPACES, "*"));
+      applied("exportTo", STRINGS));
 
   private static final Shape.Fields CONSISTENT_HASH = fields(
       approximated("httpHeaderName", SCALAR, HASH_ON_IP + "header"),
@@ -202,7 +201,7 @@ final class IstioFields {
       applied("host", SCALAR),
       applied("trafficPolicy", TRAFFIC_POLICY),
       applied("subsets", listOf(fields(applied("name", SCALAR), applied("labels", STRING_MAP), applied("trafficPolicy", TRAFFIC_POLICY)))),
-      notApplied("exportTo", STRINGS, ALL_NAMESPACES, "*"),
+      applied("exportTo", STRINGS),
       notApplied("workloadSelector", ANY, "the rule applies to every client"));
 
   private static final Shape.Fields WORKLOAD = fields(
@@ -224,7 +223,7 @@ final class IstioFields {
       applied("resolution", SCALAR),
       applied("endpoints", listOf(WORKLOAD)),
       applied("workloadSelector", fields(applied("labels", STRING_MAP))),
-      notApplied("exportTo", STRINGS, ALL_NAMESPACES, "*"),
+      applied("exportTo", STRINGS),
       notApplied("subjectAltNames", STRINGS, NO_TLS));
 
   static final Shape.Fields SERVICE = fields(
@@ -254,6 +253,52 @@ final class IstioFields {
       notApplied("ipFamilies", STRINGS, "the mesh is IPv4", "IPv4"),
       notApplied("ipFamilyPolicy", SCALAR, "the mesh is IPv4", "SingleStack"),
       notApplied("trafficDistribution", SCALAR, ALL_LOCALITIES));
+
+  private static final String NO_POD = "no pod is looked up: the endpoint has no labels, so DestinationRule subsets with labels do not select it";
+  private static final Shape.Fields ENDPOINT_PORT = fields(
+      applied("name", SCALAR),
+      applied("port", SCALAR),
+      applied("protocol", SCALAR),
+      bookkeeping("appProtocol", SCALAR));
+  private static final Shape.Fields ENDPOINT_ADDRESS = fields(
+      applied("ip", SCALAR),
+      bookkeeping("hostname", SCALAR),
+      bookkeeping("nodeName", SCALAR),
+      bookkeeping("targetRef", ANY));
+
+  /** Kubernetes' core/v1 Endpoints, without apiVersion, kind and metadata (it has no spec). */
+  static final Shape.Fields ENDPOINTS = fields(
+      applied("subsets", listOf(fields(
+          applied("addresses", listOf(ENDPOINT_ADDRESS)),
+          notApplied("notReadyAddresses", listOf(ENDPOINT_ADDRESS), "not-ready addresses are left out, as Istio leaves them out of EDS"),
+          applied("ports", listOf(ENDPOINT_PORT))))));
+
+  /** Kubernetes' discovery.k8s.io/v1 EndpointSlice, without apiVersion, kind and metadata (it has no spec). */
+  static final Shape.Fields ENDPOINT_SLICE = fields(
+      applied("addressType", SCALAR),
+      applied("endpoints", listOf(fields(
+          applied("addresses", STRINGS),
+          applied("conditions", fields(
+              applied("ready", SCALAR),
+              notApplied("serving", SCALAR, "ready decides", "true"),
+              notApplied("terminating", SCALAR, "ready decides", "false"))),
+          bookkeeping("hostname", SCALAR),
+          bookkeeping("nodeName", SCALAR),
+          approximated("zone", SCALAR, "the endpoint's locality zone, with no region"),
+          bookkeeping("targetRef", ANY),
+          notApplied("hints", ANY, ALL_LOCALITIES),
+          bookkeeping("deprecatedTopology", ANY)))),
+      applied("ports", listOf(ENDPOINT_PORT)));
+
+  /** A document with no spec, whose fields sit beside apiVersion, kind and metadata. */
+  static Shape.Fields topLevel(Shape.Fields body) {
+    Map<String, Shape.Field> m = new LinkedHashMap<>();
+    m.put("apiVersion", new Shape.Field(SCALAR, new Shape.Use.Applied()));
+    m.put("kind", new Shape.Field(SCALAR, new Shape.Use.Applied()));
+    m.put("metadata", new Shape.Field(METADATA, new Shape.Use.Applied()));
+    m.putAll(body.fields());
+    return new Shape.Fields(m);
+  }
 
   /** The legacy v1alpha2 policy of Istio 0.2 (istio/api {@code proxy/v1/config/dest_policy.proto}). */
   static final Shape.Fields DESTINATION_POLICY = fields(
@@ -322,6 +367,8 @@ final class IstioFields {
     m.put("Service", SERVICE);
     m.put("ServiceEntry", SERVICE_ENTRY);
     m.put("WorkloadEntry", WORKLOAD_ENTRY);
+    m.put("Endpoints", ENDPOINTS);
+    m.put("EndpointSlice", ENDPOINT_SLICE);
     m.put("DestinationRule", DESTINATION_RULE);
     m.put("VirtualService", VIRTUAL_SERVICE);
     m.put("HTTPRoute", HTTP_ROUTE_SPEC);

@@ -44,11 +44,12 @@ final class RuleParser {
     Map<Integer, ConnectionSettings> portLevelConnection = new LinkedHashMap<>();
     for (At p : tp.optList("portLevelSettings")) {
       int port = p.req("port").req("number").port();
-      if (p.opt("loadBalancer").isPresent()) {
-        Optional<LoadBalancer> plb = loadBalancer(p.req("loadBalancer"));
-        if (plb.isPresent() && portLevel.put(port, plb.get()) != null) {
-          throw p.error("port " + port + " is listed twice");
-        }
+      // Port-level settings replace the rule-level ones and inherit nothing (Istio's API: "default
+      // values will be applied to fields omitted in port-level traffic policies"): a port without
+      // a load balancer of its own gets the default one, whatever the rule's trafficPolicy says.
+      Optional<LoadBalancer> plb = p.opt("loadBalancer").isPresent() ? loadBalancer(p.req("loadBalancer")) : Optional.empty();
+      if (portLevel.put(port, plb.orElse(new LoadBalancer.Simple(LoadBalancer.SimpleLb.UNSPECIFIED))) != null) {
+        throw p.error("port " + port + " is listed twice");
       }
       ConnectionSettings pc = connectionSettings(p);
       if (!pc.equals(ConnectionSettings.NONE) && portLevelConnection.put(port, pc) != null) {

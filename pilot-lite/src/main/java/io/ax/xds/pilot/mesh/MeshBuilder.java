@@ -6,6 +6,7 @@ import io.ax.xds.pilot.config.DestinationPolicy;
 import io.ax.xds.pilot.config.DestinationRule;
 import io.ax.xds.pilot.config.KubeService;
 import io.ax.xds.pilot.config.LoadBalancer;
+import io.ax.xds.pilot.config.ServiceEndpoints;
 import io.ax.xds.pilot.config.ServiceEntry;
 import io.ax.xds.pilot.config.TrafficPolicy;
 import io.ax.xds.pilot.config.VirtualService;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +35,8 @@ import java.util.stream.Collectors;
  *
  * <p>Endpoints come from WorkloadEntries, as istiod takes them where no Kubernetes pods exist: a
  * WorkloadEntry is an endpoint of every Service (and ServiceEntry with a workloadSelector) of its
- * namespace whose selector its labels match.
+ * namespace whose selector its labels match. Endpoints and EndpointSlices add the endpoints they
+ * list to the Service they name.
  */
 public final class MeshBuilder {
   private MeshBuilder() {}
@@ -53,9 +56,9 @@ public final class MeshBuilder {
     }
   }
 
-  /** True for the objects {@link #services} reads: Services, ServiceEntries and WorkloadEntries. */
+  /** True for the objects {@link #services} reads: Services, ServiceEntries, WorkloadEntries, Endpoints and EndpointSlices. */
   static boolean definesServices(ConfigObject o) {
-    return o instanceof KubeService || o instanceof ServiceEntry || o instanceof WorkloadEntry;
+    return o instanceof KubeService || o instanceof ServiceEntry || o instanceof WorkloadEntry || o instanceof ServiceEndpoints;
   }
 
   /** The services of {@code objects} (only those for which {@link #definesServices} holds are read). */
@@ -66,6 +69,11 @@ public final class MeshBuilder {
     Map<String, Draft> drafts = new LinkedHashMap<>();
     Set<String> taken = new HashSet<>();
     for (ConfigObject o : objects) {
+      if ((o instanceof KubeService || o instanceof ServiceEntry) && !o.meta().visibleTo(options.proxyNamespace())) {
+        notes.add(o.meta().id() + ": exportTo " + o.meta().exportTo() + " does not include namespace " + options.proxyNamespace()
+            + " (the proxies'); not served");
+        continue;
+      }
       switch (o) {
         case KubeService s -> addService(s, options, workloadsByNs, drafts, taken, notes);
         case ServiceEntry se -> addServiceEntry(se, workloadsByNs, drafts, taken, notes);
@@ -86,7 +94,7 @@ public final class MeshBuilder {
   static Mesh build(List<ConfigObject> objects, MeshOptions options, Services services) {
     List<String> notes = new ArrayList<>(services.notes());
     Set<String> hosts = services.byHost().keySet();
-    return new Mesh(services.byHost(), rules(objects, hosts, options, notes), virtualServices(objects, hosts, options, notes), notes, options);
+    return new Mesh(services.byHost(), rules(objects, services.byHost(), options, notes), virtualServices(objects, hosts, options, notes), notes, options);
   }
 
   /** A service before vIP allocation. */
@@ -105,7 +113,9 @@ public final class MeshBuilder {
     for (KubeService.ServicePort p : s.ports()) {
       ports.add(new MeshService.Port(p.port(), p.name(), Protocol.of(p.name(), p.appProtocol(), p.protocol()), p.targetPort()));
     }
-    List<Workload> endpoints = workloads.select(s.meta().namespace(), s.selector());
+    // Pods it selects (WorkloadEntries, ax apps), and the Endpoints/EndpointSlices that name it, as Kubernetes' controllers would write them.
+    List<Workload> endpoints = new ArrayList<>(workloads.select(s.meta().namespace(), s.selector()));
+    endpoints.addAll(workloads.ofService(s.meta().namespace(), s.meta().name()));
     Optional<String> vip = Optional.empty();
     boolean needsVip = false;
     switch (s.clusterIp()) {
@@ -161,31 +171,72 @@ public final class MeshBuilder {
         // A DNS ServiceEntry without endpoints resolves its own host, as istiod does.
         hostEndpoints = List.of(new Workload(host, Map.of(), Map.of(), 1, ""));
       }
-      drafts.put(host, new Draft(host, se.meta().namespace(), address, address.isEmpty(), ports, discovery, hostEndpoints, se.meta().source()));
+      // resolution NONE without addresses gets no vIP: the host must keep resolving upstream so the
+      // app connects where DNS says, as ORIGINAL_DST passes it through. DNS hosts get one, as
+      // Istio's DNS auto-allocation gives them: the daemon answers the name and the agent resolves
+      // the real addresses as Envoy's STRICT_DNS cluster would.
+      boolean needsVip = address.isEmpty() && discovery != MeshService.Discovery.PASSTHROUGH;
+      drafts.put(host, new Draft(host, se.meta().namespace(), address, needsVip, ports, discovery, hostEndpoints, se.meta().source()));
     }
   }
 
-  private static Map<String, HostRules> rules(List<ConfigObject> objects, Set<String> hosts, MeshOptions options, List<String> notes) {
+  private static Map<String, HostRules> rules(
+      List<ConfigObject> objects, SortedMap<String, MeshService> services, MeshOptions options, List<String> notes) {
+    Set<String> hosts = services.keySet();
     Map<String, TrafficPolicy> policies = new HashMap<>();
     Map<String, LinkedHashMap<String, DestinationRule.Subset>> subsets = new HashMap<>();
     Set<String> unknown = new TreeSet<>();
+    String client = options.proxyNamespace();
+    // The DestinationRules the client sees, by namespace, in precedence order.
+    Map<String, List<DestinationRule>> byNamespace = new HashMap<>();
+    Map<DestinationRule, String> patterns = new HashMap<>();
     for (ConfigObject o : objects) {
       if (!(o instanceof DestinationRule dr)) {
         continue;
       }
+      if (!dr.meta().visibleTo(client)) {
+        notes.add(dr.meta().id() + ": exportTo " + dr.meta().exportTo() + " does not include namespace " + client + " (the proxies'); not applied");
+        continue;
+      }
       String pattern = Hosts.resolve(dr.host(), dr.meta().namespace(), options.domainSuffix());
-      List<String> covered = pattern.startsWith("*") ? hosts.stream().filter(h -> Hosts.matches(pattern, h)).toList()
-          : hosts.contains(pattern) ? List.of(pattern) : List.of();
-      if (covered.isEmpty()) {
+      patterns.put(dr, pattern);
+      byNamespace.computeIfAbsent(dr.meta().namespace(), k -> new ArrayList<>()).add(dr);
+      if (pattern.startsWith("*") ? hosts.stream().noneMatch(h -> Hosts.matches(pattern, h)) : !hosts.contains(pattern)) {
         unknown.add(dr.meta().id() + " (host " + pattern + ")");
       }
-      for (String host : covered) {
-        if (dr.trafficPolicy().setsAnything()) {
-          policies.putIfAbsent(host, dr.trafficPolicy());
+    }
+    Set<DestinationRule> used = new HashSet<>();
+    for (String host : hosts) {
+      // Istio's lookup: the client's namespace, then the service's, then the root namespace; in
+      // the first that has a rule for the host, the most specific host wins (exact before wildcard).
+      for (String ns : new LinkedHashSet<>(List.of(client, services.get(host).namespace(), options.rootNamespace()))) {
+        List<DestinationRule> candidates = byNamespace.getOrDefault(ns, List.of());
+        Optional<String> best = DestinationRuleLookup.mostSpecific(host, candidates.stream().map(patterns::get).toList());
+        if (best.isEmpty()) {
+          continue;
         }
-        LinkedHashMap<String, DestinationRule.Subset> byName = subsets.computeIfAbsent(host, k -> new LinkedHashMap<>());
-        for (DestinationRule.Subset s : dr.subsets()) {
-          byName.putIfAbsent(s.name(), s);
+        // Rules of one namespace for the same host merge: the first one's policy, every subset once.
+        for (DestinationRule dr : candidates) {
+          if (!patterns.get(dr).equals(best.get())) {
+            continue;
+          }
+          used.add(dr);
+          if (dr.trafficPolicy().setsAnything()) {
+            policies.putIfAbsent(host, dr.trafficPolicy());
+          }
+          LinkedHashMap<String, DestinationRule.Subset> byName = subsets.computeIfAbsent(host, k -> new LinkedHashMap<>());
+          for (DestinationRule.Subset sub : dr.subsets()) {
+            byName.putIfAbsent(sub.name(), sub);
+          }
+        }
+        break;
+      }
+    }
+    for (List<DestinationRule> drs : byNamespace.values()) {
+      for (DestinationRule dr : drs) {
+        if (!used.contains(dr) && !unknown.contains(dr.meta().id() + " (host " + patterns.get(dr) + ")")) {
+          notes.add(dr.meta().id() + ": not applied: for each of its hosts another DestinationRule comes first (Istio's lookup: namespace "
+              + client + " of the proxies, then the service's, then " + options.rootNamespace() + "; an exact host before a wildcard)");
         }
       }
     }
@@ -232,6 +283,10 @@ public final class MeshBuilder {
     Map<String, VirtualService> out = new HashMap<>();
     for (ConfigObject o : objects) {
       if (!(o instanceof VirtualService vs)) {
+        continue;
+      }
+      if (!vs.meta().visibleTo(options.proxyNamespace())) {
+        notes.add(vs.meta().id() + ": exportTo " + vs.meta().exportTo() + " does not include namespace " + options.proxyNamespace() + " (the proxies'); not applied");
         continue;
       }
       for (String h : vs.hosts()) {

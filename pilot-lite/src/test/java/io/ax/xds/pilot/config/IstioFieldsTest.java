@@ -138,7 +138,6 @@ class IstioFieldsTest {
         """);
 
     assertThat(p.notes()).extracting(Note::toString).containsExactly(
-        "VirtualService shop/reviews: spec.exportTo is not applied: the object applies in every namespace",
         "VirtualService shop/reviews: spec.http[0].route[0].headers is not applied: headers are sent unchanged (ax routes whole connections at connect(), before any request is sent)",
         "VirtualService shop/reviews: spec.http[0].timeout is not applied: requests have no timeout of the mesh; the app's own apply",
         "VirtualService shop/reviews: spec.http[0].retries is not applied: nothing is retried; a refused or unreachable backend is followed by the next one at connect()",
