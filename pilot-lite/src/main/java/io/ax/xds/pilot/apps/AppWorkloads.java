@@ -28,6 +28,7 @@ import java.util.TreeSet;
  *       has no namespace of its own, and Kubernetes puts objects without one there);
  *   <li>the pod IP is the app's service address (its {@code --ip}, else the node's IP), which is
  *       what the daemon's vservice backends name;
+ *   <li>the pod's locality is the app's {@code istio-locality} or {@code topology.*} labels;
  *   <li>readiness is listening: the entry only serves the TCP ports the app listens on (a Service
  *       whose targetPort the app does not listen on does not get it), so endpoints follow apps as
  *       they start, listen and exit, on every node of a cluster (the service table is the
@@ -71,9 +72,29 @@ public final class AppWorkloads {
       // An app that serves at two addresses (its vIP and the node's) is two entries: name both apart.
       String name = groupsPerApp.get(g.first.getAppId()) > 1 ? name(g.first) + "-" + g.first.getServiceAddr().getIp() : name(g.first);
       Meta meta = new Meta("WorkloadEntry", name, namespace, SOURCE);
-      out.add(new WorkloadEntry(meta, new Workload(g.first.getServiceAddr().getIp(), labels, Map.of(), 1, "", g.ports)));
+      out.add(new WorkloadEntry(meta, new Workload(g.first.getServiceAddr().getIp(), labels, Map.of(), 1, locality(labels), g.ports)));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The app's locality as {@code region/zone/subzone}, from the labels Istio reads for a pod:
+   * {@code istio-locality} ({@code region.zone.subzone}, dots since a label value cannot hold a
+   * slash), else Kubernetes' {@code topology.kubernetes.io/region} and {@code /zone} with
+   * Istio's {@code topology.istio.io/subzone}; empty without them.
+   */
+  static String locality(Map<String, String> labels) {
+    String istio = labels.get("istio-locality");
+    if (istio != null && !istio.isEmpty()) {
+      return istio.replace('.', '/');
+    }
+    String region = labels.getOrDefault("topology.kubernetes.io/region", "");
+    String zone = labels.getOrDefault("topology.kubernetes.io/zone", "");
+    String subzone = labels.getOrDefault("topology.istio.io/subzone", "");
+    if (region.isEmpty()) {
+      return "";
+    }
+    return zone.isEmpty() ? region : subzone.isEmpty() ? region + "/" + zone : region + "/" + zone + "/" + subzone;
   }
 
   private static String name(Server s) {

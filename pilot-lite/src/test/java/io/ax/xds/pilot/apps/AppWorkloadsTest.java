@@ -71,6 +71,18 @@ class AppWorkloadsTest {
     assertThat(addresses(r, "outbound|9080||ratings.default.svc.cluster.local")).isEmpty();
   }
 
+  @Test
+  void locality_fromIstiosPodLabels() {
+    assertThat(AppWorkloads.locality(Map.of("istio-locality", "us-east.us-east-1a.rack1"))).isEqualTo("us-east/us-east-1a/rack1");
+    assertThat(AppWorkloads.locality(Map.of("topology.kubernetes.io/region", "eu", "topology.kubernetes.io/zone", "eu-1b",
+        "topology.istio.io/subzone", "r2"))).isEqualTo("eu/eu-1b/r2");
+    assertThat(AppWorkloads.locality(Map.of("topology.kubernetes.io/region", "eu"))).isEqualTo("eu");
+    assertThat(AppWorkloads.locality(Map.of("app", "reviews"))).isEmpty();
+    List<WorkloadEntry> w = AppWorkloads.of(List.of(
+        server("n1/1", "aaaa0001", "reviews-v1", Protocol.TCP, "198.18.0.11", 9080, "app=reviews", "istio-locality=us-east.a.rack1")));
+    assertThat(w.getFirst().workload().locality()).isEqualTo("us-east/a/rack1");
+  }
+
   static List<String> addresses(IstioResources r, String cluster) {
     ClusterLoadAssignment cla = r.endpoints().stream().filter(c -> c.getClusterName().equals(cluster)).findFirst()
         .orElseThrow(() -> new AssertionError("no CLA " + cluster));
