@@ -33,7 +33,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -253,20 +252,16 @@ public final class PilotLite implements AutoCloseable {
   }
 
   /**
-   * Follows the daemon's apps, and waits up to {@link #FIRST_APPS_WAIT} for their first list, so
+   * Follows the daemon's apps, and waits up to {@link #FIRST_APPS_WAIT} for the first answer, so
    * that the first snapshot has their endpoints (a first build without them would serve every
-   * Service empty and warn of each). A daemon that does not answer in time is not waited for:
-   * its apps come with the next build.
+   * Service empty and warn of each). A daemon that is not there (its first watch failed) or does
+   * not answer in time is not waited for: its apps come with a later build.
    */
   private void watchApps(Path adminSocket) {
-    CountDownLatch first = new CountDownLatch(1);
-    apps = AppsWatch.start(adminSocket, workloads -> {
-      // Queued on the executor before the first reload when it comes in time.
-      appsChanged(workloads);
-      first.countDown();
-    });
+    // The first list is queued on the executor before the first reload when it comes in time.
+    apps = AppsWatch.start(adminSocket, this::appsChanged);
     try {
-      if (!first.await(FIRST_APPS_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!apps.awaitFirstAnswer(FIRST_APPS_WAIT)) {
         log.info("[pilot] the ax daemon at {} did not list its apps within {} ms; serving without them until it does", adminSocket, FIRST_APPS_WAIT.toMillis());
       }
     } catch (InterruptedException e) {

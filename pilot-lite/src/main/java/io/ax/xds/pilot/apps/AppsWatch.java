@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ public final class AppsWatch implements AutoCloseable {
   private final AdminChannel channel;
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pilot-apps").daemon().factory());
   private final Map<String, Server> servers = new HashMap<>();
+  /** Open until the first watch listed the apps (after handing them over) or failed. */
+  private final CountDownLatch firstAnswer = new CountDownLatch(1);
   private Duration retry = FIRST_RETRY;
   private boolean synced;
   private boolean failing;
@@ -114,7 +117,16 @@ public final class AppsWatch implements AutoCloseable {
     }
     if (publish != null) {
       onChange.accept(publish);
+      firstAnswer.countDown();
     }
+  }
+
+  /**
+   * Waits until the first watch has listed the apps (they were handed to {@code onChange}) or
+   * failed (no daemon there), for at most {@code timeout}; true when one of them happened.
+   */
+  public boolean awaitFirstAnswer(Duration timeout) throws InterruptedException {
+    return firstAnswer.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void ended(Status status) {
@@ -134,6 +146,7 @@ public final class AppsWatch implements AutoCloseable {
       wait = retry;
       retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
     }
+    firstAnswer.countDown();
     try {
       retries.schedule(this::watch, wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
